@@ -1,0 +1,178 @@
+/**
+ * One invocation of a run: claim it (fenced lease + journal in one round trip), replay the journal
+ * while running new steps, and record exactly one outcome atomically: completed, sleeping, delayed
+ * (a retry), pending (time budget spent: continue in a fresh invocation) or dead-lettered. Only
+ * after the outcome is stored is the next delivery published (persist before publish); if that
+ * publish is lost, the outbox entry written with the outcome lets the reconciler send it again.
+ */
+import { retryDelayMs } from "../workload/backoff.ts";
+import type { WorkloadDefinition } from "../workload/definition.ts";
+import { ErrorDoNotRetry } from "../workload/errors.ts";
+import { StepRunner, failedStepOf, type StepApi } from "../workload/step.ts";
+import type { Runtime } from "./runtime.ts";
+import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
+import type { Outcome } from "./store.ts";
+import type { AttemptRecord, ErrorRecord } from "./types.ts";
+
+export interface WorkloadContext<D = unknown> {
+  /** The event's name as it was sent. */
+  name: string;
+  data: D;
+  eventId: string;
+  runId: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  priority: number;
+  /** When the event was accepted (ms since epoch). */
+  createdAt: number;
+  step: StepApi;
+  /** Sends an event now (every time this code runs); use step.sendEvent to send once per run. */
+  sendEvent(name: string, data?: unknown, options?: SendOptions): Promise<SendResult>;
+}
+
+export type WorkloadHandler<D = unknown> = (context: WorkloadContext<D>) => unknown;
+
+export type ExecutionStatus =
+  | Outcome["kind"]
+  | "busy"
+  | "early"
+  | "done"
+  | "missing"
+  | "superseded";
+
+export interface ExecutionReport {
+  runId: string;
+  status: ExecutionStatus;
+  attempt?: number;
+  nextAt?: number;
+}
+
+const MAX_STACK_CHARS = 4000;
+
+export function errorRecord(error: unknown): ErrorRecord {
+  const step = failedStepOf(error);
+  if (error instanceof Error) {
+    return {
+      name: error.name,
+      message: error.message,
+      ...(error.stack ? { stack: error.stack.slice(0, MAX_STACK_CHARS) } : {}),
+      ...(step ? { step } : {}),
+    };
+  }
+  return { name: "NonError", message: String(error), ...(step ? { step } : {}) };
+}
+
+export async function executeRun(
+  runtime: Runtime,
+  workload: WorkloadDefinition,
+  handler: WorkloadHandler,
+  runId: string,
+): Promise<ExecutionReport> {
+  const { store } = runtime;
+  const startedAt = runtime.now();
+  const claim = await store.claim(runId, startedAt, startedAt + workload.timeBudgetMs + store.settings.leaseMarginMs);
+  if (claim.status !== "claimed") {
+    const status = claim.status === "dead-lettered" ? "dead-lettered" : claim.status;
+    return { runId, status, ...(claim.status === "early" ? { nextAt: claim.nextAt } : {}) };
+  }
+  const attemptBase = { attempt: claim.attempt, startedAt };
+
+  const runner = new StepRunner({
+    runId,
+    attempt: claim.attempt,
+    journal: claim.journal,
+    checkpoint: (stepId, record) => store.checkpoint(runId, claim.generation, stepId, record),
+    send: async (input) => (await sendEvents(runtime, [input], workload.catalog))[0]!,
+    now: runtime.now,
+    startedAt,
+    timeBudgetMs: workload.timeBudgetMs,
+    earlyToleranceMs: store.settings.earlyToleranceMs,
+  });
+
+  let failure: { error: unknown } | undefined;
+  let data: unknown = JSON.parse(claim.data);
+  const validated = workload.catalog?.validate(claim.eventName, data);
+  if (validated && "issues" in validated) {
+    failure = {
+      error: new ErrorDoNotRetry(
+        `event data does not match the "${claim.eventName}" schema: ` +
+          validated.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
+      ),
+    };
+  } else {
+    if (validated) data = validated.data;
+    try {
+      await handler({
+        name: claim.eventName,
+        data,
+        eventId: claim.eventId,
+        runId,
+        attempt: claim.attempt,
+        priority: claim.priority,
+        createdAt: claim.createdAt,
+        step: runner.api,
+        sendEvent: async (name, eventData, options) =>
+          (await sendEvents(runtime, [{ ...options, name, data: eventData }], workload.catalog))[0]!,
+      });
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  await runner.settle();
+
+  const now = runtime.now();
+  const ended = (outcome: string, extra: Partial<AttemptRecord> = {}): AttemptRecord => ({
+    ...attemptBase,
+    outcome,
+    endedAt: now,
+    steps: runner.executed,
+    ...extra,
+  });
+  const interrupt = runner.interrupt;
+  let outcome: Outcome;
+  if (interrupt?.kind === "superseded") return { runId, status: "superseded" };
+  if (interrupt?.kind === "sleep") {
+    outcome = {
+      kind: "sleeping",
+      now,
+      nextAt: interrupt.wakeAt,
+      attempt: ended("sleeping", { nextAt: interrupt.wakeAt }),
+      ...(interrupt.record ? { step: { id: interrupt.stepId, record: interrupt.record } } : {}),
+    };
+  } else if (interrupt?.kind === "continue") {
+    outcome = { kind: "pending", now, nextAt: now, attempt: ended("continued") };
+  } else if (!failure) {
+    outcome = { kind: "completed", now, attempt: ended("completed") };
+  } else {
+    const error = errorRecord(failure.error);
+    const exhausted = claim.attempt >= workload.maxRetries + 1;
+    if (failure.error instanceof ErrorDoNotRetry || exhausted) {
+      outcome = { kind: "dead-lettered", now, lastError: error, attempt: ended("dead-lettered", { error }) };
+    } else {
+      const nextAt = now + retryDelayMs(failure.error, claim.attempt, workload.backoffSchedule, now);
+      outcome = {
+        kind: "delayed",
+        now,
+        nextAt,
+        lastError: error,
+        nextAttempt: claim.attempt + 1,
+        attempt: ended("failed", { error, nextAt }),
+      };
+    }
+  }
+
+  if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
+  if (outcome.nextAt !== undefined) {
+    try {
+      await runtime.publisher.publish([{ url: claim.url, body: { runId }, notBefore: outcome.nextAt }]);
+    } catch (error) {
+      runtime.log(`awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`);
+    }
+  }
+  return {
+    runId,
+    status: outcome.kind,
+    attempt: outcome.nextAttempt ?? claim.attempt,
+    ...(outcome.nextAt !== undefined ? { nextAt: outcome.nextAt } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+-- Claims a run for one invocation: a fenced lease (the generation goes up by one, and every later
+-- write of this invocation must present it), plus everything the invocation needs to replay, in
+-- one round trip: the event, and the journal of completed steps.
+-- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead
+-- Returns {status, ...}:
+--   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries}
+--   {'busy'}            another invocation holds a live lease (a duplicate delivery)
+--   {'early', nextAt}   a stale delivery for a run that is waiting until nextAt
+--   {'done', state}     the run already ended
+--   {'missing'}         no such run (deleted, or expired)
+--   {'dead-lettered'}   the previous invocation died and that was the last attempt
+local runId, now = ARGV[2], tonumber(ARGV[3])
+local run, steps, attempts = run_keys(runId)
+local fields = redis.call('HMGET', run, 'state', 'leaseUntil', 'nextAt', 'attempt', 'maxRetries', 'eventId', 'workload', 'url')
+local state = fields[1]
+if not state then return { 'missing' } end
+if state == 'completed' or state == 'dead-lettered' then return { 'done', state } end
+local attempt = tonumber(fields[4])
+local eventId = fields[6]
+if state == 'processing' then
+  if tonumber(fields[2]) > now then return { 'busy' } end
+  -- The invocation holding the lease died or overran without recording an outcome: that attempt failed.
+  local err = cjson.encode({ name = 'LeaseExpired', message = 'The invocation stopped before recording an outcome (crashed, killed or timed out).' })
+  redis.call('RPUSH', attempts, cjson.encode({ attempt = attempt, outcome = 'lease-expired', endedAt = now, error = cjson.decode(err) }))
+  redis.call('HSET', run, 'lastError', err)
+  attempt = attempt + 1
+  if attempt > tonumber(fields[5]) + 1 then
+    terminate(runId, eventId, state, 'dead-lettered', now, ARGV[8], ARGV[7], ARGV[8])
+    return { 'dead-lettered' }
+  end
+  redis.call('HSET', run, 'attempt', attempt)
+else
+  local nextAt = tonumber(fields[3]) or 0
+  if nextAt > now + tonumber(ARGV[6]) then return { 'early', tostring(nextAt) } end
+end
+local generation = redis.call('HINCRBY', run, 'generation', 1)
+redis.call('HSET', run, 'state', 'processing', 'leaseUntil', ARGV[4], 'startedAt', now, 'nextAt', '')
+tally(eventId, state, 'processing')
+redis.call('ZADD', k('outbox'), ARGV[5], 'run:' .. runId)
+local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt')
+return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',
+  ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5] }

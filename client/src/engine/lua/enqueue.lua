@@ -1,0 +1,32 @@
+-- Persists a batch of accepted events before anything is published (invariant 1).
+-- ARGV: prefix, count, idempotencyTtlMs, then per event:
+--   id, name (lower-cased, for matching), displayName, data (JSON), priority, createdAt, delayUntil, idempotencyKey, outboxAt
+-- The outbox entry makes the reconciler publish the event to the router if our own publish is lost.
+-- Returns a flat list: id, status ('accepted' | 'duplicate') per event.
+local count = tonumber(ARGV[2])
+local idemTtl = ARGV[3]
+local out = {}
+for i = 0, count - 1 do
+  local b = 4 + i * 9
+  local id, name, display, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  local priority, createdAt, delayUntil, idem, outboxAt = ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
+  local prior = false
+  if idem ~= '' then
+    prior = redis.call('GET', k('idem', idem))
+    if not prior then redis.call('SET', k('idem', idem), id, 'PX', idemTtl) end
+  end
+  if prior then
+    out[#out + 1] = prior
+    out[#out + 1] = 'duplicate'
+  else
+    redis.call('HSET', k('ev', id), 'id', id, 'name', name, 'displayName', display, 'data', data,
+      'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idem)
+    redis.call('ZADD', k('idx', 'all'), createdAt, id)
+    redis.call('ZADD', k('idx', 'name', name), createdAt, id)
+    if delayUntil ~= '' then tally(id, nil, 'delayed') else tally(id, nil, 'pending') end
+    redis.call('ZADD', k('outbox'), outboxAt, 'route:' .. id)
+    out[#out + 1] = id
+    out[#out + 1] = 'accepted'
+  end
+end
+return out

@@ -1,0 +1,27 @@
+-- Records the one outcome of an invocation atomically, fenced by its generation (invariant 2).
+-- ARGV: prefix, runId, generation, outcome, now, nextAt, outboxAt, attemptRecord (JSON or ''),
+--       lastError (JSON or ''), nextAttempt ('' = unchanged), stepId ('' = none), stepRecord,
+--       ttlCompleted, ttlDead
+-- outcome: 'completed' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue).
+-- A sleep's journal entry is written here, with the outcome, so a parked run always knows its wake time.
+-- Returns 1 when recorded, 0 when fenced out.
+local runId, generation, outcome, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local run, steps, attempts = run_keys(runId)
+local f = redis.call('HMGET', run, 'generation', 'state', 'eventId')
+if f[1] ~= generation or f[2] ~= 'processing' then return 0 end
+local eventId = f[3]
+if ARGV[8] ~= '' then redis.call('RPUSH', attempts, ARGV[8]) end
+if ARGV[9] ~= '' then redis.call('HSET', run, 'lastError', ARGV[9]) end
+if ARGV[10] ~= '' then redis.call('HSET', run, 'attempt', ARGV[10]) end
+if ARGV[11] ~= '' then redis.call('HSET', steps, ARGV[11], ARGV[12]) end
+local ttlCompleted, ttlDead = ARGV[13], ARGV[14]
+if outcome == 'completed' then
+  terminate(runId, eventId, 'processing', outcome, now, ttlCompleted, ttlCompleted, ttlDead)
+elseif outcome == 'dead-lettered' then
+  terminate(runId, eventId, 'processing', outcome, now, ttlDead, ttlCompleted, ttlDead)
+else
+  redis.call('HSET', run, 'state', outcome, 'nextAt', ARGV[6], 'leaseUntil', '')
+  redis.call('ZADD', k('outbox'), ARGV[7], 'run:' .. runId)
+  tally(eventId, 'processing', outcome)
+end
+return 1

@@ -1,0 +1,61 @@
+-- Shared helpers, prepended to every engine script by scripts.ts (Redis has no include).
+-- Every script receives the key prefix as ARGV[1]; keys are built here so that their layout lives
+-- in one place on the Lua side, mirroring keys.ts on the TypeScript side.
+local P = ARGV[1]
+local function k(...) return P .. table.concat({ ... }, ':') end
+
+local ACTIVE_STATES = { 'pending', 'processing', 'delayed', 'sleeping' }
+
+-- Moves one unit of an event's tally from one state to another. An event's tally counts its runs
+-- (and, before routing, the event itself) per state; the per-state event index holds exactly the
+-- events whose tally for that state is above zero, so listing by state needs no scan.
+local function tally(eventId, from, to)
+  local ev = k('ev', eventId)
+  local created = redis.call('HGET', ev, 'createdAt')
+  if not created then return end
+  if from and from ~= '' then
+    local n = redis.call('HINCRBY', ev, 'n:' .. from, -1)
+    if n <= 0 then
+      redis.call('HDEL', ev, 'n:' .. from)
+      redis.call('ZREM', k('idx', 'state', from), eventId)
+    end
+  end
+  if to and to ~= '' then
+    local n = redis.call('HINCRBY', ev, 'n:' .. to, 1)
+    if n == 1 then redis.call('ZADD', k('idx', 'state', to), created, eventId) end
+  end
+end
+
+-- Gives an event the retention of its runs once none of them is active any more, and keeps it
+-- forever while one is (a run sleeping for a month must not lose its event).
+local function settle_event(eventId, ttlCompleted, ttlDead)
+  local ev = k('ev', eventId)
+  for _, s in ipairs(ACTIVE_STATES) do
+    if redis.call('HEXISTS', ev, 'n:' .. s) == 1 then
+      redis.call('PERSIST', ev)
+      return
+    end
+  end
+  if redis.call('HEXISTS', ev, 'n:dead-lettered') == 1 then
+    redis.call('PEXPIRE', ev, ttlDead)
+  else
+    redis.call('PEXPIRE', ev, ttlCompleted)
+  end
+end
+
+local function run_keys(runId)
+  return k('run', runId), k('run', runId, 'steps'), k('run', runId, 'attempts')
+end
+
+-- Ends a run in a terminal state (completed or dead-lettered): no more deliveries, and its keys
+-- expire after the retention for that state.
+local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDead)
+  local run, steps, attempts = run_keys(runId)
+  redis.call('HSET', run, 'state', to, 'finishedAt', now, 'nextAt', '', 'leaseUntil', '')
+  redis.call('ZREM', k('outbox'), 'run:' .. runId)
+  redis.call('PEXPIRE', run, ttl)
+  redis.call('PEXPIRE', steps, ttl)
+  redis.call('PEXPIRE', attempts, ttl)
+  tally(eventId, from, to)
+  settle_event(eventId, ttlCompleted, ttlDead)
+end

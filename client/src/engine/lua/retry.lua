@@ -1,0 +1,24 @@
+-- Gives dead-lettered runs a fresh set of attempts, keeping their completed steps.
+-- ARGV: prefix, now, outboxAt, then runIds.
+-- Returns a flat list: runId, url for each run that was dead-lettered and is now pending.
+local now, outboxAt = ARGV[2], ARGV[3]
+local out = {}
+for i = 4, #ARGV do
+  local runId = ARGV[i]
+  local run, steps, attempts = run_keys(runId)
+  local f = redis.call('HMGET', run, 'state', 'eventId', 'url')
+  if f[1] == 'dead-lettered' then
+    redis.call('PERSIST', run)
+    redis.call('PERSIST', steps)
+    redis.call('PERSIST', attempts)
+    redis.call('PERSIST', k('ev', f[2]))
+    redis.call('HSET', run, 'state', 'pending', 'attempt', 1, 'finishedAt', '', 'nextAt', '')
+    redis.call('HINCRBY', run, 'manualRetries', 1)
+    redis.call('RPUSH', attempts, cjson.encode({ outcome = 'retried', endedAt = tonumber(now) }))
+    redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
+    tally(f[2], 'dead-lettered', 'pending')
+    out[#out + 1] = runId
+    out[#out + 1] = f[3]
+  end
+end
+return out

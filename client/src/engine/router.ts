@@ -1,0 +1,103 @@
+/**
+ * The router: QStash delivers each accepted event here; it matches the workloads subscribed to the
+ * event's name (case-insensitively) whose eventFilter accepts it, creates one run per match (once,
+ * however often the event is delivered), and publishes every new run in one QStash call.
+ * The registry of workloads is generated at build time by the extension (or given by a test host).
+ */
+import { eventNameSchema, idSchema } from "../events/limits.ts";
+import { jsonResponse, readDelivery } from "../transport/inbound.ts";
+import type { FilterableEvent } from "../workload/definition.ts";
+import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "./runtime.ts";
+import type { RouteTarget } from "./store.ts";
+
+export interface RegisteredWorkload {
+  name: string;
+  /** Lower-cased event names. */
+  events: string[];
+  eventFilter?: (event: FilterableEvent) => boolean;
+  maxRetries: number;
+  /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
+  url: string;
+}
+
+export interface RouteReport {
+  eventId: string;
+  status: "routed" | "missing";
+  runs: string[];
+  /** Workloads whose eventFilter threw: treated as not matching, reported here and in the logs. */
+  filterErrors?: { workload: string; message: string }[];
+}
+
+export async function routeEvent(
+  runtime: Runtime,
+  registry: readonly RegisteredWorkload[],
+  eventId: string,
+  eventName: string,
+): Promise<RouteReport> {
+  const lowerName = eventName.toLowerCase();
+  const candidates = registry.filter((workload) => workload.events.includes(lowerName));
+  const filterErrors: { workload: string; message: string }[] = [];
+  let matched = candidates;
+  if (candidates.some((workload) => workload.eventFilter)) {
+    // Only filters need the event's data: unfiltered routing costs one Redis round trip, not two.
+    const event = await runtime.store.loadEvent(eventId);
+    if (!event) return { eventId, status: "missing", runs: [] };
+    const filterable: FilterableEvent = {
+      eventId,
+      name: event.name,
+      data: JSON.parse(event.data),
+      priority: event.priority,
+    };
+    matched = candidates.filter((workload) => {
+      if (!workload.eventFilter) return true;
+      try {
+        return workload.eventFilter(filterable) === true;
+      } catch (error) {
+        filterErrors.push({ workload: workload.name, message: (error as Error).message });
+        runtime.log(`awl: eventFilter of ${workload.name} threw for ${eventId}: ${(error as Error).message}`);
+        return false;
+      }
+    });
+  }
+  const targets: RouteTarget[] = matched.map((workload) => ({
+    name: workload.name,
+    url: new URL(workload.url, runtime.routerUrl).toString(),
+    maxRetries: workload.maxRetries,
+  }));
+  const runs = await runtime.store.route(eventId, targets, runtime.now());
+  if (!runs) return { eventId, status: "missing", runs: [] };
+  await runtime.publisher.publish(runs.map((run) => ({ url: run.url, body: { runId: run.runId } })));
+  return {
+    eventId,
+    status: "routed",
+    runs: runs.map((run) => run.runId),
+    ...(filterErrors.length ? { filterErrors } : {}),
+  };
+}
+
+export function createRouterHandler(
+  registry: readonly RegisteredWorkload[],
+  runtime?: Runtime,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    let resolved: Runtime;
+    try {
+      resolved = runtime ?? runtimeFromEnv();
+    } catch (error) {
+      if (error instanceof MissingEnvironmentError) return jsonResponse(500, { error: error.message });
+      throw error;
+    }
+    const delivery = await readDelivery(request, resolved.verifier);
+    if ("response" in delivery) return delivery.response;
+    const eventId = idSchema.safeParse(delivery.body.eventId);
+    const name = eventNameSchema.safeParse(delivery.body.name);
+    if (!eventId.success || !name.success) return jsonResponse(400, { error: "body must be { eventId, name }" });
+    try {
+      return jsonResponse(200, await routeEvent(resolved, registry, eventId.data, name.data));
+    } catch (error) {
+      // Routing is idempotent: QStash's redelivery finishes what this attempt could not.
+      resolved.log(`awl: routing ${eventId.data} failed: ${(error as Error).message}`);
+      return jsonResponse(503, { error: `routing ${eventId.data} failed: ${(error as Error).message}` });
+    }
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Loads the engine's Lua scripts (lua/*.lua, each prefixed with lua/lib.lua) and runs them by SHA,
+ * falling back to EVAL when the server does not have the script cached yet (after a restart or a
+ * SCRIPT FLUSH). One call of `run` is one Redis round trip in the common case.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Redis } from "@upstash/redis";
+
+export type ScriptName =
+  | "enqueue"
+  | "route"
+  | "claim"
+  | "checkpoint"
+  | "finish"
+  | "retry"
+  | "delete"
+  | "reconcile";
+
+interface LoadedScript {
+  source: string;
+  sha: string;
+}
+
+const readLua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), "utf8");
+
+const cache = new Map<ScriptName, LoadedScript>();
+
+export function loadScript(name: ScriptName): LoadedScript {
+  let script = cache.get(name);
+  if (!script) {
+    const source = `${readLua("lib")}\n${readLua(name)}`;
+    script = { source, sha: createHash("sha1").update(source).digest("hex") };
+    cache.set(name, script);
+  }
+  return script;
+}
+
+export async function runScript<T>(redis: Redis, name: ScriptName, args: (string | number)[]): Promise<T> {
+  const script = loadScript(name);
+  const argv = args.map(String);
+  try {
+    return await redis.evalsha<string[], T>(script.sha, [], argv);
+  } catch (error) {
+    if (!String((error as Error).message).includes("NOSCRIPT")) throw error;
+    return redis.eval<string[], T>(script.source, [], argv);
+  }
+}

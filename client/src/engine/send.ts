@@ -1,0 +1,132 @@
+/**
+ * Accepting events, the one path shared by the client, the events API and `step.sendEvent`:
+ * validate everything first (a refused batch changes nothing), persist the batch in one Redis
+ * round trip, then publish each accepted event to the router. A failed publish is logged, not
+ * thrown: the event is already persisted with an outbox entry, and the reconciler republishes it.
+ */
+import { randomBytes } from "node:crypto";
+import type { EventCatalog } from "../events/define-events.ts";
+import {
+  MAX_EVENT_DATA_BYTES,
+  MAX_EVENTS_PER_REQUEST,
+  delayUntilSchema,
+  eventNameSchema,
+  idempotencyKeySchema,
+  prioritySchema,
+  resolveDelayUntil,
+  type DelayUntil,
+} from "../events/limits.ts";
+import { InvalidInputError, issuesFromZod, type Issue } from "../events/validation-error.ts";
+import type { Runtime } from "./runtime.ts";
+import type { NewEvent } from "./store.ts";
+
+export interface SendOptions {
+  /** Deliver no earlier than this: a Date, epoch ms, an ISO date, or a duration from now ("10s"). */
+  delayUntil?: DelayUntil;
+  /** -50 (lowest) to 50 (highest); default 0. */
+  priority?: number;
+  /** A repeated key (within 24 hours) returns the first event's id and enqueues nothing. */
+  idempotencyKey?: string;
+}
+
+export interface SendInput extends SendOptions {
+  name: string;
+  data?: unknown;
+}
+
+export interface SendResult {
+  eventId: string;
+  status: "accepted" | "duplicate";
+}
+
+export function newEventId(now: number): string {
+  return `evt_${now.toString(36)}${randomBytes(8).toString("hex")}`;
+}
+
+/** Validates a batch of sends; throws InvalidInputError naming every bad field, or returns the events. */
+export function prepareEvents(inputs: readonly SendInput[], now: number, catalog?: EventCatalog): NewEvent[] {
+  const issues: Issue[] = [];
+  if (inputs.length === 0) issues.push({ path: [], message: "at least one event is required" });
+  if (inputs.length > MAX_EVENTS_PER_REQUEST) {
+    issues.push({ path: [], message: `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${inputs.length}` });
+  }
+  const events: NewEvent[] = [];
+  inputs.forEach((input, index) => {
+    const at = (field: string) => (inputs.length > 1 ? [index, field] : [field]);
+    const before = issues.length;
+    const name = eventNameSchema.safeParse(input.name);
+    if (!name.success) issues.push(...issuesFromZod(name.error.issues, at("name")));
+    let data: unknown = input.data ?? null;
+    if (catalog && name.success) {
+      const validated = catalog.validate(name.data, data, at("data"));
+      if ("issues" in validated) issues.push(...validated.issues);
+      else data = validated.data;
+    }
+    const json = serialize(data);
+    if (json === undefined) {
+      issues.push({ path: at("data"), message: "must be JSON-serializable (no functions, BigInts or cycles)" });
+    } else if (Buffer.byteLength(json) > MAX_EVENT_DATA_BYTES) {
+      issues.push({
+        path: at("data"),
+        message: `is ${Buffer.byteLength(json)} bytes as JSON; the limit is ${MAX_EVENT_DATA_BYTES} (512 KB)`,
+      });
+    }
+    const priority = prioritySchema.optional().safeParse(input.priority);
+    if (!priority.success) issues.push(...issuesFromZod(priority.error.issues, at("priority")));
+    const key = idempotencyKeySchema.optional().safeParse(input.idempotencyKey);
+    if (!key.success) issues.push(...issuesFromZod(key.error.issues, at("idempotencyKey")));
+    let delayUntil: number | undefined;
+    if (input.delayUntil !== undefined) {
+      const parsed = delayUntilSchema.safeParse(input.delayUntil);
+      const resolved = parsed.success ? resolveDelayUntil(parsed.data, now) : "must be a date, a timestamp or a duration";
+      if (typeof resolved === "string") issues.push({ path: at("delayUntil"), message: resolved });
+      else if (resolved > now) delayUntil = resolved;
+    }
+    if (issues.length > before) return;
+    events.push({
+      id: newEventId(now),
+      name: input.name,
+      data: json!,
+      priority: input.priority ?? 0,
+      createdAt: now,
+      ...(delayUntil !== undefined ? { delayUntil } : {}),
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    });
+  });
+  if (issues.length) throw new InvalidInputError(issues);
+  return events;
+}
+
+export async function sendEvents(
+  runtime: Runtime,
+  inputs: readonly SendInput[],
+  catalog?: EventCatalog,
+): Promise<SendResult[]> {
+  const now = runtime.now();
+  const events = prepareEvents(inputs, now, catalog);
+  const results = await runtime.store.enqueue(events, now);
+  const accepted = events.filter((event, i) => results[i]?.status === "accepted");
+  try {
+    await runtime.publisher.publish(
+      accepted.map((event) => ({
+        url: runtime.routerUrl,
+        body: { eventId: event.id, name: event.name },
+        ...(event.delayUntil ? { notBefore: event.delayUntil } : {}),
+      })),
+    );
+  } catch (error) {
+    runtime.log(
+      `awl: publishing ${accepted.length} event(s) failed (${(error as Error).message}); ` +
+        `they are saved and the reconciler will publish them`,
+    );
+  }
+  return results.map((result) => ({ eventId: result.id, status: result.status }));
+}
+
+function serialize(data: unknown): string | undefined {
+  try {
+    return JSON.stringify(data);
+  } catch {
+    return undefined;
+  }
+}

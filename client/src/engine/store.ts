@@ -1,0 +1,423 @@
+/**
+ * The engine's state in Redis: every write is one Lua script (one round trip, atomic, fenced where
+ * it concerns a run); reads for the API are pipelined. Nothing outside this module touches the keys.
+ */
+import type { Redis } from "@upstash/redis";
+import { EVENT_STATES, engineKeys, type EngineKeys, type RunState } from "./keys.ts";
+import { runScript } from "./scripts.ts";
+import type { EngineSettings } from "./settings.ts";
+import type {
+  AttemptRecord,
+  ErrorRecord,
+  EventDetail,
+  EventState,
+  EventSummary,
+  JsonValue,
+  RunRecord,
+  StepRecord,
+} from "./types.ts";
+
+export interface NewEvent {
+  id: string;
+  name: string;
+  /** JSON text of the event data. */
+  data: string;
+  priority: number;
+  createdAt: number;
+  delayUntil?: number;
+  idempotencyKey?: string;
+}
+
+export interface RouteTarget {
+  name: string;
+  url: string;
+  maxRetries: number;
+}
+
+export interface PublishTarget {
+  runId: string;
+  url: string;
+}
+
+export type ClaimResult =
+  | {
+      status: "claimed";
+      generation: number;
+      attempt: number;
+      eventId: string;
+      workload: string;
+      eventName: string;
+      data: string;
+      priority: number;
+      createdAt: number;
+      journal: Map<string, string>;
+      url: string;
+      maxRetries: number;
+    }
+  | { status: "busy" | "missing" | "dead-lettered" }
+  | { status: "early"; nextAt: number }
+  | { status: "done"; state: RunState };
+
+export interface Outcome {
+  kind: "completed" | "dead-lettered" | "delayed" | "sleeping" | "pending";
+  now: number;
+  /** When the run should be delivered again (delayed, sleeping, pending). */
+  nextAt?: number;
+  attempt?: AttemptRecord;
+  lastError?: ErrorRecord;
+  nextAttempt?: number;
+  /** A journal entry to write with the outcome (a sleep's wake time). */
+  step?: { id: string; record: string };
+}
+
+export interface DueEntry {
+  kind: "route" | "run";
+  id: string;
+  /** The event name for a route, the workload URL for a run. */
+  target: string;
+}
+
+export interface ListQuery {
+  state?: RunState;
+  name?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export class EngineStore {
+  readonly keys: EngineKeys;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly settings: EngineSettings,
+  ) {
+    this.keys = engineKeys(prefix);
+  }
+
+  async enqueue(events: NewEvent[], now: number): Promise<{ id: string; status: "accepted" | "duplicate" }[]> {
+    const args: (string | number)[] = [this.prefix, events.length, this.settings.idempotencyWindowMs];
+    for (const event of events) {
+      const dueAt = (event.delayUntil ?? now) + this.settings.outboxGraceMs;
+      args.push(
+        event.id,
+        event.name.toLowerCase(),
+        event.name,
+        event.data,
+        event.priority,
+        event.createdAt,
+        event.delayUntil ?? "",
+        event.idempotencyKey ?? "",
+        dueAt,
+      );
+    }
+    const flat = await runScript<string[]>(this.redis, "enqueue", args);
+    return pairs(flat).map(([id, status]) => ({ id, status: status as "accepted" | "duplicate" }));
+  }
+
+  /** The fields the router needs to evaluate event filters. */
+  async loadEvent(eventId: string): Promise<{ name: string; data: string; priority: number } | null> {
+    const fields = await this.redis.hmget<Record<string, string | null>>(
+      this.keys.event(eventId),
+      "displayName",
+      "data",
+      "priority",
+    );
+    if (!fields || fields.displayName == null) return null;
+    return { name: fields.displayName, data: fields.data ?? "null", priority: Number(fields.priority ?? 0) };
+  }
+
+  async route(eventId: string, targets: RouteTarget[], now: number): Promise<PublishTarget[] | null> {
+    const args: (string | number)[] = [
+      this.prefix,
+      eventId,
+      now,
+      now + this.settings.outboxGraceMs,
+      this.settings.completedRetentionMs,
+      targets.length,
+    ];
+    for (const target of targets) args.push(target.name, target.url, target.maxRetries);
+    const flat = await runScript<string[] | null>(this.redis, "route", args);
+    if (!flat) return null;
+    return pairs(flat).map(([runId, url]) => ({ runId, url }));
+  }
+
+  async claim(runId: string, now: number, leaseUntil: number): Promise<ClaimResult> {
+    const reply = await runScript<(string | string[])[]>(this.redis, "claim", [
+      this.prefix,
+      runId,
+      now,
+      leaseUntil,
+      leaseUntil + this.settings.outboxGraceMs,
+      this.settings.earlyToleranceMs,
+      this.settings.completedRetentionMs,
+      this.settings.deadLetteredRetentionMs,
+    ]);
+    const status = reply[0] as string;
+    switch (status) {
+      case "claimed": {
+        const [, generation, attempt, eventId, workload, eventName, data, priority, createdAt, journal, url, maxRetries] =
+          reply as string[];
+        return {
+          status,
+          generation: Number(generation),
+          attempt: Number(attempt),
+          eventId: eventId!,
+          workload: workload!,
+          eventName: eventName!,
+          data: data!,
+          priority: Number(priority),
+          createdAt: Number(createdAt),
+          journal: new Map(pairs(journal as unknown as string[])),
+          url: url!,
+          maxRetries: Number(maxRetries),
+        };
+      }
+      case "early":
+        return { status, nextAt: Number(reply[1]) };
+      case "done":
+        return { status, state: reply[1] as RunState };
+      case "busy":
+      case "missing":
+      case "dead-lettered":
+        return { status };
+      default:
+        throw new Error(`Unexpected claim reply: ${status}`);
+    }
+  }
+
+  async checkpoint(runId: string, generation: number, stepId: string, record: string): Promise<boolean> {
+    const written = await runScript<number>(this.redis, "checkpoint", [
+      this.prefix,
+      runId,
+      generation,
+      stepId,
+      record,
+    ]);
+    return written === 1;
+  }
+
+  async finish(runId: string, generation: number, outcome: Outcome): Promise<boolean> {
+    const nextAt = outcome.nextAt ?? outcome.now;
+    const written = await runScript<number>(this.redis, "finish", [
+      this.prefix,
+      runId,
+      generation,
+      outcome.kind,
+      outcome.now,
+      nextAt,
+      nextAt + this.settings.outboxGraceMs,
+      outcome.attempt ? JSON.stringify(outcome.attempt) : "",
+      outcome.lastError ? JSON.stringify(outcome.lastError) : "",
+      outcome.nextAttempt ?? "",
+      outcome.step?.id ?? "",
+      outcome.step?.record ?? "",
+      this.settings.completedRetentionMs,
+      this.settings.deadLetteredRetentionMs,
+    ]);
+    return written === 1;
+  }
+
+  async retryRuns(runIds: string[], now: number): Promise<PublishTarget[]> {
+    if (runIds.length === 0) return [];
+    const flat = await runScript<string[]>(this.redis, "retry", [
+      this.prefix,
+      now,
+      now + this.settings.outboxGraceMs,
+      ...runIds,
+    ]);
+    return pairs(flat).map(([runId, url]) => ({ runId, url }));
+  }
+
+  async deleteEvents(eventIds: string[]): Promise<number> {
+    if (eventIds.length === 0) return 0;
+    return runScript<number>(this.redis, "delete", [this.prefix, ...eventIds]);
+  }
+
+  async dueEntries(now: number, limit: number): Promise<DueEntry[]> {
+    const flat = await runScript<string[]>(this.redis, "reconcile", [
+      this.prefix,
+      now,
+      limit,
+      now + this.settings.outboxGraceMs,
+    ]);
+    const entries: DueEntry[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      entries.push({ kind: flat[i] as "route" | "run", id: flat[i + 1]!, target: flat[i + 2]! });
+    }
+    return entries;
+  }
+
+  /** The run ids of events, optionally only those in one state. */
+  async runIdsOf(eventIds: string[], state?: RunState): Promise<string[]> {
+    if (eventIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of eventIds) pipeline.hget(this.keys.event(id), "runs");
+    const runLists = (await pipeline.exec()) as (string | null)[];
+    const runIds = runLists.flatMap((list) => (list ? list.split(",") : []));
+    if (!state || runIds.length === 0) return runIds;
+    const states = await this.pipelineHget(runIds.map((id) => this.keys.run(id)), "state");
+    return runIds.filter((_, i) => states[i] === state);
+  }
+
+  /** Every event id in an index, newest first (for bulk retry and delete). */
+  async eventIdsIn(query: { state?: RunState; name?: string }): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listEvents({ ...query, cursor, limit: 500 });
+      ids.push(...page.events.map((event) => event.id));
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  async listEvents(query: ListQuery): Promise<{ events: EventSummary[]; cursor: string | null }> {
+    const index = query.state
+      ? this.keys.eventsByState(query.state)
+      : query.name
+        ? this.keys.eventsByName(query.name.toLowerCase())
+        : this.keys.allEvents;
+    const wantName = query.state && query.name ? query.name.toLowerCase() : undefined;
+    let { score, skip } = parseCursor(query.cursor);
+    const events: EventSummary[] = [];
+    while (events.length < query.limit) {
+      const batch = query.limit - events.length + 1;
+      const page = (await this.redis.zrange(index, score, "-inf", {
+        byScore: true,
+        rev: true,
+        offset: skip,
+        count: batch,
+        withScores: true,
+      })) as string[];
+      const entries = pairs(page).map(([id, s]) => ({ id, score: Number(s) }));
+      if (entries.length === 0) return { events, cursor: null };
+      const records = await this.pipelineHgetall(entries.map((entry) => this.keys.event(entry.id)));
+      const expired: string[] = [];
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        skip = entry.score === score ? skip + 1 : 1;
+        score = entry.score;
+        const record = records[i];
+        if (!record) {
+          expired.push(entry.id);
+          continue;
+        }
+        if (wantName && record.name !== wantName) continue;
+        events.push(toSummary(record));
+        if (events.length === query.limit) {
+          const more = i < entries.length - 1 || entries.length === batch;
+          if (expired.length) await this.redis.zrem(index, ...expired);
+          return { events, cursor: more ? `${score}:${skip}` : null };
+        }
+      }
+      if (expired.length) await this.redis.zrem(index, ...expired);
+      if (entries.length < batch) return { events, cursor: null };
+    }
+    return { events, cursor: null };
+  }
+
+  async getEvent(eventId: string): Promise<EventDetail | null> {
+    const record = await this.redis.hgetall<Record<string, string>>(this.keys.event(eventId));
+    if (!record || !record.id) return null;
+    const runIds = record.runs ? record.runs.split(",") : [];
+    const pipeline = this.redis.pipeline();
+    for (const runId of runIds) {
+      pipeline.hgetall(this.keys.run(runId));
+      pipeline.hgetall(this.keys.runSteps(runId));
+      pipeline.lrange(this.keys.runAttempts(runId), 0, -1);
+    }
+    const replies = runIds.length ? await pipeline.exec() : [];
+    const runs: RunRecord[] = [];
+    for (let i = 0; i < runIds.length; i++) {
+      const run = replies[i * 3] as Record<string, string> | null;
+      if (!run) continue;
+      const steps = (replies[i * 3 + 1] as Record<string, string> | null) ?? {};
+      const attempts = (replies[i * 3 + 2] as string[] | null) ?? [];
+      runs.push(toRun(run, steps, attempts));
+    }
+    return { ...toSummary(record), runs };
+  }
+
+  private async pipelineHgetall(keys: string[]): Promise<(Record<string, string> | null)[]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.hgetall(key);
+    return (await pipeline.exec()) as (Record<string, string> | null)[];
+  }
+
+  private async pipelineHget(keys: string[], field: string): Promise<(string | null)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.hget(key, field);
+    return (await pipeline.exec()) as (string | null)[];
+  }
+}
+
+function pairs(flat: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
+function parseCursor(cursor: string | undefined): { score: number | "+inf"; skip: number } {
+  if (!cursor) return { score: "+inf", skip: 0 };
+  const [score, skip] = cursor.split(":");
+  if (!score || !/^\d+$/.test(score) || !skip || !/^\d+$/.test(skip)) {
+    throw new RangeError(`cursor: "${cursor}" is not a cursor this API returned`);
+  }
+  return { score: Number(score), skip: Number(skip) };
+}
+
+const ACTIVE_ORDER: RunState[] = ["processing", "pending", "delayed", "sleeping", "dead-lettered", "completed"];
+
+function toSummary(record: Record<string, string>): EventSummary {
+  const runStates: Partial<Record<RunState, number>> = {};
+  for (const state of EVENT_STATES) {
+    const n = Number(record[`n:${state}`] ?? 0);
+    if (n > 0) runStates[state] = n;
+  }
+  let state: EventState = ACTIVE_ORDER.find((s) => runStates[s]) ?? "completed";
+  if (record.routedAt && !record.runs) state = "unmatched";
+  return {
+    id: record.id!,
+    name: record.displayName ?? record.name!,
+    data: parseJson(record.data ?? "null"),
+    priority: Number(record.priority ?? 0),
+    createdAt: Number(record.createdAt),
+    ...(record.delayUntil ? { delayUntil: Number(record.delayUntil) } : {}),
+    ...(record.idempotencyKey ? { idempotencyKey: record.idempotencyKey } : {}),
+    ...(record.routedAt ? { routedAt: Number(record.routedAt) } : {}),
+    state,
+    runStates,
+  };
+}
+
+function toRun(run: Record<string, string>, steps: Record<string, string>, attempts: string[]): RunRecord {
+  const optionalNumber = (value: string | undefined) => (value ? Number(value) : undefined);
+  return {
+    id: run.id!,
+    eventId: run.eventId!,
+    workload: run.workload!,
+    state: run.state as RunState,
+    attempt: Number(run.attempt),
+    maxRetries: Number(run.maxRetries),
+    createdAt: Number(run.createdAt),
+    startedAt: optionalNumber(run.startedAt),
+    finishedAt: optionalNumber(run.finishedAt),
+    nextAt: optionalNumber(run.nextAt),
+    manualRetries: Number(run.manualRetries ?? 0),
+    lastError: run.lastError ? (JSON.parse(run.lastError) as ErrorRecord) : undefined,
+    steps: Object.entries(steps)
+      .map(([id, text]) => ({ id, ...(JSON.parse(text) as Omit<StepRecord, "id">), size: text.length }))
+      .sort((a, b) => (a.startedAt ?? a.wakeAt ?? 0) - (b.startedAt ?? b.wakeAt ?? 0)),
+    attempts: attempts.map((text) => JSON.parse(text) as AttemptRecord),
+  };
+}
+
+function parseJson(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The engine's records as the API, the CLI and the dashboard see them.
+ */
+import type { RunState } from "./keys.ts";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type EventState = RunState | "unmatched";
+
+export interface ErrorRecord {
+  name: string;
+  message: string;
+  stack?: string;
+  /** The step that threw, when the error came from a step. */
+  step?: string;
+}
+
+export interface StepRecord {
+  id: string;
+  status: "completed" | "sleeping";
+  result?: JsonValue;
+  startedAt?: number;
+  endedAt?: number;
+  /** Size of the stored result in bytes. */
+  size?: number;
+  attempt?: number;
+  wakeAt?: number;
+}
+
+export interface AttemptRecord {
+  attempt?: number;
+  outcome: string;
+  startedAt?: number;
+  endedAt: number;
+  error?: ErrorRecord;
+  nextAt?: number;
+  steps?: string[];
+}
+
+export interface RunRecord {
+  id: string;
+  eventId: string;
+  workload: string;
+  state: RunState;
+  attempt: number;
+  maxRetries: number;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  nextAt?: number;
+  manualRetries: number;
+  lastError?: ErrorRecord;
+  steps: StepRecord[];
+  attempts: AttemptRecord[];
+}
+
+export interface EventSummary {
+  id: string;
+  name: string;
+  data: JsonValue;
+  priority: number;
+  createdAt: number;
+  delayUntil?: number;
+  idempotencyKey?: string;
+  routedAt?: number;
+  state: EventState;
+  /** How many of the event's runs are in each state. */
+  runStates: Partial<Record<RunState, number>>;
+}
+
+export interface EventDetail extends EventSummary {
+  runs: RunRecord[];
+}

@@ -1,0 +1,51 @@
+/**
+ * What the engine accepts from a sender, as zod schemas with messages that name the field: event
+ * names and ids (which reach Redis keys, so they are restricted to a safe alphabet), data size,
+ * priority and delivery time.
+ */
+import ms from "ms";
+import { z } from "zod";
+
+export const MAX_EVENT_DATA_BYTES = 512 * 1024;
+export const MAX_STEP_RESULT_BYTES = 1024 * 1024;
+export const MAX_DELAY_MS = ms("365 days");
+export const MAX_EVENTS_PER_REQUEST = 100;
+
+export const eventNameSchema = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "may contain only letters, digits and . _ : - and must start with a letter or digit");
+
+export const idSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
+
+export const prioritySchema = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(-50, "must be between -50 and 50")
+  .max(50, "must be between -50 and 50");
+
+export const idempotencyKeySchema = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
+
+/** When to deliver: a Date, epoch milliseconds, an ISO date, or a duration from now ("10s"). */
+export const delayUntilSchema = z.union([z.date(), z.number(), z.string()]);
+export type DelayUntil = z.infer<typeof delayUntilSchema>;
+
+/** Resolves `delayUntil` to epoch ms, or explains what is wrong with it. */
+export function resolveDelayUntil(value: DelayUntil, now: number): number | string {
+  let time: number;
+  if (value instanceof Date) time = value.getTime();
+  else if (typeof value === "number") time = value;
+  else {
+    const duration = ms(value as ms.StringValue);
+    time = typeof duration === "number" && Number.isFinite(duration) ? now + duration : Date.parse(value);
+  }
+  if (!Number.isFinite(time)) return `${JSON.stringify(value)} is not a date, a timestamp or a duration`;
+  if (time < now - 1000) return `${new Date(time).toISOString()} is in the past`;
+  if (time > now + MAX_DELAY_MS) return `${new Date(time).toISOString()} is more than a year ahead`;
+  return time;
+}

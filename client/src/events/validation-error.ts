@@ -1,0 +1,25 @@
+/**
+ * The one error every refused input becomes: a list of issues, each with the path of the field and
+ * what is wrong with it. The API turns it into a 400 body; the client throws it as is.
+ */
+export interface Issue {
+  path: (string | number)[];
+  message: string;
+}
+
+export class InvalidInputError extends Error {
+  constructor(readonly issues: Issue[]) {
+    super(issues.map((issue) => `${issue.path.join(".") || "(input)"}: ${issue.message}`).join("; "));
+    this.name = "InvalidInputError";
+  }
+}
+
+export function issuesFromZod(
+  zodIssues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix: (string | number)[] = [],
+): Issue[] {
+  return zodIssues.map((issue) => ({
+    path: [...prefix, ...issue.path.map((part) => (typeof part === "number" ? part : String(part)))],
+    message: issue.message,
+  }));
+}

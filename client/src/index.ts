@@ -1,0 +1,25 @@
+/**
+ * `@awl/client`: what a site imports. Workloads (`asyncWorkload`, the step API, the errors that
+ * steer retries), typed events, and the handlers the extension serves (router, reconciler).
+ */
+export { asyncWorkload, isAsyncWorkload, handleWorkloadRequest, type AsyncWorkloadFunction } from "./workload/async-workload.ts";
+export type { WorkloadConfig, WorkloadOptions, WorkloadDefinition, FilterableEvent } from "./workload/definition.ts";
+export type { WorkloadContext, WorkloadHandler } from "./engine/execute.ts";
+export type { StepApi } from "./workload/step.ts";
+export { RetryAfterError, ErrorDoNotRetry, DuplicateStepIdError, StepResultError } from "./workload/errors.ts";
+export { defaultBackoff, MAX_BACKOFF_MS, type BackoffSchedule } from "./workload/backoff.ts";
+export { defineEvents, type EventCatalog, type EventData, type EventInput } from "./events/define-events.ts";
+export { InvalidInputError, type Issue } from "./events/validation-error.ts";
+export { sendEvents, type SendInput, type SendOptions, type SendResult } from "./engine/send.ts";
+export { createRouterHandler, routeEvent, type RegisteredWorkload } from "./engine/router.ts";
+export { reconcile, type ReconcileReport } from "./engine/reconciler.ts";
+export {
+  createRuntime,
+  runtimeFromEnv,
+  missingEnvironment,
+  MissingEnvironmentError,
+  ROUTER_PATH,
+  type Runtime,
+  type RuntimeOptions,
+} from "./engine/runtime.ts";
+export type { EventDetail, EventSummary, RunRecord, StepRecord, AttemptRecord, ErrorRecord, EventState } from "./engine/types.ts";

@@ -1,0 +1,69 @@
+/**
+ * `asyncWorkload(handler, config)`: turns a handler into a Netlify Functions v2 handler that QStash
+ * delivers runs to. The returned function carries its definition (`awlWorkload`), so the build step
+ * and the router can discover the workload without calling it.
+ */
+import type { EventCatalog, EventData } from "../events/define-events.ts";
+import { idSchema } from "../events/limits.ts";
+import { executeRun, type WorkloadContext, type WorkloadHandler } from "../engine/execute.ts";
+import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "../engine/runtime.ts";
+import { jsonResponse, readDelivery } from "../transport/inbound.ts";
+import { defineWorkload, type WorkloadConfig, type WorkloadDefinition, type WorkloadOptions } from "./definition.ts";
+
+export interface AsyncWorkloadFunction {
+  (request: Request, context?: unknown): Promise<Response>;
+  readonly awlWorkload: { definition: WorkloadDefinition; handler: WorkloadHandler };
+}
+
+type TypedOptions<C extends EventCatalog, N extends keyof EventData<C> & string> = Omit<
+  WorkloadOptions<EventData<C>[N]>,
+  "events" | "catalog"
+> & { events: N | N[]; catalog: C };
+
+export function asyncWorkload<C extends EventCatalog, N extends keyof EventData<C> & string>(
+  handler: (context: WorkloadContext<EventData<C>[N]>) => unknown,
+  config: TypedOptions<C, N>,
+): AsyncWorkloadFunction;
+export function asyncWorkload<D = unknown>(
+  handler: (context: WorkloadContext<D>) => unknown,
+  config: WorkloadConfig<D>,
+): AsyncWorkloadFunction;
+export function asyncWorkload(
+  handler: (context: WorkloadContext<never>) => unknown,
+  config: WorkloadConfig<never>,
+): AsyncWorkloadFunction {
+  const definition = defineWorkload(config);
+  const run = handler as WorkloadHandler;
+  const fn = (request: Request) => handleWorkloadRequest(request, definition, run);
+  return Object.assign(fn, { awlWorkload: { definition, handler: run } });
+}
+
+export function isAsyncWorkload(value: unknown): value is AsyncWorkloadFunction {
+  return typeof value === "function" && "awlWorkload" in value;
+}
+
+export async function handleWorkloadRequest(
+  request: Request,
+  definition: WorkloadDefinition,
+  handler: WorkloadHandler,
+  runtime?: Runtime,
+): Promise<Response> {
+  let resolved: Runtime;
+  try {
+    resolved = runtime ?? runtimeFromEnv();
+  } catch (error) {
+    if (error instanceof MissingEnvironmentError) return jsonResponse(500, { error: error.message });
+    throw error;
+  }
+  const delivery = await readDelivery(request, resolved.verifier);
+  if ("response" in delivery) return delivery.response;
+  const runId = idSchema.safeParse(delivery.body.runId);
+  if (!runId.success) return jsonResponse(400, { error: "runId: must be a run id" });
+  try {
+    return jsonResponse(200, await executeRun(resolved, definition, handler, runId.data));
+  } catch (error) {
+    // Redis or the network failed before an outcome was stored: let QStash deliver again.
+    resolved.log(`awl: run ${runId.data} could not be processed: ${(error as Error).message}`);
+    return jsonResponse(503, { error: `run ${runId.data} could not be processed: ${(error as Error).message}` });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * A workload's configuration as the author writes it (an event name, a list, or an object) and
+ * the normalised definition the engine and the build step use. Bad configuration fails here, at
+ * import time, with a message naming the field, instead of at the first delivery.
+ */
+import type { EventCatalog } from "../events/define-events.ts";
+import { eventNameSchema } from "../events/limits.ts";
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIME_BUDGET_MS } from "../engine/settings.ts";
+import type { BackoffSchedule } from "./backoff.ts";
+import { toDurationMs, type Duration } from "./durations.ts";
+
+export interface FilterableEvent<D = unknown> {
+  eventId: string;
+  name: string;
+  data: D;
+  priority: number;
+}
+
+export interface WorkloadOptions<D = unknown> {
+  /** The events this workload runs for (names match case-insensitively). */
+  events: string | string[];
+  /** Runs in the router: return false to skip this workload for an event. */
+  eventFilter?: (event: FilterableEvent<D>) => boolean;
+  /** Retries after the first attempt; default 4 (so 5 attempts). */
+  maxRetries?: number;
+  /** Delay before the retry after the given (1-based) failed attempt; default 5 s × 4^(attempt−1). */
+  backoffSchedule?: BackoffSchedule;
+  /** The workload's name in run ids and the dashboard; defaults to its function's name. */
+  name?: string;
+  /** How long one invocation keeps starting new steps before it hands over to a fresh one; default "8s". */
+  timeBudget?: Duration;
+  /** Typed events: validate `data` against the catalog's schema before the handler runs. */
+  catalog?: EventCatalog;
+}
+
+export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>;
+
+export interface WorkloadDefinition {
+  events: string[];
+  eventFilter?: (event: FilterableEvent) => boolean;
+  maxRetries: number;
+  backoffSchedule?: BackoffSchedule;
+  name?: string;
+  timeBudgetMs: number;
+  catalog?: EventCatalog;
+}
+
+export const WORKLOAD_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition {
+  const options: WorkloadOptions<D> = typeof config === "string" || Array.isArray(config) ? { events: config } : config;
+  if (!options || typeof options !== "object") throw new TypeError("asyncWorkload config: expected an event name, a list of names, or { events }");
+  const events = (Array.isArray(options.events) ? options.events : [options.events]).filter((e) => e !== undefined);
+  if (events.length === 0) throw new TypeError("asyncWorkload config.events: subscribe to at least one event");
+  events.forEach((name, i) => {
+    const parsed = eventNameSchema.safeParse(name);
+    if (!parsed.success) throw new TypeError(`asyncWorkload config.events[${i}]: ${JSON.stringify(name)} ${parsed.error.issues[0]?.message}`);
+  });
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
+    throw new RangeError(`asyncWorkload config.maxRetries: ${maxRetries} must be a whole number from 0 to 100`);
+  }
+  if (options.backoffSchedule !== undefined && typeof options.backoffSchedule !== "function") {
+    throw new TypeError("asyncWorkload config.backoffSchedule: must be a function (attempt) => ms or a duration string");
+  }
+  if (options.eventFilter !== undefined && typeof options.eventFilter !== "function") {
+    throw new TypeError("asyncWorkload config.eventFilter: must be a function (event) => boolean");
+  }
+  if (options.name !== undefined && !WORKLOAD_NAME_PATTERN.test(options.name)) {
+    throw new TypeError(`asyncWorkload config.name: ${JSON.stringify(options.name)} may contain only letters, digits, _ and - (at most 64)`);
+  }
+  const timeBudgetMs = options.timeBudget === undefined ? DEFAULT_TIME_BUDGET_MS : toDurationMs(options.timeBudget, "asyncWorkload config.timeBudget");
+  return {
+    events: [...new Set(events.map((name) => name.toLowerCase()))],
+    ...(options.eventFilter ? { eventFilter: options.eventFilter as (event: FilterableEvent) => boolean } : {}),
+    maxRetries,
+    ...(options.backoffSchedule ? { backoffSchedule: options.backoffSchedule } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    timeBudgetMs,
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The errors a workload throws to steer its retries, and the engine's own error for a misused
+ * step id. Anything else a workload throws is retried on the backoff schedule.
+ */
+import { toDelayMs, type Delay } from "./durations.ts";
+
+/** Retry no earlier than the given delay or time; with `force`, at exactly that time. */
+export class RetryAfterError extends Error {
+  readonly retryAt: Delay;
+  readonly force: boolean;
+
+  constructor(message: string, retryAfter: Delay, options: { force?: boolean } = {}) {
+    super(message);
+    this.name = "RetryAfterError";
+    toDelayMs(retryAfter, "retryAfter"); // refuse a bad delay where it is thrown, not later
+    this.retryAt = retryAfter;
+    this.force = options.force ?? false;
+  }
+}
+
+/** Do not retry: the run goes straight to the dead letters, where it can be retried by hand. */
+export class ErrorDoNotRetry extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ErrorDoNotRetry";
+  }
+}
+
+/** A step id used twice in one run: a bug in the workload that no retry can fix. */
+export class DuplicateStepIdError extends ErrorDoNotRetry {
+  constructor(readonly stepId: string) {
+    super(`step id "${stepId}" is used twice in one run; every step.run/sleep/sendEvent needs its own id`);
+    this.name = "DuplicateStepIdError";
+  }
+}
+
+/** A step whose result cannot be stored: retrying would only repeat its side effects. */
+export class StepResultError extends ErrorDoNotRetry {
+  constructor(stepId: string, problem: string) {
+    super(`step "${stepId}" returned ${problem}`);
+    this.name = "StepResultError";
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The step API a workload uses, and its journal semantics: a step that completed never runs again
+ * for that run (its stored JSON result is returned instead), a new step runs and is checkpointed
+ * in one Redis round trip, and a sleep or a spent time budget interrupts the invocation so that
+ * its outcome can be recorded and the run resumed by a later delivery.
+ *
+ * Interrupts are remembered on the runner, not only thrown: a workload that catches one and carries
+ * on cannot turn a parked run into a "completed" one, and every later step call throws it again.
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import { MAX_STEP_RESULT_BYTES } from "../events/limits.ts";
+import type { SendOptions, SendResult, SendInput } from "../engine/send.ts";
+import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
+import { DuplicateStepIdError, StepResultError } from "./errors.ts";
+
+export interface StepApi {
+  /** Runs `fn` once for this run; on replay returns its stored result (as JSON: Dates become strings). */
+  run<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>>;
+  /** Parks the run for a duration (ms or e.g. "7 days"); nothing waits in memory. */
+  sleep(id: string, duration: Duration): Promise<void>;
+  /** Parks the run until a point in time. */
+  sleepUntil(id: string, time: Date | number | string): Promise<void>;
+  /** Sends an event exactly once for this run, whatever the retries. */
+  sendEvent(id: string, name: string, data?: unknown, options?: SendOptions): Promise<SendResult>;
+}
+
+export type Interrupt =
+  | { kind: "sleep"; stepId: string; wakeAt: number; record?: string }
+  | { kind: "continue" }
+  | { kind: "superseded" };
+
+/** Unwinds a workload's code when the invocation must stop; never reported as a failure. */
+export class StepInterrupt extends Error {
+  constructor(readonly interrupt: Interrupt) {
+    super(`awl: invocation interrupted (${interrupt.kind})`);
+    this.name = "StepInterrupt";
+  }
+}
+
+export interface StepRunnerDeps {
+  runId: string;
+  attempt: number;
+  journal: Map<string, string>;
+  checkpoint(stepId: string, record: string): Promise<boolean>;
+  send(input: SendInput): Promise<SendResult>;
+  now(): number;
+  /** When the invocation started, and how long it may keep starting new steps. */
+  startedAt: number;
+  timeBudgetMs: number;
+  earlyToleranceMs: number;
+}
+
+const stepOfError = new WeakMap<object, string>();
+
+/** The id of the step an error came out of, if it came out of one. */
+export function failedStepOf(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? stepOfError.get(error) : undefined;
+}
+
+export class StepRunner {
+  interrupt: Interrupt | undefined;
+  /** Steps that ran (not replayed) in this invocation, in completion order. */
+  readonly executed: string[] = [];
+  private readonly used = new Set<string>();
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: StepRunnerDeps) {}
+
+  readonly api: StepApi = {
+    run: (id, fn) => this.run(id, fn),
+    sleep: (id, duration) => this.sleepFor(id, () => toDurationMs(duration, `step.sleep("${id}")`)),
+    sleepUntil: (id, time) =>
+      this.sleepFor(id, () => {
+        const date = time instanceof Date ? time : new Date(time);
+        return toDelayMs(date, `step.sleepUntil("${id}")`, this.deps.now());
+      }),
+    sendEvent: (id, name, data, options) =>
+      this.run(id, () =>
+        this.deps.send({
+          ...options,
+          name,
+          data,
+          idempotencyKey: options?.idempotencyKey ?? `${this.deps.runId}:${id}`,
+        }),
+      ),
+  };
+
+  /** Waits until every step started in this invocation has finished and been checkpointed. */
+  async settle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  private raise(interrupt: Interrupt): never {
+    this.interrupt ??= interrupt;
+    throw new StepInterrupt(this.interrupt);
+  }
+
+  private claimId(id: string): string | undefined {
+    if (this.interrupt) throw new StepInterrupt(this.interrupt);
+    if (typeof id !== "string" || id.length === 0 || id.length > 256) {
+      throw new TypeError(`step id must be a non-empty string of at most 256 characters, got ${JSON.stringify(id)}`);
+    }
+    if (this.used.has(id)) throw new DuplicateStepIdError(id);
+    this.used.add(id);
+    return this.deps.journal.get(id);
+  }
+
+  private run<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>> {
+    let stored: string | undefined;
+    try {
+      stored = this.claimId(id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (stored !== undefined) {
+      const record = JSON.parse(stored) as { status: string; result?: Awaited<T> };
+      if (record.status !== "completed") return Promise.reject(new DuplicateStepIdError(id));
+      return Promise.resolve(record.result as Awaited<T>);
+    }
+    // Past the budget, stop before starting new work (but only after some progress, so a run always advances).
+    if (this.executed.length > 0 && this.deps.now() - this.deps.startedAt >= this.deps.timeBudgetMs) {
+      try {
+        this.raise({ kind: "continue" });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const task = this.execute(id, fn);
+    this.inflight.add(task);
+    void task.finally(() => this.inflight.delete(task)).catch(() => undefined);
+    return task;
+  }
+
+  private async execute<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>> {
+    const startedAt = this.deps.now();
+    let result: Awaited<T>;
+    try {
+      result = await fn();
+    } catch (error) {
+      if (typeof error === "object" && error !== null && !stepOfError.has(error)) stepOfError.set(error, id);
+      throw error;
+    }
+    let json: string | undefined;
+    try {
+      json = result === undefined ? undefined : JSON.stringify(result);
+    } catch (error) {
+      throw new StepResultError(id, `a value that is not JSON-serializable (${(error as Error).message})`);
+    }
+    if (json !== undefined && Buffer.byteLength(json) > MAX_STEP_RESULT_BYTES) {
+      throw new StepResultError(id, `${Buffer.byteLength(json)} bytes of JSON; the limit is 1 MB`);
+    }
+    const endedAt = this.deps.now();
+    const head = `{"status":"completed","startedAt":${startedAt},"endedAt":${endedAt},"attempt":${this.deps.attempt}`;
+    const record = json === undefined ? `${head}}` : `${head},"result":${json}}`;
+    if (!(await this.deps.checkpoint(id, record))) this.raise({ kind: "superseded" });
+    this.executed.push(id);
+    // Hand back the stored form, so the first run and every replay see the same value.
+    return (json === undefined ? undefined : JSON.parse(json)) as Awaited<T>;
+  }
+
+  private async sleepFor(id: string, durationMs: () => number): Promise<void> {
+    const stored = this.claimId(id);
+    let wakeAt: number;
+    let record: string | undefined;
+    if (stored !== undefined) {
+      const entry = JSON.parse(stored) as { status: string; wakeAt?: number };
+      if (entry.status !== "sleeping" || entry.wakeAt === undefined) throw new DuplicateStepIdError(id);
+      wakeAt = entry.wakeAt;
+    } else {
+      const now = this.deps.now();
+      wakeAt = now + durationMs();
+      if (wakeAt <= now) return;
+      record = JSON.stringify({ status: "sleeping", startedAt: now, wakeAt });
+    }
+    const remaining = wakeAt - this.deps.now();
+    if (remaining <= 0) return;
+    // A wake delivered slightly early (QStash schedules in whole seconds) finishes the wait here.
+    if (stored !== undefined && remaining <= this.deps.earlyToleranceMs) {
+      await delay(remaining);
+      return;
+    }
+    this.raise({ kind: "sleep", stepId: id, wakeAt, ...(record ? { record } : {}) });
+  }
+}

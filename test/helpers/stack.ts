@@ -1,0 +1,115 @@
+/**
+ * A whole local stack for integration tests, in this process: `awl dev`'s Redis REST API and QStash
+ * server (real HTTP, real Redis), an engine runtime using the official clients against them, and
+ * a small Fetch-API host serving a router and workloads the way Netlify would.
+ */
+import { randomBytes } from "node:crypto";
+import { serve, type ServerType } from "@hono/node-server";
+import { Client } from "@upstash/qstash";
+import { Redis } from "@upstash/redis";
+import { connectRedis, type RedisConnection } from "../../cli/src/dev/redis-connection.ts";
+import { startRedisRest, type RedisRestServer } from "../../cli/src/dev/redis-rest/server.ts";
+import { startQStash, type QStashServer } from "../../cli/src/dev/qstash/server.ts";
+import { createRouterHandler, type RegisteredWorkload } from "../../client/src/engine/router.ts";
+import { createRuntime, type Runtime } from "../../client/src/engine/runtime.ts";
+import type { EngineSettings } from "../../client/src/engine/settings.ts";
+import { handleWorkloadRequest, type AsyncWorkloadFunction } from "../../client/src/workload/async-workload.ts";
+
+export interface Stack {
+  runtime: Runtime;
+  redis: Redis;
+  qstash: QStashServer;
+  redisRest: RedisRestServer;
+  connection: RedisConnection;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: { settings?: Partial<EngineSettings>; routerUrl?: string } = {}): Promise<Stack> {
+  const connection = await connectRedis({ requireRedis: true });
+  const prefix = `awltest:${randomBytes(4).toString("hex")}:`;
+  const redisRest = await startRedisRest({ port: 0, token: "test-token", connection, log: () => undefined });
+  const qstash = await startQStash({ port: 0, connection, log: () => undefined, keyPrefix: `${prefix}qstash:` });
+  const redis = new Redis({ url: redisRest.url, token: redisRest.token, automaticDeserialization: false, enableTelemetry: false });
+  const runtime = createRuntime({
+    redis,
+    qstash: new Client({ baseUrl: qstash.url, token: qstash.token }),
+    signingKeys: { currentSigningKey: qstash.currentSigningKey, nextSigningKey: qstash.nextSigningKey },
+    routerUrl: options.routerUrl ?? "http://127.0.0.1:1/router",
+    prefix,
+    settings: options.settings,
+    log: () => undefined,
+  });
+  return {
+    runtime,
+    redis,
+    qstash,
+    redisRest,
+    connection,
+    prefix,
+    async close() {
+      await qstash.close();
+      await redisRest.close();
+      const keys = await connection.redis.keys(`${prefix}*`);
+      if (keys.length) await connection.redis.del(...keys);
+      await connection.close();
+    },
+  };
+}
+
+export interface Host {
+  url: string;
+  /** Points the runtime's router URL at this host. */
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/** Serves `/router` and one `/workloads/<name>` per workload over real HTTP on a free port. */
+export async function startHost(stack: Stack, workloads: Record<string, AsyncWorkloadFunction>): Promise<Host> {
+  let url = "";
+  const registry: RegisteredWorkload[] = Object.entries(workloads).map(([name, fn]) => ({
+    name: fn.awlWorkload.definition.name ?? name,
+    events: fn.awlWorkload.definition.events,
+    ...(fn.awlWorkload.definition.eventFilter ? { eventFilter: fn.awlWorkload.definition.eventFilter } : {}),
+    maxRetries: fn.awlWorkload.definition.maxRetries,
+    url: `/workloads/${name}`,
+  }));
+  const runtime: Runtime = { ...stack.runtime };
+  const router = createRouterHandler(registry, runtime);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (request: Request) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/router") return router(request);
+        const match = /^\/workloads\/([^/]+)$/.exec(path);
+        const fn = match ? workloads[match[1]!] : undefined;
+        if (!fn) return new Response("not found", { status: 404 });
+        return handleWorkloadRequest(request, fn.awlWorkload.definition, fn.awlWorkload.handler, runtime);
+      },
+    }, (info) => {
+      url = `http://127.0.0.1:${info.port}`;
+      resolve(s);
+    });
+  });
+  runtime.routerUrl = `${url}/router`;
+  return {
+    url,
+    runtime,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  { timeoutMs = 15_000, intervalMs = 25, what = "condition" } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
