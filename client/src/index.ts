@@ -1,6 +1,7 @@
 /**
  * `@awl/client`: what a site imports. Workloads (`asyncWorkload`, the step API, the errors that
- * steer retries), typed events, and the handlers the extension serves (router, reconciler).
+ * steer retries), typed events, the client that sends events, and the handlers the extension serves
+ * (router, reconciler, events API). The Netlify-compatible API is the subpath `@awl/client/netlify`.
  */
 export { asyncWorkload, isAsyncWorkload, handleWorkloadRequest, type AsyncWorkloadFunction } from "./workload/async-workload.ts";
 export type { WorkloadConfig, WorkloadOptions, WorkloadDefinition, FilterableEvent } from "./workload/definition.ts";
@@ -23,3 +24,22 @@ export {
   type RuntimeOptions,
 } from "./engine/runtime.ts";
 export type { EventDetail, EventSummary, RunRecord, StepRecord, AttemptRecord, ErrorRecord, EventState } from "./engine/types.ts";
+export {
+  AsyncWorkloadsClient,
+  AsyncWorkloadsClientError,
+  type AsyncWorkloadsClientOptions,
+  type ClientSendInput,
+  type SendArguments,
+} from "./client/async-workloads-client.ts";
+export { createEventsApi, DEFAULT_API_BASE_PATH, type EventsApiOptions } from "./api/events-api.ts";
+export {
+  retryDeadLettered,
+  deleteEvents,
+  RETRY_FAILED_EVENTS,
+  DELETE_EVENTS,
+  type RetrySelector,
+  type DeleteSelector,
+  type RetryReport,
+  type DeleteReport,
+} from "./engine/operations.ts";
+export { workloadFromModule } from "./compat/netlify.ts";

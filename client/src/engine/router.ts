@@ -3,10 +3,14 @@
  * event's name (case-insensitively) whose eventFilter accepts it, creates one run per match (once,
  * however often the event is delivered), and publishes every new run in one QStash call.
  * The registry of workloads is generated at build time by the extension (or given by a test host).
+ * Internal events (names starting with `awl:`) go to the engine's own operations workload instead,
+ * whose runs are delivered back here (see operations.ts).
  */
 import { eventNameSchema, idSchema } from "../events/limits.ts";
 import { jsonResponse, readDelivery } from "../transport/inbound.ts";
 import type { FilterableEvent } from "../workload/definition.ts";
+import { executeRun } from "./execute.ts";
+import { isInternalEvent, isOperationsRun, operationsWorkload } from "./operations.ts";
 import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store.ts";
 
@@ -35,7 +39,9 @@ export async function routeEvent(
   eventName: string,
 ): Promise<RouteReport> {
   const lowerName = eventName.toLowerCase();
-  const candidates = registry.filter((workload) => workload.events.includes(lowerName));
+  const candidates: RegisteredWorkload[] = isInternalEvent(lowerName)
+    ? [operationsWorkload(runtime).registration]
+    : registry.filter((workload) => workload.events.includes(lowerName));
   const filterErrors: { workload: string; message: string }[] = [];
   let matched = candidates;
   if (candidates.some((workload) => workload.eventFilter)) {
@@ -89,6 +95,7 @@ export function createRouterHandler(
     }
     const delivery = await readDelivery(request, resolved.verifier);
     if ("response" in delivery) return delivery.response;
+    if (delivery.body.runId !== undefined) return runOperation(resolved, delivery.body.runId);
     const eventId = idSchema.safeParse(delivery.body.eventId);
     const name = eventNameSchema.safeParse(delivery.body.name);
     if (!eventId.success || !name.success) return jsonResponse(400, { error: "body must be { eventId, name }" });
@@ -100,4 +107,20 @@ export function createRouterHandler(
       return jsonResponse(503, { error: `routing ${eventId.data} failed: ${(error as Error).message}` });
     }
   };
+}
+
+/** Executes a run of an internal event, which the operations workload delivers back to the router. */
+async function runOperation(runtime: Runtime, value: unknown): Promise<Response> {
+  const runId = idSchema.safeParse(value);
+  // Only the operations workload's runs: a user workload's run must never execute here.
+  if (!runId.success || !isOperationsRun(runId.data)) {
+    return jsonResponse(400, { error: "runId: the router executes only runs of internal events" });
+  }
+  const { definition, handler } = operationsWorkload(runtime);
+  try {
+    return jsonResponse(200, await executeRun(runtime, definition, handler, runId.data));
+  } catch (error) {
+    runtime.log(`awl: run ${runId.data} could not be processed: ${(error as Error).message}`);
+    return jsonResponse(503, { error: `run ${runId.data} could not be processed: ${(error as Error).message}` });
+  }
 }

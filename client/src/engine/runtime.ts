@@ -92,8 +92,10 @@ export function runtimeFromEnv(env: Env = process.env): Runtime {
   const settings: Partial<EngineSettings> = {};
   const completed = durationSetting("AWL_RETENTION_COMPLETED");
   const deadLettered = durationSetting("AWL_RETENTION_DEAD_LETTERED");
+  const leaseMargin = durationSetting("AWL_LEASE_MARGIN");
   if (completed) settings.completedRetentionMs = completed;
   if (deadLettered) settings.deadLetteredRetentionMs = deadLettered;
+  if (leaseMargin) settings.leaseMarginMs = leaseMargin;
   const runtime = createRuntime({
     redis: new Redis({
       url: env.UPSTASH_REDIS_REST_URL!,

@@ -53,6 +53,8 @@ export type ClaimResult =
       journal: Map<string, string>;
       url: string;
       maxRetries: number;
+      /** When the run was due (0 if at once): a delivery that came early waits until then. */
+      dueAt: number;
     }
   | { status: "busy" | "missing" | "dead-lettered" }
   | { status: "early"; nextAt: number }
@@ -117,14 +119,14 @@ export class EngineStore {
 
   /** The fields the router needs to evaluate event filters. */
   async loadEvent(eventId: string): Promise<{ name: string; data: string; priority: number } | null> {
-    const fields = await this.redis.hmget<Record<string, string | null>>(
+    const [name, data, priority] = (await this.redis.hmget(
       this.keys.event(eventId),
       "displayName",
       "data",
       "priority",
-    );
-    if (!fields || fields.displayName == null) return null;
-    return { name: fields.displayName, data: fields.data ?? "null", priority: Number(fields.priority ?? 0) };
+    )) as unknown as (string | null)[];
+    if (name == null) return null;
+    return { name, data: data ?? "null", priority: Number(priority ?? 0) };
   }
 
   async route(eventId: string, targets: RouteTarget[], now: number): Promise<PublishTarget[] | null> {
@@ -156,7 +158,7 @@ export class EngineStore {
     const status = reply[0] as string;
     switch (status) {
       case "claimed": {
-        const [, generation, attempt, eventId, workload, eventName, data, priority, createdAt, journal, url, maxRetries] =
+        const [, generation, attempt, eventId, workload, eventName, data, priority, createdAt, journal, url, maxRetries, dueAt] =
           reply as string[];
         return {
           status,
@@ -171,6 +173,7 @@ export class EngineStore {
           journal: new Map(pairs(journal as unknown as string[])),
           url: url!,
           maxRetries: Number(maxRetries),
+          dueAt: Number(dueAt || 0),
         };
       }
       case "early":
@@ -318,8 +321,8 @@ export class EngineStore {
   }
 
   async getEvent(eventId: string): Promise<EventDetail | null> {
-    const record = await this.redis.hgetall<Record<string, string>>(this.keys.event(eventId));
-    if (!record || !record.id) return null;
+    const record = asRecord(await this.redis.hgetall(this.keys.event(eventId)));
+    if (!record?.id) return null;
     const runIds = record.runs ? record.runs.split(",") : [];
     const pipeline = this.redis.pipeline();
     for (const runId of runIds) {
@@ -330,9 +333,9 @@ export class EngineStore {
     const replies = runIds.length ? await pipeline.exec() : [];
     const runs: RunRecord[] = [];
     for (let i = 0; i < runIds.length; i++) {
-      const run = replies[i * 3] as Record<string, string> | null;
+      const run = asRecord(replies[i * 3]);
       if (!run) continue;
-      const steps = (replies[i * 3 + 1] as Record<string, string> | null) ?? {};
+      const steps = asRecord(replies[i * 3 + 1]) ?? {};
       const attempts = (replies[i * 3 + 2] as string[] | null) ?? [];
       runs.push(toRun(run, steps, attempts));
     }
@@ -343,7 +346,7 @@ export class EngineStore {
     if (keys.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.hgetall(key);
-    return (await pipeline.exec()) as (Record<string, string> | null)[];
+    return (await pipeline.exec()).map(asRecord);
   }
 
   private async pipelineHget(keys: string[], field: string): Promise<(string | null)[]> {
@@ -351,6 +354,15 @@ export class EngineStore {
     for (const key of keys) pipeline.hget(key, field);
     return (await pipeline.exec()) as (string | null)[];
   }
+}
+
+/**
+ * Hash replies as the REST API returns them with automatic deserialization off (a flat
+ * field/value list), which keeps every value the exact string that was stored.
+ */
+function asRecord(reply: unknown): Record<string, string> | null {
+  if (!Array.isArray(reply) || reply.length === 0) return null;
+  return Object.fromEntries(pairs(reply as string[]));
 }
 
 function pairs(flat: string[]): [string, string][] {

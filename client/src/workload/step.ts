@@ -7,7 +7,6 @@
  * Interrupts are remembered on the runner, not only thrown: a workload that catches one and carries
  * on cannot turn a parked run into a "completed" one, and every later step call throws it again.
  */
-import { setTimeout as delay } from "node:timers/promises";
 import { MAX_STEP_RESULT_BYTES } from "../events/limits.ts";
 import type { SendOptions, SendResult, SendInput } from "../engine/send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
@@ -47,7 +46,6 @@ export interface StepRunnerDeps {
   /** When the invocation started, and how long it may keep starting new steps. */
   startedAt: number;
   timeBudgetMs: number;
-  earlyToleranceMs: number;
 }
 
 const stepOfError = new WeakMap<object, string>();
@@ -172,13 +170,7 @@ export class StepRunner {
       if (wakeAt <= now) return;
       record = JSON.stringify({ status: "sleeping", startedAt: now, wakeAt });
     }
-    const remaining = wakeAt - this.deps.now();
-    if (remaining <= 0) return;
-    // A wake delivered slightly early (QStash schedules in whole seconds) finishes the wait here.
-    if (stored !== undefined && remaining <= this.deps.earlyToleranceMs) {
-      await delay(remaining);
-      return;
-    }
+    if (wakeAt <= this.deps.now()) return;
     this.raise({ kind: "sleep", stepId: id, wakeAt, ...(record ? { record } : {}) });
   }
 }

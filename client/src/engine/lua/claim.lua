@@ -3,7 +3,8 @@
 -- one round trip: the event, and the journal of completed steps.
 -- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead
 -- Returns {status, ...}:
---   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries}
+--   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt}
+--                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it)
 --   {'busy'}            another invocation holds a live lease (a duplicate delivery)
 --   {'early', nextAt}   a stale delivery for a run that is waiting until nextAt
 --   {'done', state}     the run already ended
@@ -29,9 +30,8 @@ if state == 'processing' then
     return { 'dead-lettered' }
   end
   redis.call('HSET', run, 'attempt', attempt)
-else
-  local nextAt = tonumber(fields[3]) or 0
-  if nextAt > now + tonumber(ARGV[6]) then return { 'early', tostring(nextAt) } end
+elseif (tonumber(fields[3]) or 0) > now + tonumber(ARGV[6]) then
+  return { 'early', fields[3] }
 end
 local generation = redis.call('HINCRBY', run, 'generation', 1)
 redis.call('HSET', run, 'state', 'processing', 'leaseUntil', ARGV[4], 'startedAt', now, 'nextAt', '')
@@ -39,4 +39,4 @@ tally(eventId, state, 'processing')
 redis.call('ZADD', k('outbox'), ARGV[5], 'run:' .. runId)
 local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt')
 return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',
-  ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5] }
+  ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], fields[3] or '' }

@@ -1,0 +1,71 @@
+/**
+ * The local stack `awl dev` runs: one Redis connection shared by the Upstash Redis REST API and the
+ * QStash server, and the environment a site needs to use them through the official clients.
+ */
+import { connectRedis, type RedisConnection } from "./redis-connection.ts";
+import { startQStash, type QStashServer } from "./qstash/server.ts";
+import { startRedisRest, type RedisRestServer } from "./redis-rest/server.ts";
+
+export const DEFAULT_REDIS_REST_PORT = 8079;
+export const DEFAULT_QSTASH_PORT = 8080;
+export const DEFAULT_REDIS_REST_TOKEN = "awl-dev-token";
+
+export interface DevStackOptions {
+  host?: string;
+  redisRestPort?: number;
+  qstashPort?: number;
+  redisUrl?: string;
+  redisRestToken?: string;
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+}
+
+export interface DevStack {
+  connection: RedisConnection;
+  redisRest: RedisRestServer;
+  qstash: QStashServer;
+  /** The variables a site needs to use this stack through the official clients. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const connection = await connectRedis({ url: options.redisUrl, warn: options.warn });
+  const host = options.host ?? "127.0.0.1";
+  let redisRest: RedisRestServer | undefined;
+  try {
+    redisRest = await startRedisRest({
+      host,
+      port: options.redisRestPort ?? DEFAULT_REDIS_REST_PORT,
+      token: options.redisRestToken ?? DEFAULT_REDIS_REST_TOKEN,
+      connection,
+      log,
+    });
+    const qstash = await startQStash({ host, port: options.qstashPort ?? DEFAULT_QSTASH_PORT, connection, log });
+    const env = {
+      UPSTASH_REDIS_REST_URL: redisRest.url,
+      UPSTASH_REDIS_REST_TOKEN: redisRest.token,
+      QSTASH_URL: qstash.url,
+      QSTASH_TOKEN: qstash.token,
+      QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
+      QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
+    };
+    const rest = redisRest;
+    return {
+      connection,
+      redisRest: rest,
+      qstash,
+      env,
+      async close() {
+        await qstash.close();
+        await rest.close();
+        await connection.close();
+      },
+    };
+  } catch (error) {
+    await redisRest?.close();
+    await connection.close();
+    throw error;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Operations on stored events, shared by the events API, the CLI and the internal events:
+ * retrying dead-lettered runs (their completed steps are kept, so a retry resumes after the last
+ * step that succeeded) and deleting events with their runs.
+ *
+ * Also the internal events `awl:retry-failed-events` and `awl:delete-events`: every event whose
+ * lower-cased name starts with `awl:` is routed to one engine-owned workload, `awl-operations`, whose
+ * runs are delivered back to the router (see router.ts). Running the operation as a run (rather than
+ * inline in the router) makes it durable like any other work, retried on failure, and visible: the
+ * event shows as completed, with the operation's result as the step `awl:retry-failed-events` or
+ * `awl:delete-events` in its run's journal.
+ */
+import { z } from "zod";
+import { defineEvents } from "../events/define-events.ts";
+import { eventNameSchema, idSchema } from "../events/limits.ts";
+import { defineWorkload, type WorkloadDefinition } from "../workload/definition.ts";
+import { ErrorDoNotRetry } from "../workload/errors.ts";
+import type { WorkloadHandler } from "./execute.ts";
+import { EVENT_STATES } from "./keys.ts";
+import type { Runtime } from "./runtime.ts";
+import type { PublishTarget } from "./store.ts";
+
+/** How many ids one request may name; bulk operations without a list are not limited. */
+export const MAX_SELECTOR_IDS = 1000;
+/** Runs retried per Redis script call, and messages per QStash batch call. */
+const CHUNK = 100;
+
+const ids = z.array(idSchema).min(1, "must name at least one event").max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`);
+
+/** `{ eventIds }`, `{ eventNames }`, or `{}` for every dead-lettered event. */
+export const retrySelectorSchema = z
+  .strictObject({
+    eventIds: ids.optional(),
+    eventNames: z.array(eventNameSchema).min(1, "must name at least one event").max(MAX_SELECTOR_IDS).optional(),
+  })
+  .refine((selector) => !(selector.eventIds && selector.eventNames), {
+    message: "give eventIds or eventNames, not both",
+  });
+export type RetrySelector = z.infer<typeof retrySelectorSchema>;
+
+/** `{ eventIds }` or `{ states }`; an empty selector is refused rather than deleting everything. */
+export const deleteSelectorSchema = z
+  .strictObject({
+    eventIds: ids.optional(),
+    states: z
+      .array(z.enum(EVENT_STATES, { error: `must be one of ${EVENT_STATES.join(", ")}` }))
+      .min(1, "must name at least one state")
+      .optional(),
+  })
+  .refine((selector) => Boolean(selector.eventIds) !== Boolean(selector.states), {
+    message: "give eventIds or states (exactly one of them)",
+  });
+export type DeleteSelector = z.infer<typeof deleteSelectorSchema>;
+
+export interface RetryReport {
+  /** The runs that were dead-lettered and are now pending again. */
+  runIds: string[];
+}
+
+export interface DeleteReport {
+  deleted: number;
+}
+
+/**
+ * Gives the selected dead-lettered runs a fresh set of attempts and publishes each of them.
+ * The runs are persisted as pending (with outbox entries) before the publish, so a failed publish
+ * is logged and left to the reconciler, as everywhere else.
+ */
+export async function retryDeadLettered(runtime: Runtime, selector: RetrySelector): Promise<RetryReport> {
+  const { store } = runtime;
+  let eventIds: string[];
+  if (selector.eventIds) eventIds = selector.eventIds;
+  else if (selector.eventNames) {
+    const perName = await Promise.all(
+      selector.eventNames.map((name) => store.eventIdsIn({ state: "dead-lettered", name })),
+    );
+    eventIds = [...new Set(perName.flat())];
+  } else eventIds = await store.eventIdsIn({ state: "dead-lettered" });
+  const runIds = await store.runIdsOf(eventIds, "dead-lettered");
+  const retried: PublishTarget[] = [];
+  for (const chunk of chunks(runIds)) retried.push(...(await store.retryRuns(chunk, runtime.now())));
+  for (const chunk of chunks(retried)) {
+    try {
+      await runtime.publisher.publish(chunk.map((run) => ({ url: run.url, body: { runId: run.runId } })));
+    } catch (error) {
+      runtime.log(
+        `awl: publishing ${chunk.length} retried run(s) failed (${(error as Error).message}); ` +
+          `they are saved as pending and the reconciler will publish them`,
+      );
+    }
+  }
+  return { runIds: retried.map((run) => run.runId) };
+}
+
+/**
+ * Deletes the selected events with their runs, journals and index entries. With `states`, an event
+ * is deleted when any of its runs is in one of the states.
+ */
+export async function deleteEvents(runtime: Runtime, selector: DeleteSelector): Promise<DeleteReport> {
+  const { store } = runtime;
+  let eventIds: string[];
+  if (selector.eventIds) eventIds = selector.eventIds;
+  else {
+    const perState = await Promise.all((selector.states ?? []).map((state) => store.eventIdsIn({ state })));
+    eventIds = [...new Set(perState.flat())];
+  }
+  let deleted = 0;
+  for (const chunk of chunks(eventIds)) deleted += await store.deleteEvents(chunk);
+  return { deleted };
+}
+
+// ---- Internal events ----
+
+export const RETRY_FAILED_EVENTS = "awl:retry-failed-events";
+export const DELETE_EVENTS = "awl:delete-events";
+const INTERNAL_PREFIX = "awl:";
+/** The engine-owned workload that runs internal events; its runs are delivered to the router. */
+export const OPERATIONS_WORKLOAD = "awl-operations";
+
+/** The data of the internal events, checked when they are sent through the API and when they run. */
+export const internalEvents = defineEvents({
+  [RETRY_FAILED_EVENTS]: retrySelectorSchema,
+  [DELETE_EVENTS]: deleteSelectorSchema,
+});
+
+export function isInternalEvent(name: string): boolean {
+  return name.toLowerCase().startsWith(INTERNAL_PREFIX);
+}
+
+/** True for the runs of the operations workload (run ids are `<eventId>.<workload>`). */
+export function isOperationsRun(runId: string): boolean {
+  return runId.endsWith(`.${OPERATIONS_WORKLOAD}`);
+}
+
+const operationsDefinition: WorkloadDefinition = defineWorkload({
+  events: [RETRY_FAILED_EVENTS, DELETE_EVENTS],
+  name: OPERATIONS_WORKLOAD,
+  catalog: internalEvents,
+});
+
+/** The operations workload, bound to a runtime: its definition, handler and router registration. */
+export function operationsWorkload(runtime: Runtime): {
+  definition: WorkloadDefinition;
+  handler: WorkloadHandler;
+  registration: { name: string; events: string[]; maxRetries: number; url: string };
+} {
+  const handler: WorkloadHandler = async ({ name, data, step }) => {
+    const lower = name.toLowerCase();
+    // The step records what was done in the run's journal, and keeps a retry of the run (after a
+    // failed outcome write) from repeating the operation.
+    if (lower === RETRY_FAILED_EVENTS) {
+      return step.run(RETRY_FAILED_EVENTS, async () => {
+        const report = await retryDeadLettered(runtime, retrySelectorSchema.parse(data));
+        return { retried: report.runIds.length };
+      });
+    }
+    if (lower === DELETE_EVENTS) {
+      return step.run(DELETE_EVENTS, () => deleteEvents(runtime, deleteSelectorSchema.parse(data)));
+    }
+    throw new ErrorDoNotRetry(
+      `"${name}" is not an internal event; names starting with "${INTERNAL_PREFIX}" are reserved ` +
+        `(known: ${RETRY_FAILED_EVENTS}, ${DELETE_EVENTS})`,
+    );
+  };
+  return {
+    definition: operationsDefinition,
+    handler,
+    registration: {
+      name: OPERATIONS_WORKLOAD,
+      events: operationsDefinition.events,
+      maxRetries: operationsDefinition.maxRetries,
+      url: runtime.routerUrl,
+    },
+  };
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}

@@ -1,0 +1,26 @@
+import { describe, expect, test } from "vitest";
+import { defineWorkload } from "./definition.ts";
+
+describe("workload configuration", () => {
+  test("accepts a name, a list, or an object, and matches names case-insensitively", () => {
+    expect(defineWorkload("Checkout").events).toEqual(["checkout"]);
+    expect(defineWorkload(["a", "B", "b"]).events).toEqual(["a", "b"]);
+    const full = defineWorkload({ events: "x", maxRetries: 2, timeBudget: "3s", name: "my-flow" });
+    expect(full).toMatchObject({ events: ["x"], maxRetries: 2, timeBudgetMs: 3000, name: "my-flow" });
+  });
+
+  test("defaults to 4 retries (5 attempts) and an 8 s time budget", () => {
+    expect(defineWorkload("x")).toMatchObject({ maxRetries: 4, timeBudgetMs: 8000 });
+  });
+
+  test.each([
+    [{ events: [] }, /subscribe to at least one event/],
+    [{ events: ["has space"] }, /events\[0\]: "has space"/],
+    [{ events: "x", maxRetries: -1 }, /maxRetries: -1/],
+    [{ events: "x", timeBudget: "soon" }, /timeBudget: "soon" is not a duration/],
+    [{ events: "x", name: "../etc" }, /name: "..\/etc"/],
+    [{ events: "x", backoffSchedule: "10s" }, /backoffSchedule: must be a function/],
+  ])("refuses bad configuration %j naming the field", (config, message) => {
+    expect(() => defineWorkload(config as never)).toThrow(message);
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, test } from "vitest";
+import { DuplicateStepIdError, StepResultError } from "./errors.ts";
+import { StepInterrupt, StepRunner, failedStepOf, type StepRunnerDeps } from "./step.ts";
+
+function runner(overrides: Partial<StepRunnerDeps> = {}) {
+  const written = new Map<string, string>();
+  const deps: StepRunnerDeps = {
+    runId: "evt_1.flow",
+    attempt: 1,
+    journal: new Map(),
+    checkpoint: async (id, record) => {
+      written.set(id, record);
+      return true;
+    },
+    send: async () => ({ eventId: "evt_sent", status: "accepted" }),
+    now: Date.now,
+    startedAt: Date.now(),
+    timeBudgetMs: 60_000,
+    ...overrides,
+  };
+  return { runner: new StepRunner(deps), written };
+}
+
+describe("step.run", () => {
+  test("replays a completed step from the journal without calling it", async () => {
+    const journal = new Map([["charge", JSON.stringify({ status: "completed", result: { id: "ch_1" } })]]);
+    const { runner: r } = runner({ journal });
+    let calls = 0;
+    const result = await r.api.run("charge", () => {
+      calls++;
+      return { id: "ch_2" };
+    });
+    expect(result).toEqual({ id: "ch_1" });
+    expect(calls).toBe(0);
+  });
+
+  test("checkpoints a new step's JSON result and returns the stored form", async () => {
+    const { runner: r, written } = runner();
+    const when = new Date("2026-01-01T00:00:00Z");
+    const result = await r.api.run("order", () => ({ when, n: 1 }));
+    expect(result).toEqual({ when: "2026-01-01T00:00:00.000Z", n: 1 });
+    expect(JSON.parse(written.get("order")!)).toMatchObject({ status: "completed", result: { n: 1 } });
+  });
+
+  test("a step id used twice in one run is an error naming the id", async () => {
+    const { runner: r } = runner();
+    await r.api.run("a", () => 1);
+    await expect(r.api.run("a", () => 2)).rejects.toThrow(DuplicateStepIdError);
+    await expect(r.api.run("a", () => 2)).rejects.toThrow(/"a"/);
+  });
+
+  test("a result that is not JSON or over 1 MB is refused, naming the step", async () => {
+    const { runner: r } = runner();
+    await expect(r.api.run("big", () => "x".repeat(1024 * 1024 + 1))).rejects.toThrow(StepResultError);
+    await expect(r.api.run("bigint", () => 1n)).rejects.toThrow(/step "bigint" returned a value that is not JSON/);
+  });
+
+  test("an error thrown by a step is tagged with the step's id", async () => {
+    const { runner: r } = runner();
+    const error = await r.api.run("pay", () => Promise.reject(new Error("card declined"))).catch((e: unknown) => e);
+    expect(failedStepOf(error)).toBe("pay");
+  });
+
+  test("past the time budget, no new step starts and the runner asks to continue", async () => {
+    let clock = 1000;
+    const { runner: r } = runner({ now: () => clock, startedAt: 1000, timeBudgetMs: 100 });
+    await r.api.run("one", () => (clock += 150));
+    let ran = false;
+    await expect(r.api.run("two", () => (ran = true))).rejects.toThrow(StepInterrupt);
+    expect(ran).toBe(false);
+    expect(r.interrupt).toEqual({ kind: "continue" });
+  });
+
+  test("a superseded invocation (fenced checkpoint) stops and remembers why", async () => {
+    const { runner: r } = runner({ checkpoint: async () => false });
+    await expect(r.api.run("a", () => 1)).rejects.toThrow(StepInterrupt);
+    expect(r.interrupt).toEqual({ kind: "superseded" });
+  });
+});
+
+describe("step.sleep", () => {
+  test("parks the run with its wake time and journal entry, and later calls keep throwing", async () => {
+    const { runner: r } = runner({ now: () => 10_000 });
+    await expect(r.api.sleep("wait", "7 days")).rejects.toThrow(StepInterrupt);
+    expect(r.interrupt).toMatchObject({ kind: "sleep", stepId: "wait", wakeAt: 10_000 + 7 * 86_400_000 });
+    await expect(r.api.run("after", () => 1)).rejects.toThrow(StepInterrupt);
+  });
+
+  test("returns once its wake time has passed", async () => {
+    const journal = new Map([["wait", JSON.stringify({ status: "sleeping", wakeAt: 5_000 })]]);
+    const { runner: r } = runner({ journal, now: () => 6_000 });
+    await expect(r.api.sleep("wait", "7 days")).resolves.toBeUndefined();
+    expect(r.interrupt).toBeUndefined();
+  });
+
+  test("a wake delivered before its time parks the run again without a new journal entry", async () => {
+    const journal = new Map([["wait", JSON.stringify({ status: "sleeping", wakeAt: 9_000 })]]);
+    const { runner: r } = runner({ journal, now: () => 6_000 });
+    await expect(r.api.sleep("wait", "7 days")).rejects.toThrow(StepInterrupt);
+    expect(r.interrupt).toEqual({ kind: "sleep", stepId: "wait", wakeAt: 9_000 });
+  });
+});
+
+describe("step.sendEvent", () => {
+  test("sends with an idempotency key derived from the run and step", async () => {
+    const sent: unknown[] = [];
+    const { runner: r } = runner({
+      send: async (input) => {
+        sent.push(input);
+        return { eventId: "evt_x", status: "accepted" };
+      },
+    });
+    await expect(r.api.sendEvent("notify", "shipped", { id: 1 })).resolves.toEqual({ eventId: "evt_x", status: "accepted" });
+    expect(sent).toEqual([{ name: "shipped", data: { id: 1 }, idempotencyKey: "evt_1.flow:notify" }]);
+  });
+});
