@@ -149,3 +149,12 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe("the router's registry", () => {
+  test("refuses a workload named like the engine's internal one", async () => {
+    const { createRouterHandler } = await import("../../client/src/engine/router.ts");
+    expect(() => createRouterHandler([{ name: "awl-operations", events: ["x"], maxRetries: 1, url: "/x" }])).toThrow(
+      /"awl-operations" is reserved/,
+    );
+  });
+});

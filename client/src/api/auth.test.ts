@@ -19,8 +19,16 @@ describe("apiKeyChecker", () => {
   });
 
   test("names the problem: no key, a malformed header, a key not accepted", () => {
-    expect(check(null)).toMatchObject({ ok: false, status: 401, error: expect.stringContaining("no API key") });
-    expect(check("Basic dXNlcjpwYXNz")).toMatchObject({ ok: false, status: 401, error: expect.stringContaining("Bearer") });
+    expect(check(null)).toMatchObject({
+      ok: false,
+      status: 401,
+      error: expect.stringContaining("no API key"),
+    });
+    expect(check("Basic dXNlcjpwYXNz")).toMatchObject({
+      ok: false,
+      status: 401,
+      error: expect.stringContaining("Bearer"),
+    });
     expect(check("Bearer retired")).toEqual({ ok: false, status: 401, error: "API key not accepted" });
     // A prefix or an extension of a valid key is not that key.
     expect(check("Bearer curren")).toMatchObject({ ok: false });

@@ -30,13 +30,21 @@ export function apiKeyChecker(keys: readonly string[]): (authorization: string |
       };
     }
     if (!authorization) {
-      return { ok: false, status: 401, error: "no API key: send the header `Authorization: Bearer <API key>`" };
+      return {
+        ok: false,
+        status: 401,
+        error: "no API key: send the header `Authorization: Bearer <API key>`",
+      };
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) {
-      return { ok: false, status: 401, error: "no API key: the Authorization header must be `Bearer <API key>`" };
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (!key) {
+      return {
+        ok: false,
+        status: 401,
+        error: "no API key: the Authorization header must be `Bearer <API key>`",
+      };
     }
-    const presented = digest(match[1]!);
+    const presented = digest(key);
     let accepted = false;
     for (const candidate of digests) accepted = timingSafeEqual(presented, candidate) || accepted;
     return accepted ? { ok: true } : { ok: false, status: 401, error: "API key not accepted" };

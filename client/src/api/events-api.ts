@@ -49,7 +49,9 @@ const eventSchema = z.strictObject(
     name: z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") }),
     data: z.unknown().optional(),
     delayUntil: z
-      .union([z.number(), z.string()], { error: 'must be a timestamp (ms), an ISO date or a duration such as "10m"' })
+      .union([z.number(), z.string()], {
+        error: 'must be a timestamp (ms), an ISO date or a duration such as "10m"',
+      })
       .optional(),
     priority: z.number({ error: "must be a number" }).optional(),
     idempotencyKey: z.string({ error: "must be a string" }).optional(),
@@ -60,7 +62,10 @@ const eventSchema = z.strictObject(
 const listQuerySchema = z.strictObject({
   state: z.enum(EVENT_STATES, { error: `must be one of ${EVENT_STATES.join(", ")}` }).optional(),
   name: eventNameSchema.optional(),
-  cursor: z.string().regex(/^\d+:\d+$/, "must be a cursor returned by this API").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d+:\d+$/, "must be a cursor returned by this API")
+    .optional(),
   limit: z
     .string()
     .regex(/^\d+$/, `must be a whole number from 1 to ${MAX_LIST_LIMIT}`)
@@ -97,7 +102,9 @@ export function createEventsApi(options: EventsApiOptions = {}): (request: Reque
     return jsonResponse(202, single ? results[0] : { events: results });
   });
   app.get("/events", async (c) => {
-    const query = check(listQuerySchema, Object.fromEntries(new URL(c.req.url).searchParams));
+    // An empty parameter (`?state=`) means "not given", as a form or a CLI flag would send it.
+    const given = [...new URL(c.req.url).searchParams].filter(([, value]) => value !== "");
+    const query = check(listQuerySchema, Object.fromEntries(given));
     const page = await runtime().store.listEvents({
       ...(query.state ? { state: query.state } : {}),
       ...(query.name ? { name: query.name } : {}),
@@ -129,7 +136,9 @@ export function createEventsApi(options: EventsApiOptions = {}): (request: Reque
   app.post("/reconcile", async () => jsonResponse(200, await reconcile(runtime())));
   app.all("/reconcile", methodNotAllowed("POST"));
 
-  app.notFound((c) => jsonResponse(404, { error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }));
+  app.notFound((c) =>
+    jsonResponse(404, { error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }),
+  );
   app.onError((error, c) => errorResponse(error, c, options.runtime?.log ?? ((line) => console.error(line))));
 
   return async (request) => app.fetch(request);
@@ -148,12 +157,15 @@ function eventInputs(body: unknown): {
   const prefix = Array.isArray(body) ? [] : ["events"];
   const inputs = Array.isArray(body)
     ? check(z.array(eventSchema), body)
-    : check(z.strictObject({ events: z.array(eventSchema, { error: "must be an array of events" }) }), body).events;
+    : check(z.strictObject({ events: z.array(eventSchema, { error: "must be an array of events" }) }), body)
+        .events;
   // sendEvents names a lone event's fields without its index; in a list, keep the index.
   const relocate = (issue: Issue): Issue => ({
     ...issue,
     path:
-      inputs.length === 1 && issue.path.length > 0 ? [...prefix, 0, ...issue.path] : [...prefix, ...issue.path],
+      inputs.length === 1 && issue.path.length > 0
+        ? [...prefix, 0, ...issue.path]
+        : [...prefix, ...issue.path],
   });
   return { inputs, single: false, relocate };
 }
@@ -169,9 +181,13 @@ function methodNotAllowed(allow: string) {
 }
 
 function errorResponse(error: Error, c: Context, log: (line: string) => void): Response {
-  if (error instanceof InvalidInputError) return jsonResponse(400, { error: error.message, issues: error.issues });
+  if (error instanceof InvalidInputError)
+    return jsonResponse(400, { error: error.message, issues: error.issues });
   if (error instanceof ApiError) {
-    return jsonResponse(error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+    return jsonResponse(error.status, {
+      error: error.message,
+      ...(error.issues ? { issues: error.issues } : {}),
+    });
   }
   if (error instanceof MissingEnvironmentError) return jsonResponse(500, { error: error.message });
   log(`awl: events API ${c.req.method} ${new URL(c.req.url).pathname} failed: ${error.message}`);

@@ -29,27 +29,38 @@ export async function readJson(request: Request, { optional = false } = {}): Pro
   if (text === null) throw new ApiError(413, `body: larger than ${MAX_BODY_BYTES} bytes (1 MB)`);
   if (text.trim() === "") {
     if (optional) return undefined;
-    throw new ApiError(400, "body: a JSON body is required", [{ path: [], message: "a JSON body is required" }]);
+    throw new ApiError(400, "body: a JSON body is required", [
+      { path: [], message: "a JSON body is required" },
+    ]);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const reason = (error as Error).message;
     const position = /position (\d+)/.exec(reason)?.[1];
-    const message = position ? `is not valid JSON at position ${position}: ${reason}` : `is not valid JSON: ${reason}`;
+    const message = position
+      ? `is not valid JSON at position ${position}: ${reason}`
+      : `is not valid JSON: ${reason}`;
     throw new ApiError(400, `body: ${message}`, [{ path: [], message }]);
   }
 }
 
 /** The value checked against a schema; throws InvalidInputError naming every bad field. */
-export function check<S extends z.ZodType>(schema: S, value: unknown, prefix: (string | number)[] = []): z.output<S> {
+export function check<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix: (string | number)[] = [],
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new InvalidInputError(
     result.error.issues.flatMap((issue) =>
       // One issue per unknown key, so that each names its field.
       issue.code === "unrecognized_keys"
-        ? issuesFromZod(issue.keys.map((key) => ({ path: [...issue.path, key], message: "is not a known field" })), prefix)
+        ? issuesFromZod(
+            issue.keys.map((key) => ({ path: [...issue.path, key], message: "is not a known field" })),
+            prefix,
+          )
         : issuesFromZod([issue], prefix),
     ),
   );

@@ -9,7 +9,13 @@
 import type { EventCatalog, EventInput } from "../events/define-events.ts";
 import { InvalidInputError, type Issue } from "../events/validation-error.ts";
 import { missingEnvironment, runtimeFromEnv, type Runtime } from "../engine/runtime.ts";
-import { prepareEvents, sendEvents, type SendInput, type SendOptions, type SendResult } from "../engine/send.ts";
+import {
+  prepareEvents,
+  sendEvents,
+  type SendInput,
+  type SendOptions,
+  type SendResult,
+} from "../engine/send.ts";
 import { DEFAULT_API_BASE_PATH } from "../api/events-api.ts";
 
 export interface AsyncWorkloadsClientOptions<C extends EventCatalog | undefined = undefined> {
@@ -42,13 +48,16 @@ export class AsyncWorkloadsClientError extends Error {
 type EventName<C> = C extends EventCatalog<infer S> ? keyof S & string : string;
 
 /** `send`'s arguments after the name: the catalog's data type for that name, or anything. */
-export type SendArguments<C, N> =
-  C extends EventCatalog ? [data: EventInput<C>[N & keyof EventInput<C>], options?: SendOptions] : [data?: unknown, options?: SendOptions];
+export type SendArguments<C, N> = C extends EventCatalog
+  ? [data: EventInput<C>[N & keyof EventInput<C>], options?: SendOptions]
+  : [data?: unknown, options?: SendOptions];
 
 /** One event for `sendMany`: with a catalog, a name of the catalog with its data type. */
 export type ClientSendInput<C> =
   C extends EventCatalog<infer S>
-    ? { [N in keyof S & string]: SendOptions & { name: N; data: EventInput<C>[N & keyof EventInput<C>] } }[keyof S & string]
+    ? {
+        [N in keyof S & string]: SendOptions & { name: N; data: EventInput<C>[N & keyof EventInput<C>] };
+      }[keyof S & string]
     : SendInput;
 
 type Destination = { kind: "direct"; runtime: Runtime } | { kind: "http"; url: string; apiKey: string };
@@ -60,7 +69,7 @@ export class AsyncWorkloadsClient<C extends EventCatalog | undefined = undefined
   async send<N extends EventName<C>>(name: N, ...args: SendArguments<C, N>): Promise<SendResult> {
     const [data, options] = args as [unknown, SendOptions | undefined];
     const [result] = await this.dispatch([{ ...options, name, data }]);
-    return result!;
+    return result as SendResult;
   }
 
   /** Sends several events at once (at most 100): all are accepted, or none when one is invalid. */
@@ -88,7 +97,8 @@ export class AsyncWorkloadsClient<C extends EventCatalog | undefined = undefined
     const { runtime, siteUrl, apiKey, basePath = DEFAULT_API_BASE_PATH } = this.options;
     if (runtime) return { kind: "direct", runtime };
     if (!siteUrl && missingEnvironment().length === 0) return { kind: "direct", runtime: runtimeFromEnv() };
-    const site = siteUrl ?? process.env.AWL_SITE_URL ?? process.env.URL;
+    // Empty variables count as unset (`||`, not `??`).
+    const site = siteUrl || process.env.AWL_SITE_URL || process.env.URL;
     if (!site) {
       throw new AsyncWorkloadsClientError(
         "AsyncWorkloadsClient has nowhere to send events: outside a site with the Upstash environment " +
@@ -105,7 +115,10 @@ export class AsyncWorkloadsClient<C extends EventCatalog | undefined = undefined
   }
 }
 
-async function postEvents(destination: { url: string; apiKey: string }, events: unknown[]): Promise<SendResult[]> {
+async function postEvents(
+  destination: { url: string; apiKey: string },
+  events: unknown[],
+): Promise<SendResult[]> {
   let response: Response;
   try {
     response = await fetch(destination.url, {
@@ -114,7 +127,9 @@ async function postEvents(destination: { url: string; apiKey: string }, events: 
       body: JSON.stringify({ events }),
     });
   } catch (error) {
-    throw new AsyncWorkloadsClientError(`could not reach the events API at ${destination.url}: ${(error as Error).message}`);
+    throw new AsyncWorkloadsClientError(
+      `could not reach the events API at ${destination.url}: ${(error as Error).message}`,
+    );
   }
   const body = (await response.json().catch(() => ({}))) as {
     events?: SendResult[];
@@ -140,5 +155,8 @@ async function postEvents(destination: { url: string; apiKey: string }, events: 
       401,
     );
   }
-  throw new AsyncWorkloadsClientError(`the events API at ${destination.url} answered ${response.status}: ${reason}`, response.status);
+  throw new AsyncWorkloadsClientError(
+    `the events API at ${destination.url} answered ${response.status}: ${reason}`,
+    response.status,
+  );
 }

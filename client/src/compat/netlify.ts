@@ -101,7 +101,15 @@ export function withAsyncWorkloadConfig<D>(
     ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
     ...(config.name !== undefined ? { name: config.name } : {}),
     ...(eventFilter
-      ? { eventFilter: (event) => eventFilter({ eventName: event.name, eventData: event.data, eventId: event.eventId, priority: event.priority }) }
+      ? {
+          eventFilter: (event) =>
+            eventFilter({
+              eventName: event.name,
+              eventData: event.data,
+              eventId: event.eventId,
+              priority: event.priority,
+            }),
+        }
       : {}),
     ...(backoffSchedule ? { backoffSchedule: (attempt) => backoffSchedule(attempt - 1) } : {}),
   });
@@ -112,7 +120,18 @@ export function withAsyncWorkloadConfig<D>(
  * `asyncWorkload`, or a Netlify-style `asyncWorkloadFn` combined with the module's
  * `asyncWorkloadConfig`; `undefined` when the module is not a workload.
  */
-export function workloadFromModule(module: { default?: unknown; asyncWorkloadConfig?: unknown }): AsyncWorkloadFunction | undefined {
+export function workloadFromModule(module: {
+  default: AsyncWorkloadFunction | NetlifyWorkloadFunction<never>;
+  asyncWorkloadConfig?: unknown;
+}): AsyncWorkloadFunction;
+export function workloadFromModule(module: {
+  default?: unknown;
+  asyncWorkloadConfig?: unknown;
+}): AsyncWorkloadFunction | undefined;
+export function workloadFromModule(module: {
+  default?: unknown;
+  asyncWorkloadConfig?: unknown;
+}): AsyncWorkloadFunction | undefined {
   if (isAsyncWorkload(module.default)) return module.default;
   if (!isNetlifyWorkload(module.default)) return undefined;
   const config = module.asyncWorkloadConfig;
@@ -144,7 +163,15 @@ function toNetlifyEvent<D>(context: WorkloadContext<D>): AsyncWorkloadEvent<D> {
 
 /** Retry no earlier than `retryDelay` (ms, a duration such as "5m", or a Date); with `forceDelayTime`, exactly then. */
 export class ErrorRetryAfterDelay extends RetryAfterError {
-  constructor({ message, retryDelay, forceDelayTime = false }: { message: string; retryDelay: Duration | Date; forceDelayTime?: boolean }) {
+  constructor({
+    message,
+    retryDelay,
+    forceDelayTime = false,
+  }: {
+    message: string;
+    retryDelay: Duration | Date;
+    forceDelayTime?: boolean;
+  }) {
     super(message, retryDelay, { force: forceDelayTime });
     this.name = "ErrorRetryAfterDelay";
   }

@@ -25,13 +25,20 @@ export const MAX_SELECTOR_IDS = 1000;
 /** Runs retried per Redis script call, and messages per QStash batch call. */
 const CHUNK = 100;
 
-const ids = z.array(idSchema).min(1, "must name at least one event").max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`);
+const ids = z
+  .array(idSchema)
+  .min(1, "must name at least one event")
+  .max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`);
 
 /** `{ eventIds }`, `{ eventNames }`, or `{}` for every dead-lettered event. */
 export const retrySelectorSchema = z
   .strictObject({
     eventIds: ids.optional(),
-    eventNames: z.array(eventNameSchema).min(1, "must name at least one event").max(MAX_SELECTOR_IDS).optional(),
+    eventNames: z
+      .array(eventNameSchema)
+      .min(1, "must name at least one event")
+      .max(MAX_SELECTOR_IDS)
+      .optional(),
   })
   .refine((selector) => !(selector.eventIds && selector.eventNames), {
     message: "give eventIds or eventNames, not both",

@@ -10,7 +10,7 @@ import { eventNameSchema, idSchema } from "../events/limits.ts";
 import { jsonResponse, readDelivery } from "../transport/inbound.ts";
 import type { FilterableEvent } from "../workload/definition.ts";
 import { executeRun } from "./execute.ts";
-import { isInternalEvent, isOperationsRun, operationsWorkload } from "./operations.ts";
+import { OPERATIONS_WORKLOAD, isInternalEvent, isOperationsRun, operationsWorkload } from "./operations.ts";
 import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store.ts";
 
@@ -85,6 +85,8 @@ export function createRouterHandler(
   registry: readonly RegisteredWorkload[],
   runtime?: Runtime,
 ): (request: Request) => Promise<Response> {
+  const reserved = registry.find((workload) => workload.name.toLowerCase() === OPERATIONS_WORKLOAD);
+  if (reserved) throw new Error(`workload name "${reserved.name}" is reserved for the engine's internal events`);
   return async (request) => {
     let resolved: Runtime;
     try {

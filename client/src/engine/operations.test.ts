@@ -1,0 +1,113 @@
+import { describe, expect, test } from "vitest";
+import type { OutboundMessage } from "../transport/publish.ts";
+import {
+  deleteEvents,
+  deleteSelectorSchema,
+  isInternalEvent,
+  isOperationsRun,
+  retryDeadLettered,
+  retrySelectorSchema,
+} from "./operations.ts";
+import type { Runtime } from "./runtime.ts";
+
+/** A runtime over an in-memory stand-in for the store's few calls these operations make. */
+function fakeRuntime(options: { deadLettered: Record<string, string[]>; publishFails?: boolean }) {
+  const published: OutboundMessage[][] = [];
+  const logged: string[] = [];
+  const deleted: string[][] = [];
+  const store = {
+    eventIdsIn: async ({ name }: { state?: string; name?: string }) =>
+      Object.keys(options.deadLettered).filter((id) => !name || id.startsWith(name.toLowerCase())),
+    runIdsOf: async (eventIds: string[]) => eventIds.flatMap((id) => options.deadLettered[id] ?? []),
+    retryRuns: async (runIds: string[]) => runIds.map((runId) => ({ runId, url: `http://site/w/${runId}` })),
+    deleteEvents: async (eventIds: string[]) => {
+      deleted.push(eventIds);
+      return eventIds.length;
+    },
+  };
+  const runtime = {
+    store,
+    publisher: {
+      publish: async (messages: OutboundMessage[]) => {
+        if (options.publishFails) throw new Error("QStash is down");
+        published.push(messages);
+      },
+    },
+    now: () => 1_000,
+    log: (line: string) => logged.push(line),
+    routerUrl: "http://site/router",
+  } as unknown as Runtime;
+  return { runtime, published, logged, deleted };
+}
+
+describe("selectors", () => {
+  test("retry: ids, names, or nothing (every dead-lettered event); not both", () => {
+    expect(retrySelectorSchema.parse({})).toEqual({});
+    expect(retrySelectorSchema.parse({ eventIds: ["evt_1"] })).toEqual({ eventIds: ["evt_1"] });
+    expect(retrySelectorSchema.safeParse({ eventIds: ["evt_1"], eventNames: ["a"] }).success).toBe(false);
+    expect(retrySelectorSchema.safeParse({ eventIds: [] }).success).toBe(false);
+    expect(retrySelectorSchema.safeParse({ eventIds: ["a b"] }).error?.issues[0]?.path).toEqual([
+      "eventIds",
+      0,
+    ]);
+  });
+
+  test("delete: exactly one of ids or states, so an empty selector never deletes everything", () => {
+    expect(deleteSelectorSchema.parse({ states: ["completed"] })).toEqual({ states: ["completed"] });
+    expect(deleteSelectorSchema.safeParse({}).success).toBe(false);
+    expect(deleteSelectorSchema.safeParse({ eventIds: ["e"], states: ["completed"] }).success).toBe(false);
+    expect(deleteSelectorSchema.safeParse({ states: ["done"] }).error?.issues[0]?.message).toMatch(
+      /must be one of pending/,
+    );
+  });
+});
+
+describe("retryDeadLettered", () => {
+  test("retries the selected runs and publishes each to its workload, in batches", async () => {
+    const deadLettered = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`evt_${i}`, [`evt_${i}.w`]]),
+    );
+    const { runtime, published } = fakeRuntime({ deadLettered });
+    const report = await retryDeadLettered(runtime, {});
+    expect(report.runIds).toHaveLength(150);
+    expect(published.map((batch) => batch.length)).toEqual([100, 50]);
+    expect(published[0]?.[0]).toEqual({ url: "http://site/w/evt_0.w", body: { runId: "evt_0.w" } });
+  });
+
+  test("by name: only those events' runs", async () => {
+    const { runtime } = fakeRuntime({
+      deadLettered: { "checkout-1": ["checkout-1.a"], "signup-1": ["signup-1.b"] },
+    });
+    expect(await retryDeadLettered(runtime, { eventNames: ["Checkout"] })).toEqual({
+      runIds: ["checkout-1.a"],
+    });
+  });
+
+  test("a failed publish is logged, not thrown: the runs are already saved as pending for the reconciler", async () => {
+    const { runtime, logged } = fakeRuntime({ deadLettered: { e: ["e.w"] }, publishFails: true });
+    await expect(retryDeadLettered(runtime, { eventIds: ["e"] })).resolves.toEqual({ runIds: ["e.w"] });
+    expect(logged[0]).toMatch(/QStash is down.*reconciler/);
+  });
+});
+
+describe("deleteEvents", () => {
+  test("by state: every event in those states, each once", async () => {
+    const { runtime, deleted } = fakeRuntime({ deadLettered: { a: [], b: [] } });
+    expect(await deleteEvents(runtime, { states: ["dead-lettered", "completed"] })).toEqual({ deleted: 2 });
+    expect(deleted).toEqual([["a", "b"]]);
+  });
+});
+
+describe("internal events", () => {
+  test("every name starting with awl: is internal, whatever its case", () => {
+    expect(isInternalEvent("awl:retry-failed-events")).toBe(true);
+    expect(isInternalEvent("AWL:Delete-Events")).toBe(true);
+    expect(isInternalEvent("awlx:thing")).toBe(false);
+    expect(isInternalEvent("checkout")).toBe(false);
+  });
+
+  test("only the operations workload's runs are executed by the router", () => {
+    expect(isOperationsRun("evt_1.awl-operations")).toBe(true);
+    expect(isOperationsRun("evt_1.checkout")).toBe(false);
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * The events API over real HTTP, on the local stack (`awl dev`'s Redis REST and QStash servers,
+ * real Redis), with a host serving the router and a workload: sending, listing, inspecting,
+ * deleting, reconciling; authentication; and bad input that must change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
+import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import { API_KEY, PREVIOUS_API_KEY, serveApi, type ApiBody, type ServedApi } from "./serve-api.ts";
+
+const workloads = {
+  greet: asyncWorkload(async ({ step, data }) => {
+    await step.run("greet", () => `hello ${(data as { who?: string }).who ?? "world"}`);
+  }, "greet"),
+};
+
+let stack: Stack;
+let host: Host;
+let api: ServedApi;
+
+beforeAll(async () => {
+  stack = await startStack();
+  host = await startHost(stack, workloads);
+  api = await serveApi(host.runtime);
+});
+afterAll(async () => {
+  await api?.close();
+  await host?.close();
+  await stack?.close();
+});
+
+/** Every event stored under a name (the store's own view, not the API's). */
+const stored = async (name: string) => (await stack.runtime.store.listEvents({ name, limit: 100 })).events;
+
+const completed = (eventId: string) =>
+  waitFor(
+    async () => {
+      const { status, body } = await api.call("GET", `/events/${eventId}`);
+      return status === 200 && body.state === "completed" ? body : undefined;
+    },
+    { what: `${eventId} to complete` },
+  );
+
+describe("POST /events", () => {
+  test("one event: 202 with its id; it runs, and GET /events/:id shows its run with steps and attempts", async () => {
+    const response = await api.call("POST", "/events", {
+      body: { name: "greet", data: { who: "Ada" }, priority: 7 },
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ eventId: expect.stringMatching(/^evt_/), status: "accepted" });
+
+    const event = await completed(response.body.eventId);
+    expect(event).toMatchObject({ name: "greet", data: { who: "Ada" }, priority: 7, state: "completed" });
+    expect(event.runs).toHaveLength(1);
+    const [run] = event.runs;
+    expect(run).toMatchObject({ workload: "greet", state: "completed", attempt: 1 });
+    expect(run.steps).toEqual([
+      expect.objectContaining({ id: "greet", status: "completed", result: "hello Ada" }),
+    ]);
+    expect(run.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: "completed" })]);
+  });
+
+  test("an array, or { events: [...] }: 202 with one result per event, in order", async () => {
+    const array = await api.call("POST", "/events", {
+      body: [{ name: "batch-a" }, { name: "batch-b", data: 2 }],
+    });
+    expect(array.status).toBe(202);
+    expect(array.body.events).toEqual([
+      { eventId: expect.any(String), status: "accepted" },
+      { eventId: expect.any(String), status: "accepted" },
+    ]);
+    const wrapped = await api.call("POST", "/events", { body: { events: [{ name: "batch-c" }] } });
+    expect(wrapped.status).toBe(202);
+    expect(wrapped.body.events).toHaveLength(1);
+    for (const name of ["batch-a", "batch-b", "batch-c"]) expect(await stored(name)).toHaveLength(1);
+  });
+
+  test("a repeated idempotencyKey returns the first event's id and stores one event", async () => {
+    const body = { name: "idempotent", data: { n: 1 }, idempotencyKey: "order-42" };
+    const first = await api.call("POST", "/events", { body });
+    const second = await api.call("POST", "/events", { body: { ...body, data: { n: 2 } } });
+    expect(first.body.status).toBe("accepted");
+    expect(second.status).toBe(202);
+    expect(second.body).toEqual({ eventId: first.body.eventId, status: "duplicate" });
+    const events = await stored("idempotent");
+    expect(events.map((event) => event.data)).toEqual([{ n: 1 }]);
+  });
+
+  test("keys such as __proto__ inside data are kept as data, and pollute nothing", async () => {
+    const response = await api.call("POST", "/events", {
+      body: '{"name":"proto-data","data":{"__proto__":{"polluted":true}}}',
+    });
+    expect(response.status).toBe(202);
+    const [event] = await stored("proto-data");
+    expect(Object.keys(event?.data as object)).toEqual(["__proto__"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("bad input: 400 or 413 naming the field, and nothing stored", () => {
+  const now = Date.now();
+  const cases: {
+    what: string;
+    body: unknown;
+    status?: number;
+    path?: (string | number)[];
+    message?: RegExp;
+  }[] = [
+    { what: "malformed JSON", body: '{"name": "bad-input",}', message: /not valid JSON/ },
+    {
+      what: "an unknown event field",
+      body: { name: "bad-input", colour: "red" },
+      path: ["colour"],
+      message: /not a known field/,
+    },
+    { what: "a name with a space", body: { name: "bad input" }, path: ["name"] },
+    { what: "a missing name", body: { data: { name: "bad-input" } }, path: ["name"], message: /is required/ },
+    {
+      what: "data over 512 KB",
+      body: { name: "bad-input", data: "x".repeat(600 * 1024) },
+      path: ["data"],
+      message: /512 KB/,
+    },
+    {
+      what: "priority 51",
+      body: { name: "bad-input", priority: 51 },
+      path: ["priority"],
+      message: /-50 and 50/,
+    },
+    {
+      what: "delayUntil in the past",
+      body: { name: "bad-input", delayUntil: now - 60_000 },
+      path: ["delayUntil"],
+      message: /in the past/,
+    },
+    {
+      what: "delayUntil over a year ahead",
+      body: { name: "bad-input", delayUntil: new Date(now + 400 * 86_400_000).toISOString() },
+      path: ["delayUntil"],
+      message: /more than a year/,
+    },
+    {
+      what: "a body over 1 MB",
+      body: { name: "bad-input", data: "x".repeat(1100 * 1024) },
+      status: 413,
+      message: /1 MB/,
+    },
+    {
+      what: "one bad event in a batch (the good one is not stored either)",
+      body: { events: [{ name: "bad-input" }, { name: "bad input" }] },
+      path: ["events", 1, "name"],
+    },
+    {
+      what: "a __proto__ key at the top level",
+      body: '{"name":"bad-input","__proto__":{"polluted":true}}',
+      path: ["__proto__"],
+    },
+  ];
+
+  for (const { what, body, status = 400, path, message } of cases) {
+    test(what, async () => {
+      const response = await api.call("POST", "/events", { body });
+      expect(response.status).toBe(status);
+      if (message) expect(response.body.error).toMatch(message);
+      if (path) expect(response.body.issues.map((issue: ApiBody) => issue.path)).toContainEqual(path);
+      expect(await stored("bad-input")).toEqual([]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+  }
+});
+
+describe("authentication", () => {
+  test("no key, a wrong key: 401, and nothing changes", async () => {
+    const noKey = await api.call("POST", "/events", { body: { name: "unauthenticated" }, key: null });
+    expect(noKey.status).toBe(401);
+    expect(noKey.body.error).toMatch(/no API key/);
+    const wrongKey = await api.call("POST", "/events", {
+      body: { name: "unauthenticated" },
+      key: "not-a-key",
+    });
+    expect(wrongKey).toMatchObject({ status: 401, body: { error: "API key not accepted" } });
+    expect(await stored("unauthenticated")).toEqual([]);
+  });
+
+  test("during a rotation both keys work; once the old key is rotated out it is refused", async () => {
+    const sent = await api.call("POST", "/events", { body: { name: "rotation" }, key: PREVIOUS_API_KEY });
+    expect(sent.status).toBe(202);
+    const rotated = await serveApi(host.runtime, [API_KEY]);
+    try {
+      const refused = await rotated.call("DELETE", "/events", {
+        body: { eventIds: [sent.body.eventId] },
+        key: PREVIOUS_API_KEY,
+      });
+      expect(refused.status).toBe(401);
+      expect(await stored("rotation")).toHaveLength(1);
+      expect((await rotated.call("GET", `/events/${sent.body.eventId}`)).status).toBe(200);
+    } finally {
+      await rotated.close();
+    }
+  });
+});
+
+describe("GET /events", () => {
+  test("pages through 25 events with limit 10: none missed, none repeated, stable while new events arrive", async () => {
+    const sent = await api.call("POST", "/events", {
+      body: Array.from({ length: 25 }, (_, i) => ({ name: "paged", data: i })),
+    });
+    const ids = new Set<string>(sent.body.events.map((event: ApiBody) => event.eventId));
+    expect(ids.size).toBe(25);
+
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?name=paged&limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const page = await api.call("GET", `/events${query}`);
+      expect(page.status).toBe(200);
+      sizes.push(page.body.events.length);
+      seen.push(...page.body.events.map((event: ApiBody) => event.id));
+      cursor = page.body.cursor;
+      // New events arriving mid-listing are newer than the cursor: they do not shift the pages.
+      if (sizes.length === 1)
+        await api.call("POST", "/events", { body: [{ name: "paged" }, { name: "paged" }] });
+    } while (cursor);
+
+    expect(sizes).toEqual([10, 10, 5]);
+    expect(new Set(seen).size).toBe(25);
+    expect(new Set(seen)).toEqual(ids);
+  });
+
+  test("filters by state", async () => {
+    const { body } = await api.call("POST", "/events", {
+      body: { name: "greet", data: { who: "state filter" } },
+    });
+    await completed(body.eventId);
+    const page = await api.call("GET", "/events?state=completed&name=greet&limit=100");
+    expect(page.body.events.map((event: ApiBody) => event.id)).toContain(body.eventId);
+    expect(page.body.events.every((event: ApiBody) => event.state === "completed")).toBe(true);
+    const deadLettered = await api.call("GET", "/events?state=dead-lettered&name=greet");
+    expect(deadLettered.body).toEqual({ events: [], cursor: null });
+  });
+});
+
+describe("GET /events/:id", () => {
+  test("an unknown id is 404; an id that could not be an id is 400", async () => {
+    expect((await api.call("GET", "/events/evt_doesnotexist")).status).toBe(404);
+    const bad = await api.call("GET", "/events/not%20an%20id");
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(["id"]);
+  });
+});
+
+describe("DELETE /events", () => {
+  test("by id: removes the event and its runs", async () => {
+    const { body } = await api.call("POST", "/events", {
+      body: { name: "greet", data: { who: "to delete" } },
+    });
+    const event = await completed(body.eventId);
+    const runId = event.runs[0].id as string;
+    const response = await api.call("DELETE", "/events", { body: { eventIds: [body.eventId] } });
+    expect(response).toMatchObject({ status: 200, body: { deleted: 1 } });
+    expect((await api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
+    const keys = stack.runtime.store.keys;
+    expect(await stack.redis.exists(keys.run(runId), keys.runSteps(runId), keys.runAttempts(runId))).toBe(0);
+  });
+
+  test("by state: removes every event with a run in that state, and no other", async () => {
+    const unmatched = await api.call("POST", "/events", { body: { name: "keep-me" } });
+    const { body } = await api.call("POST", "/events", {
+      body: { name: "greet", data: { who: "by state" } },
+    });
+    await completed(body.eventId);
+    const response = await api.call("DELETE", "/events", { body: { states: ["completed"] } });
+    expect(response.status).toBe(200);
+    expect(response.body.deleted).toBeGreaterThanOrEqual(1);
+    expect((await api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
+    expect((await api.call("GET", `/events/${unmatched.body.eventId}`)).status).toBe(200);
+  });
+
+  test("a bad state is refused with 400 naming it, and nothing is deleted", async () => {
+    const before = await stack.runtime.store.listEvents({ limit: 100 });
+    const response = await api.call("DELETE", "/events", { body: { states: ["finished"] } });
+    expect(response.status).toBe(400);
+    expect(response.body.issues[0].path).toEqual(["states", 0]);
+    expect(await stack.runtime.store.listEvents({ limit: 100 })).toEqual(before);
+  });
+});
+
+describe("POST /reconcile", () => {
+  test("runs the reconciler and reports what it republished", async () => {
+    const response = await api.call("POST", "/reconcile");
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ events: expect.any(Number), runs: expect.any(Number) });
+  });
+});
