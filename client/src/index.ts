@@ -3,11 +3,26 @@
  * steer retries), typed events, the client that sends events, and the handlers the extension serves
  * (router, reconciler, events API). The Netlify-compatible API is the subpath `@awl/client/netlify`.
  */
-export { asyncWorkload, isAsyncWorkload, handleWorkloadRequest, type AsyncWorkloadFunction } from "./workload/async-workload.ts";
-export type { WorkloadConfig, WorkloadOptions, WorkloadDefinition, FilterableEvent } from "./workload/definition.ts";
+export {
+  asyncWorkload,
+  isAsyncWorkload,
+  handleWorkloadRequest,
+  type AsyncWorkloadFunction,
+} from "./workload/async-workload.ts";
+export type {
+  WorkloadConfig,
+  WorkloadOptions,
+  WorkloadDefinition,
+  FilterableEvent,
+} from "./workload/definition.ts";
 export type { WorkloadContext, WorkloadHandler } from "./engine/execute.ts";
 export type { StepApi } from "./workload/step.ts";
-export { RetryAfterError, ErrorDoNotRetry, DuplicateStepIdError, StepResultError } from "./workload/errors.ts";
+export {
+  RetryAfterError,
+  ErrorDoNotRetry,
+  DuplicateStepIdError,
+  StepResultError,
+} from "./workload/errors.ts";
 export { defaultBackoff, MAX_BACKOFF_MS, type BackoffSchedule } from "./workload/backoff.ts";
 export { defineEvents, type EventCatalog, type EventData, type EventInput } from "./events/define-events.ts";
 export { InvalidInputError, type Issue } from "./events/validation-error.ts";
@@ -23,7 +38,15 @@ export {
   type Runtime,
   type RuntimeOptions,
 } from "./engine/runtime.ts";
-export type { EventDetail, EventSummary, RunRecord, StepRecord, AttemptRecord, ErrorRecord, EventState } from "./engine/types.ts";
+export type {
+  EventDetail,
+  EventSummary,
+  RunRecord,
+  StepRecord,
+  AttemptRecord,
+  ErrorRecord,
+  EventState,
+} from "./engine/types.ts";
 export {
   AsyncWorkloadsClient,
   AsyncWorkloadsClientError,

@@ -191,4 +191,24 @@ describe("publish", () => {
     });
     expect(Buffer.from(String(payload.body), "base64").toString()).toBe("ok");
   });
+
+  it("calls the callback after every attempt, failed ones included, as QStash documents", async () => {
+    h.receiver.answer = (delivery) =>
+      delivery.path === "/callback-flaky" && delivery.retried === 0 ? 502 : 200;
+    await h.client.publish({
+      url: h.receiver.url("/callback-flaky"),
+      body: "x",
+      retries: 1,
+      retryDelay: "10",
+      callback: h.receiver.url("/callback-each"),
+    });
+    await eventually("two callbacks", () => h.receiver.to("/callback-each").length === 2);
+    const reports = h.receiver
+      .to("/callback-each")
+      .map((delivery) => JSON.parse(delivery.body) as { status: number; retried: number });
+    expect(reports.map(({ status, retried }) => [status, retried]).sort()).toEqual([
+      [200, 1],
+      [502, 0],
+    ]);
+  });
 });

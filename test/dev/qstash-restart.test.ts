@@ -62,7 +62,7 @@ describe("restart", () => {
     expect(await h.client.queue({ queueName: "restart-q" }).get()).toMatchObject({ parallelism: 1 });
   });
 
-  it("refuses a port that is taken before delivering anything", async () => {
+  it("refuses a port that is taken, and delivers nothing twice", async () => {
     const before = h.receiver.deliveries.length;
     await h.client.publish({ url: h.receiver.url("/owned"), body: "once" });
     await eventually("the delivery", () => h.receiver.to("/owned")[0]);

@@ -42,10 +42,13 @@ afterAll(async () => {
 });
 
 const completed = (eventId: string) =>
-  waitFor(async () => {
-    const event = await stack.runtime.store.getEvent(eventId);
-    return event?.state === "completed" ? event : undefined;
-  }, { what: `${eventId} to complete` });
+  waitFor(
+    async () => {
+      const event = await stack.runtime.store.getEvent(eventId);
+      return event?.state === "completed" ? event : undefined;
+    },
+    { what: `${eventId} to complete` },
+  );
 
 describe("duplicate and stale deliveries", () => {
   test("three extra copies of a run's delivery, concurrent with it, run each step once", async () => {
@@ -76,7 +79,8 @@ describe("duplicate and stale deliveries", () => {
     const first = await store.claim(runId, Date.now(), Date.now() + 1);
     await new Promise((r) => setTimeout(r, 5));
     const second = await store.claim(runId, Date.now(), Date.now() + 60_000);
-    if (first.status !== "claimed" || second.status !== "claimed") throw new Error("both claims should succeed");
+    if (first.status !== "claimed" || second.status !== "claimed")
+      throw new Error("both claims should succeed");
     expect(second.generation).toBe(first.generation + 1);
     expect(second.attempt).toBe(2); // the lost invocation counts as a failed attempt
     expect(await store.checkpoint(runId, first.generation, "x", '{"status":"completed"}')).toBe(false);
@@ -110,7 +114,10 @@ describe("a host killed mid-step", () => {
       AWL_LEASE_MARGIN: "300",
     };
     const startChild = async () => {
-      const proc = spawn(process.execPath, ["--import", "tsx", "test/helpers/child-host.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
+      const proc = spawn(process.execPath, ["--import", "tsx", "test/helpers/child-host.ts"], {
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       await new Promise<void>((resolve, reject) => {
         proc.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
         proc.on("exit", (code) => reject(new Error(`host exited with ${code}`)));
@@ -125,11 +132,14 @@ describe("a host killed mid-step", () => {
     child.kill("SIGKILL");
     child = await startChild();
     // The lease (200 ms budget + 300 ms margin) expires; the reconciler finds the run and republishes it.
-    await waitFor(async () => {
-      await reconcile(runtime);
-      const event = await stack.runtime.store.getEvent(eventId);
-      return event?.state === "completed" ? event : undefined;
-    }, { what: "the run to complete after the kill", intervalMs: 250 });
+    await waitFor(
+      async () => {
+        await reconcile(runtime);
+        const event = await stack.runtime.store.getEvent(eventId);
+        return event?.state === "completed" ? event : undefined;
+      },
+      { what: "the run to complete after the kill", intervalMs: 250 },
+    );
     expect(await counter("one")).toBe("1");
     expect(await counter("two")).toBe("2");
     expect(await counter("three")).toBe("1");
@@ -153,8 +163,8 @@ function freePort(): Promise<number> {
 describe("the router's registry", () => {
   test("refuses a workload named like the engine's internal one", async () => {
     const { createRouterHandler } = await import("../../client/src/engine/router.ts");
-    expect(() => createRouterHandler([{ name: "awl-operations", events: ["x"], maxRetries: 1, url: "/x" }])).toThrow(
-      /"awl-operations" is reserved/,
-    );
+    expect(() =>
+      createRouterHandler([{ name: "awl-operations", events: ["x"], maxRetries: 1, url: "/x" }]),
+    ).toThrow(/"awl-operations" is reserved/);
   });
 });

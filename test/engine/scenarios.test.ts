@@ -25,7 +25,13 @@ const catalog = defineEvents({
 
 const workloads = {
   hello: asyncWorkload(async (ctx) => {
-    record("hello", { name: ctx.name, data: ctx.data, attempt: ctx.attempt, runId: ctx.runId, eventId: ctx.eventId });
+    record("hello", {
+      name: ctx.name,
+      data: ctx.data,
+      attempt: ctx.attempt,
+      runId: ctx.runId,
+      eventId: ctx.eventId,
+    });
   }, "AWL1"),
 
   flaky: asyncWorkload(
@@ -140,7 +146,9 @@ async function settled(eventId: string, state = "completed"): Promise<EventDetai
   return waitFor(
     async () => {
       const event = await stack.runtime.store.getEvent(eventId);
-      return event && event.runs.length > 0 && event.runs.every((run) => run.state === state) ? event : undefined;
+      return event && event.runs.length > 0 && event.runs.every((run) => run.state === state)
+        ? event
+        : undefined;
     },
     { what: `event ${eventId} to reach ${state}` },
   );
@@ -239,11 +247,16 @@ describe("sleeps", () => {
 describe("typed events and filters", () => {
   test("a send with bad data is refused with zod's field paths and stores nothing", async () => {
     const before = await stack.runtime.store.listEvents({ limit: 100 });
-    const refused = await sendEvents(host.runtime, [{ name: "typed-order", data: { orderId: 5 } }], catalog).catch(
-      (e: unknown) => e,
-    );
+    const refused = await sendEvents(
+      host.runtime,
+      [{ name: "typed-order", data: { orderId: 5 } }],
+      catalog,
+    ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(InvalidInputError);
-    expect((refused as InvalidInputError).issues.map((i) => i.path.join("."))).toEqual(["data.orderId", "data.quantity"]);
+    expect((refused as InvalidInputError).issues.map((i) => i.path.join("."))).toEqual([
+      "data.orderId",
+      "data.quantity",
+    ]);
     const after = await stack.runtime.store.listEvents({ limit: 100 });
     expect(after.events.length).toBe(before.events.length);
   });

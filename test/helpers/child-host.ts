@@ -10,7 +10,11 @@ import { createRouterHandler } from "../../client/src/engine/router.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 
 const env = process.env;
-const counters = new Redis({ url: env.UPSTASH_REDIS_REST_URL!, token: env.UPSTASH_REDIS_REST_TOKEN!, enableTelemetry: false });
+const counters = new Redis({
+  url: env.UPSTASH_REDIS_REST_URL!,
+  token: env.UPSTASH_REDIS_REST_TOKEN!,
+  enableTelemetry: false,
+});
 const counter = (name: string) => `${env.AWL_PREFIX}test:${name}`;
 
 const killable = asyncWorkload(
@@ -31,13 +35,16 @@ const router = createRouterHandler([
   { name: "killable", events: ["kill-test"], maxRetries: 4, url: "/workloads/killable" },
 ]);
 
-serve({
-  hostname: "127.0.0.1",
-  port: Number(env.PORT),
-  fetch: (request: Request) => {
-    const path = new URL(request.url).pathname;
-    if (path === "/router") return router(request);
-    if (path === "/workloads/killable") return killable(request);
-    return new Response("not found", { status: 404 });
+serve(
+  {
+    hostname: "127.0.0.1",
+    port: Number(env.PORT),
+    fetch: (request: Request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/router") return router(request);
+      if (path === "/workloads/killable") return killable(request);
+      return new Response("not found", { status: 404 });
+    },
   },
-}, () => console.log("ready"));
+  () => console.log("ready"),
+);

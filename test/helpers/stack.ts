@@ -13,7 +13,10 @@ import { startQStash, type QStashServer } from "../../cli/src/dev/qstash/server.
 import { createRouterHandler, type RegisteredWorkload } from "../../client/src/engine/router.ts";
 import { createRuntime, type Runtime } from "../../client/src/engine/runtime.ts";
 import type { EngineSettings } from "../../client/src/engine/settings.ts";
-import { handleWorkloadRequest, type AsyncWorkloadFunction } from "../../client/src/workload/async-workload.ts";
+import {
+  handleWorkloadRequest,
+  type AsyncWorkloadFunction,
+} from "../../client/src/workload/async-workload.ts";
 
 export interface Stack {
   runtime: Runtime;
@@ -25,12 +28,24 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { settings?: Partial<EngineSettings>; routerUrl?: string } = {}): Promise<Stack> {
+export async function startStack(
+  options: { settings?: Partial<EngineSettings>; routerUrl?: string } = {},
+): Promise<Stack> {
   const connection = await connectRedis({ requireRedis: true });
   const prefix = `awltest:${randomBytes(4).toString("hex")}:`;
   const redisRest = await startRedisRest({ port: 0, token: "test-token", connection, log: () => undefined });
-  const qstash = await startQStash({ port: 0, connection, log: () => undefined, keyPrefix: `${prefix}qstash:` });
-  const redis = new Redis({ url: redisRest.url, token: redisRest.token, automaticDeserialization: false, enableTelemetry: false });
+  const qstash = await startQStash({
+    port: 0,
+    connection,
+    log: () => undefined,
+    keyPrefix: `${prefix}qstash:`,
+  });
+  const redis = new Redis({
+    url: redisRest.url,
+    token: redisRest.token,
+    automaticDeserialization: false,
+    enableTelemetry: false,
+  });
   const runtime = createRuntime({
     redis,
     qstash: new Client({ baseUrl: qstash.url, token: qstash.token }),
@@ -65,7 +80,10 @@ export interface Host {
 }
 
 /** Serves `/router` and one `/workloads/<name>` per workload over real HTTP on a free port. */
-export async function startHost(stack: Stack, workloads: Record<string, AsyncWorkloadFunction>): Promise<Host> {
+export async function startHost(
+  stack: Stack,
+  workloads: Record<string, AsyncWorkloadFunction>,
+): Promise<Host> {
   let url = "";
   const registry: RegisteredWorkload[] = Object.entries(workloads).map(([name, fn]) => ({
     name: fn.awlWorkload.definition.name ?? name,
@@ -77,21 +95,24 @@ export async function startHost(stack: Stack, workloads: Record<string, AsyncWor
   const runtime: Runtime = { ...stack.runtime };
   const router = createRouterHandler(registry, runtime);
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      fetch: (request: Request) => {
-        const path = new URL(request.url).pathname;
-        if (path === "/router") return router(request);
-        const match = /^\/workloads\/([^/]+)$/.exec(path);
-        const fn = match ? workloads[match[1]!] : undefined;
-        if (!fn) return new Response("not found", { status: 404 });
-        return handleWorkloadRequest(request, fn.awlWorkload.definition, fn.awlWorkload.handler, runtime);
+    const s = serve(
+      {
+        hostname: "127.0.0.1",
+        port: 0,
+        fetch: (request: Request) => {
+          const path = new URL(request.url).pathname;
+          if (path === "/router") return router(request);
+          const match = /^\/workloads\/([^/]+)$/.exec(path);
+          const fn = match ? workloads[match[1]!] : undefined;
+          if (!fn) return new Response("not found", { status: 404 });
+          return handleWorkloadRequest(request, fn.awlWorkload.definition, fn.awlWorkload.handler, runtime);
+        },
       },
-    }, (info) => {
-      url = `http://127.0.0.1:${info.port}`;
-      resolve(s);
-    });
+      (info) => {
+        url = `http://127.0.0.1:${info.port}`;
+        resolve(s);
+      },
+    );
   });
   runtime.routerUrl = `${url}/router`;
   return {

@@ -3,7 +3,12 @@
  * a site needs, and optionally writes it to a dotenv file.
  */
 import type { Command } from "commander";
-import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN, startDevStack } from "../dev/index.ts";
+import {
+  DEFAULT_QSTASH_PORT,
+  DEFAULT_REDIS_REST_PORT,
+  DEFAULT_REDIS_REST_TOKEN,
+  startDevStack,
+} from "../dev/index.ts";
 import { formatEnv, mergeEnvFile } from "../dev/env-file.ts";
 import { parsePort } from "./options.ts";
 
@@ -13,31 +18,45 @@ export function registerDev(program: Command): void {
     .description("Run local Upstash-compatible services: a QStash v2 API and the Upstash Redis REST API")
     .option("--qstash-port <port>", "QStash API port", parsePort, DEFAULT_QSTASH_PORT)
     .option("--redis-port <port>", "Upstash Redis REST API port", parsePort, DEFAULT_REDIS_REST_PORT)
-    .option("--redis-url <url>", "the Redis that holds all state (default: $REDIS_URL or redis://127.0.0.1:6379)")
+    .option(
+      "--redis-url <url>",
+      "the Redis that holds all state (default: $REDIS_URL or redis://127.0.0.1:6379)",
+    )
     .option("--redis-token <token>", "bearer token for the Redis REST API", DEFAULT_REDIS_REST_TOKEN)
-    .option("--env-file [path]", "write the environment to a dotenv file (default .env)")
+    // Not --env-file: Node 20 takes that flag for itself even after the script name.
+    .option("--write-env [path]", "write the environment to a dotenv file (default .env)")
     .option("--quiet", "do not log each delivery")
-    .action(async (options: { qstashPort: number; redisPort: number; redisUrl?: string; redisToken: string; envFile?: string | true; quiet?: boolean }) => {
-      const stack = await startDevStack({
-        qstashPort: options.qstashPort,
-        redisRestPort: options.redisPort,
-        redisUrl: options.redisUrl,
-        redisRestToken: options.redisToken,
-        log: options.quiet ? () => undefined : (line) => console.log(line),
-      });
-      console.log(`awl dev: Upstash Redis REST API on ${stack.redisRest.url} (Redis: ${stack.connection.backend === "redis" ? stack.connection.url : "IN-MEMORY, not persisted"})`);
-      console.log(`awl dev: QStash API on ${stack.qstash.url} (also found by @upstash/qstash with QSTASH_DEV=true)`);
-      console.log(`\nEnvironment for your site:\n${formatEnv(stack.env)}\n`);
-      if (options.envFile) {
-        const path = options.envFile === true ? ".env" : options.envFile;
-        mergeEnvFile(path, stack.env);
-        console.log(`awl dev: wrote the environment to ${path}`);
-      }
-      const stop = async () => {
-        await stack.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+    .action(
+      async (options: {
+        qstashPort: number;
+        redisPort: number;
+        redisUrl?: string;
+        redisToken: string;
+        writeEnv?: string | true;
+        quiet?: boolean;
+      }) => {
+        const stack = await startDevStack({
+          qstashPort: options.qstashPort,
+          redisRestPort: options.redisPort,
+          redisUrl: options.redisUrl,
+          redisRestToken: options.redisToken,
+          log: options.quiet ? () => undefined : (line) => console.log(line),
+        });
+        console.log(
+          `awl dev: QStash API on ${stack.qstash.url} (also found by @upstash/qstash with QSTASH_DEV=true)`,
+        );
+        console.log(`\nEnvironment for your site:\n${formatEnv(stack.env)}\n`);
+        if (options.writeEnv) {
+          const path = options.writeEnv === true ? ".env" : options.writeEnv;
+          mergeEnvFile(path, stack.env);
+          console.log(`awl dev: wrote the environment to ${path}`);
+        }
+        const stop = async () => {
+          await stack.close();
+          process.exit(0);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      },
+    );
 }

@@ -8,7 +8,9 @@ test("writing .env replaces awl's variables and keeps the site's own lines", () 
   const path = join(mkdtempSync(join(tmpdir(), "awl-env-")), ".env");
   writeFileSync(path, "# mine\nSTRIPE_KEY=sk_test\nQSTASH_URL=http://old\n");
   mergeEnvFile(path, { QSTASH_URL: "http://127.0.0.1:8080", QSTASH_TOKEN: "t" });
-  expect(readFileSync(path, "utf8")).toBe("# mine\nSTRIPE_KEY=sk_test\nQSTASH_URL=http://127.0.0.1:8080\nQSTASH_TOKEN=t\n");
+  expect(readFileSync(path, "utf8")).toBe(
+    "# mine\nSTRIPE_KEY=sk_test\nQSTASH_URL=http://127.0.0.1:8080\nQSTASH_TOKEN=t\n",
+  );
 });
 
 test("creates the file when there is none", () => {

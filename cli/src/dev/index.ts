@@ -42,7 +42,12 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       connection,
       log,
     });
-    const qstash = await startQStash({ host, port: options.qstashPort ?? DEFAULT_QSTASH_PORT, connection, log });
+    const qstash = await startQStash({
+      host,
+      port: options.qstashPort ?? DEFAULT_QSTASH_PORT,
+      connection,
+      log,
+    });
     const env = {
       UPSTASH_REDIS_REST_URL: redisRest.url,
       UPSTASH_REDIS_REST_TOKEN: redisRest.token,

@@ -57,7 +57,7 @@ export async function connectRedis(options: ConnectOptions = {}): Promise<RedisC
   } catch (error) {
     redis.disconnect();
     if (options.requireRedis) {
-      throw new Error(`No Redis answers at ${url}: ${(error as Error).message}`);
+      throw new Error(`No Redis answers at ${url}: ${(error as Error).message}`, { cause: error });
     }
     warn(
       [

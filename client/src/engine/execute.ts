@@ -33,13 +33,7 @@ export interface WorkloadContext<D = unknown> {
 
 export type WorkloadHandler<D = unknown> = (context: WorkloadContext<D>) => unknown;
 
-export type ExecutionStatus =
-  | Outcome["kind"]
-  | "busy"
-  | "early"
-  | "done"
-  | "missing"
-  | "superseded";
+export type ExecutionStatus = Outcome["kind"] | "busy" | "early" | "done" | "missing" | "superseded";
 
 export interface ExecutionReport {
   runId: string;
@@ -71,7 +65,11 @@ export async function executeRun(
 ): Promise<ExecutionReport> {
   const { store } = runtime;
   const startedAt = runtime.now();
-  const claim = await store.claim(runId, startedAt, startedAt + workload.timeBudgetMs + store.settings.leaseMarginMs);
+  const claim = await store.claim(
+    runId,
+    startedAt,
+    startedAt + workload.timeBudgetMs + store.settings.leaseMarginMs,
+  );
   if (claim.status !== "claimed") {
     const status = claim.status === "dead-lettered" ? "dead-lettered" : claim.status;
     return { runId, status, ...(claim.status === "early" ? { nextAt: claim.nextAt } : {}) };
@@ -169,7 +167,9 @@ export async function executeRun(
     try {
       await runtime.publisher.publish([{ url: claim.url, body: { runId }, notBefore: outcome.nextAt }]);
     } catch (error) {
-      runtime.log(`awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`);
+      runtime.log(
+        `awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`,
+      );
     }
   }
   return {

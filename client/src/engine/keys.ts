@@ -3,7 +3,14 @@
  * (see lua/lib.lua); a change here must be mirrored there. Ids and names that reach a key are
  * validated first (see ../events/limits.ts), so user input cannot address another key.
  */
-export const EVENT_STATES = ["pending", "processing", "delayed", "sleeping", "completed", "dead-lettered"] as const;
+export const EVENT_STATES = [
+  "pending",
+  "processing",
+  "delayed",
+  "sleeping",
+  "completed",
+  "dead-lettered",
+] as const;
 export type RunState = (typeof EVENT_STATES)[number];
 
 export function engineKeys(prefix: string) {

@@ -86,7 +86,8 @@ export function createRouterHandler(
   runtime?: Runtime,
 ): (request: Request) => Promise<Response> {
   const reserved = registry.find((workload) => workload.name.toLowerCase() === OPERATIONS_WORKLOAD);
-  if (reserved) throw new Error(`workload name "${reserved.name}" is reserved for the engine's internal events`);
+  if (reserved)
+    throw new Error(`workload name "${reserved.name}" is reserved for the engine's internal events`);
   return async (request) => {
     let resolved: Runtime;
     try {
@@ -100,7 +101,8 @@ export function createRouterHandler(
     if (delivery.body.runId !== undefined) return runOperation(resolved, delivery.body.runId);
     const eventId = idSchema.safeParse(delivery.body.eventId);
     const name = eventNameSchema.safeParse(delivery.body.name);
-    if (!eventId.success || !name.success) return jsonResponse(400, { error: "body must be { eventId, name }" });
+    if (!eventId.success || !name.success)
+      return jsonResponse(400, { error: "body must be { eventId, name }" });
     try {
       return jsonResponse(200, await routeEvent(resolved, registry, eventId.data, name.data));
     } catch (error) {
@@ -123,6 +125,8 @@ async function runOperation(runtime: Runtime, value: unknown): Promise<Response>
     return jsonResponse(200, await executeRun(runtime, definition, handler, runId.data));
   } catch (error) {
     runtime.log(`awl: run ${runId.data} could not be processed: ${(error as Error).message}`);
-    return jsonResponse(503, { error: `run ${runId.data} could not be processed: ${(error as Error).message}` });
+    return jsonResponse(503, {
+      error: `run ${runId.data} could not be processed: ${(error as Error).message}`,
+    });
   }
 }

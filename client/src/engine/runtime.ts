@@ -116,4 +116,3 @@ export function runtimeFromEnv(env: Env = process.env): Runtime {
   cached = { env, runtime };
   return runtime;
 }
-

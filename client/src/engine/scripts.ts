@@ -8,14 +8,7 @@ import { readFileSync } from "node:fs";
 import type { Redis } from "@upstash/redis";
 
 export type ScriptName =
-  | "enqueue"
-  | "route"
-  | "claim"
-  | "checkpoint"
-  | "finish"
-  | "retry"
-  | "delete"
-  | "reconcile";
+  "enqueue" | "route" | "claim" | "checkpoint" | "finish" | "retry" | "delete" | "reconcile";
 
 interface LoadedScript {
   source: string;

@@ -48,7 +48,10 @@ export function prepareEvents(inputs: readonly SendInput[], now: number, catalog
   const issues: Issue[] = [];
   if (inputs.length === 0) issues.push({ path: [], message: "at least one event is required" });
   if (inputs.length > MAX_EVENTS_PER_REQUEST) {
-    issues.push({ path: [], message: `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${inputs.length}` });
+    issues.push({
+      path: [],
+      message: `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${inputs.length}`,
+    });
   }
   const events: NewEvent[] = [];
   inputs.forEach((input, index) => {
@@ -64,7 +67,10 @@ export function prepareEvents(inputs: readonly SendInput[], now: number, catalog
     }
     const json = serialize(data);
     if (json === undefined) {
-      issues.push({ path: at("data"), message: "must be JSON-serializable (no functions, BigInts or cycles)" });
+      issues.push({
+        path: at("data"),
+        message: "must be JSON-serializable (no functions, BigInts or cycles)",
+      });
     } else if (Buffer.byteLength(json) > MAX_EVENT_DATA_BYTES) {
       issues.push({
         path: at("data"),
@@ -78,7 +84,9 @@ export function prepareEvents(inputs: readonly SendInput[], now: number, catalog
     let delayUntil: number | undefined;
     if (input.delayUntil !== undefined) {
       const parsed = delayUntilSchema.safeParse(input.delayUntil);
-      const resolved = parsed.success ? resolveDelayUntil(parsed.data, now) : "must be a date, a timestamp or a duration";
+      const resolved = parsed.success
+        ? resolveDelayUntil(parsed.data, now)
+        : "must be a date, a timestamp or a duration";
       if (typeof resolved === "string") issues.push({ path: at("delayUntil"), message: resolved });
       else if (resolved > now) delayUntil = resolved;
     }

@@ -97,7 +97,10 @@ export class EngineStore {
     this.keys = engineKeys(prefix);
   }
 
-  async enqueue(events: NewEvent[], now: number): Promise<{ id: string; status: "accepted" | "duplicate" }[]> {
+  async enqueue(
+    events: NewEvent[],
+    now: number,
+  ): Promise<{ id: string; status: "accepted" | "duplicate" }[]> {
     const args: (string | number)[] = [this.prefix, events.length, this.settings.idempotencyWindowMs];
     for (const event of events) {
       const dueAt = (event.delayUntil ?? now) + this.settings.outboxGraceMs;
@@ -158,8 +161,21 @@ export class EngineStore {
     const status = reply[0] as string;
     switch (status) {
       case "claimed": {
-        const [, generation, attempt, eventId, workload, eventName, data, priority, createdAt, journal, url, maxRetries, dueAt] =
-          reply as string[];
+        const [
+          ,
+          generation,
+          attempt,
+          eventId,
+          workload,
+          eventName,
+          data,
+          priority,
+          createdAt,
+          journal,
+          url,
+          maxRetries,
+          dueAt,
+        ] = reply as string[];
         return {
           status,
           generation: Number(generation),
@@ -259,7 +275,10 @@ export class EngineStore {
     const runLists = (await pipeline.exec()) as (string | null)[];
     const runIds = runLists.flatMap((list) => (list ? list.split(",") : []));
     if (!state || runIds.length === 0) return runIds;
-    const states = await this.pipelineHget(runIds.map((id) => this.keys.run(id)), "state");
+    const states = await this.pipelineHget(
+      runIds.map((id) => this.keys.run(id)),
+      "state",
+    );
     return runIds.filter((_, i) => states[i] === state);
   }
 
@@ -380,7 +399,14 @@ function parseCursor(cursor: string | undefined): { score: number | "+inf"; skip
   return { score: Number(score), skip: Number(skip) };
 }
 
-const ACTIVE_ORDER: RunState[] = ["processing", "pending", "delayed", "sleeping", "dead-lettered", "completed"];
+const ACTIVE_ORDER: RunState[] = [
+  "processing",
+  "pending",
+  "delayed",
+  "sleeping",
+  "dead-lettered",
+  "completed",
+];
 
 function toSummary(record: Record<string, string>): EventSummary {
   const runStates: Partial<Record<RunState, number>> = {};

@@ -15,7 +15,10 @@ export const eventNameSchema = z
   .string({ error: "must be a string" })
   .min(1, "must not be empty")
   .max(128, "must be at most 128 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "may contain only letters, digits and . _ : - and must start with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
+    "may contain only letters, digits and . _ : - and must start with a letter or digit",
+  );
 
 export const idSchema = z
   .string()
@@ -29,7 +32,10 @@ export const prioritySchema = z
   .min(-50, "must be between -50 and 50")
   .max(50, "must be between -50 and 50");
 
-export const idempotencyKeySchema = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(256, "must be at most 256 characters");
 
 /** When to deliver: a Date, epoch milliseconds, an ISO date, or a duration from now ("10s"). */
 export const delayUntilSchema = z.union([z.date(), z.number(), z.string()]);

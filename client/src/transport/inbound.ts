@@ -38,10 +38,15 @@ export async function readDelivery(
   verifier: Verifier,
 ): Promise<{ body: Record<string, unknown> } | { response: Response }> {
   if (request.method !== "POST") {
-    return { response: jsonResponse(405, { error: `method ${request.method} not allowed; QStash delivers with POST` }) };
+    return {
+      response: jsonResponse(405, {
+        error: `method ${request.method} not allowed; QStash delivers with POST`,
+      }),
+    };
   }
   const text = await readLimitedBody(request, MAX_DELIVERY_BYTES);
-  if (text === null) return { response: jsonResponse(413, { error: `body exceeds ${MAX_DELIVERY_BYTES} bytes` }) };
+  if (text === null)
+    return { response: jsonResponse(413, { error: `body exceeds ${MAX_DELIVERY_BYTES} bytes` }) };
   const problem = await verifier.verify({
     signature: request.headers.get("upstash-signature"),
     body: text,

@@ -8,7 +8,12 @@ import { idSchema } from "../events/limits.ts";
 import { executeRun, type WorkloadContext, type WorkloadHandler } from "../engine/execute.ts";
 import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "../engine/runtime.ts";
 import { jsonResponse, readDelivery } from "../transport/inbound.ts";
-import { defineWorkload, type WorkloadConfig, type WorkloadDefinition, type WorkloadOptions } from "./definition.ts";
+import {
+  defineWorkload,
+  type WorkloadConfig,
+  type WorkloadDefinition,
+  type WorkloadOptions,
+} from "./definition.ts";
 
 export interface AsyncWorkloadFunction {
   (request: Request, context?: unknown): Promise<Response>;
@@ -64,6 +69,8 @@ export async function handleWorkloadRequest(
   } catch (error) {
     // Redis or the network failed before an outcome was stored: let QStash deliver again.
     resolved.log(`awl: run ${runId.data} could not be processed: ${(error as Error).message}`);
-    return jsonResponse(503, { error: `run ${runId.data} could not be processed: ${(error as Error).message}` });
+    return jsonResponse(503, {
+      error: `run ${runId.data} could not be processed: ${(error as Error).message}`,
+    });
   }
 }

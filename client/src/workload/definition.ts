@@ -48,31 +48,50 @@ export interface WorkloadDefinition {
 export const WORKLOAD_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition {
-  const options: WorkloadOptions<D> = typeof config === "string" || Array.isArray(config) ? { events: config } : config;
-  if (!options || typeof options !== "object") throw new TypeError("asyncWorkload config: expected an event name, a list of names, or { events }");
-  const events = (Array.isArray(options.events) ? options.events : [options.events]).filter((e) => e !== undefined);
-  if (events.length === 0) throw new TypeError("asyncWorkload config.events: subscribe to at least one event");
+  const options: WorkloadOptions<D> =
+    typeof config === "string" || Array.isArray(config) ? { events: config } : config;
+  if (!options || typeof options !== "object")
+    throw new TypeError("asyncWorkload config: expected an event name, a list of names, or { events }");
+  const events = (Array.isArray(options.events) ? options.events : [options.events]).filter(
+    (e) => e !== undefined,
+  );
+  if (events.length === 0)
+    throw new TypeError("asyncWorkload config.events: subscribe to at least one event");
   events.forEach((name, i) => {
     const parsed = eventNameSchema.safeParse(name);
-    if (!parsed.success) throw new TypeError(`asyncWorkload config.events[${i}]: ${JSON.stringify(name)} ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new TypeError(
+        `asyncWorkload config.events[${i}]: ${JSON.stringify(name)} ${parsed.error.issues[0]?.message}`,
+      );
   });
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
-    throw new RangeError(`asyncWorkload config.maxRetries: ${maxRetries} must be a whole number from 0 to 100`);
+    throw new RangeError(
+      `asyncWorkload config.maxRetries: ${maxRetries} must be a whole number from 0 to 100`,
+    );
   }
   if (options.backoffSchedule !== undefined && typeof options.backoffSchedule !== "function") {
-    throw new TypeError("asyncWorkload config.backoffSchedule: must be a function (attempt) => ms or a duration string");
+    throw new TypeError(
+      "asyncWorkload config.backoffSchedule: must be a function (attempt) => ms or a duration string",
+    );
   }
   if (options.eventFilter !== undefined && typeof options.eventFilter !== "function") {
     throw new TypeError("asyncWorkload config.eventFilter: must be a function (event) => boolean");
   }
   if (options.name !== undefined && !WORKLOAD_NAME_PATTERN.test(options.name)) {
-    throw new TypeError(`asyncWorkload config.name: ${JSON.stringify(options.name)} may contain only letters, digits, _ and - (at most 64)`);
+    throw new TypeError(
+      `asyncWorkload config.name: ${JSON.stringify(options.name)} may contain only letters, digits, _ and - (at most 64)`,
+    );
   }
-  const timeBudgetMs = options.timeBudget === undefined ? DEFAULT_TIME_BUDGET_MS : toDurationMs(options.timeBudget, "asyncWorkload config.timeBudget");
+  const timeBudgetMs =
+    options.timeBudget === undefined
+      ? DEFAULT_TIME_BUDGET_MS
+      : toDurationMs(options.timeBudget, "asyncWorkload config.timeBudget");
   return {
     events: [...new Set(events.map((name) => name.toLowerCase()))],
-    ...(options.eventFilter ? { eventFilter: options.eventFilter as (event: FilterableEvent) => boolean } : {}),
+    ...(options.eventFilter
+      ? { eventFilter: options.eventFilter as (event: FilterableEvent) => boolean }
+      : {}),
     maxRetries,
     ...(options.backoffSchedule ? { backoffSchedule: options.backoffSchedule } : {}),
     ...(options.name ? { name: options.name } : {}),

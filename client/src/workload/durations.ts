@@ -10,7 +10,9 @@ export type Delay = Duration | Date;
 export function toDurationMs(value: Duration, field: string): number {
   const parsed = typeof value === "number" ? value : ms(value as ms.StringValue);
   if (typeof parsed !== "number" || !Number.isFinite(parsed) || parsed < 0) {
-    throw new RangeError(`${field}: ${JSON.stringify(value)} is not a duration (milliseconds or e.g. "10s", "7 days")`);
+    throw new RangeError(
+      `${field}: ${JSON.stringify(value)} is not a duration (milliseconds or e.g. "10s", "7 days")`,
+    );
   }
   return parsed;
 }

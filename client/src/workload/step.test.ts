@@ -52,12 +52,16 @@ describe("step.run", () => {
   test("a result that is not JSON or over 1 MB is refused, naming the step", async () => {
     const { runner: r } = runner();
     await expect(r.api.run("big", () => "x".repeat(1024 * 1024 + 1))).rejects.toThrow(StepResultError);
-    await expect(r.api.run("bigint", () => 1n)).rejects.toThrow(/step "bigint" returned a value that is not JSON/);
+    await expect(r.api.run("bigint", () => 1n)).rejects.toThrow(
+      /step "bigint" returned a value that is not JSON/,
+    );
   });
 
   test("an error thrown by a step is tagged with the step's id", async () => {
     const { runner: r } = runner();
-    const error = await r.api.run("pay", () => Promise.reject(new Error("card declined"))).catch((e: unknown) => e);
+    const error = await r.api
+      .run("pay", () => Promise.reject(new Error("card declined")))
+      .catch((e: unknown) => e);
     expect(failedStepOf(error)).toBe("pay");
   });
 
@@ -110,7 +114,10 @@ describe("step.sendEvent", () => {
         return { eventId: "evt_x", status: "accepted" };
       },
     });
-    await expect(r.api.sendEvent("notify", "shipped", { id: 1 })).resolves.toEqual({ eventId: "evt_x", status: "accepted" });
+    await expect(r.api.sendEvent("notify", "shipped", { id: 1 })).resolves.toEqual({
+      eventId: "evt_x",
+      status: "accepted",
+    });
     expect(sent).toEqual([{ name: "shipped", data: { id: 1 }, idempotencyKey: "evt_1.flow:notify" }]);
   });
 });

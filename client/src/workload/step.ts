@@ -96,7 +96,9 @@ export class StepRunner {
   private claimId(id: string): string | undefined {
     if (this.interrupt) throw new StepInterrupt(this.interrupt);
     if (typeof id !== "string" || id.length === 0 || id.length > 256) {
-      throw new TypeError(`step id must be a non-empty string of at most 256 characters, got ${JSON.stringify(id)}`);
+      throw new TypeError(
+        `step id must be a non-empty string of at most 256 characters, got ${JSON.stringify(id)}`,
+      );
     }
     if (this.used.has(id)) throw new DuplicateStepIdError(id);
     this.used.add(id);

@@ -3,8 +3,8 @@
  * passed through its queue and flow-control key to an attempt, and after each attempt settled in
  * one Redis write: delivered (and its callback created), rescheduled with the retry delay, or
  * dead-lettered (with its failure callback). Memory is authoritative while the server runs (one
- * process owns a key prefix); Redis is what a restart resumes from. Per delivered message that is
- * two Redis round trips: the publish and the settle.
+ * process owns a key prefix); Redis is what a restart resumes from. A message delivered at its
+ * first attempt costs two Redis writes, its publish and its settlement, and nothing is read back.
  */
 import { callbackMessage } from "./callbacks.ts";
 import type { Deliverer, AttemptResult } from "./delivery.ts";

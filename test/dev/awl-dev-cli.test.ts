@@ -1,0 +1,126 @@
+/**
+ * `awl dev` as a newcomer runs it: the real binary, as a child process, used through the official
+ * clients with nothing but the environment it prints.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { Client, Receiver } from "@upstash/qstash";
+import { Redis } from "@upstash/redis";
+
+const BIN = join(import.meta.dirname, "../../cli/bin/awl.js");
+const dir = mkdtempSync(join(tmpdir(), "awl-dev-"));
+let child: ChildProcess;
+let output = "";
+
+const port = () => 20000 + Math.floor(Math.random() * 20000);
+const qstashPort = port();
+const redisPort = qstashPort + 1;
+
+beforeAll(async () => {
+  child = spawn(
+    process.execPath,
+    [
+      BIN,
+      "dev",
+      "--qstash-port",
+      String(qstashPort),
+      "--redis-port",
+      String(redisPort),
+      "--write-env",
+      ".env.local",
+    ],
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("wrote the environment")) resolve();
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("exit", (code) => reject(new Error(`awl dev exited with ${code}: ${output}`)));
+  });
+});
+afterAll(() => {
+  child?.kill("SIGTERM");
+});
+
+function envFile(): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(join(dir, ".env.local"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
+}
+
+test("prints and writes the environment a site needs", () => {
+  const env = envFile();
+  expect(Object.keys(env).sort()).toEqual([
+    "QSTASH_CURRENT_SIGNING_KEY",
+    "QSTASH_NEXT_SIGNING_KEY",
+    "QSTASH_TOKEN",
+    "QSTASH_URL",
+    "UPSTASH_REDIS_REST_TOKEN",
+    "UPSTASH_REDIS_REST_URL",
+  ]);
+  for (const [name, value] of Object.entries(env)) expect(output).toContain(`${name}=${value}`);
+});
+
+test("the official Redis client works against it with only that environment", async () => {
+  const env = envFile();
+  const redis = new Redis({
+    url: env.UPSTASH_REDIS_REST_URL!,
+    token: env.UPSTASH_REDIS_REST_TOKEN!,
+    enableTelemetry: false,
+  });
+  const key = `awl-dev-cli-test:${process.pid}`;
+  await redis.set(key, { hello: "world" }, { ex: 60 });
+  expect(await redis.get(key)).toEqual({ hello: "world" });
+  await redis.del(key);
+});
+
+test("the official QStash client publishes through it and the delivery verifies", async () => {
+  const env = envFile();
+  const receiver = new Receiver({
+    currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY!,
+    nextSigningKey: env.QSTASH_NEXT_SIGNING_KEY!,
+  });
+  let destination = "";
+  const delivered = new Promise<boolean>((resolve) => {
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", async () => {
+        res.end("ok");
+        server.close();
+        resolve(
+          await receiver.verify({
+            signature: String(req.headers["upstash-signature"]),
+            body,
+            url: destination,
+          }),
+        );
+      });
+    }).listen(0, "127.0.0.1", () => {
+      destination = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+      void new Client({ baseUrl: env.QSTASH_URL!, token: env.QSTASH_TOKEN! }).publishJSON({
+        url: destination,
+        body: { a: 1 },
+      });
+    });
+  });
+  expect(await delivered).toBe(true);
+});
+
+test("a bad option is a usage error (exit 2) that names the value", () => {
+  const result = spawnSync(process.execPath, [BIN, "dev", "--qstash-port", "eighty"], { encoding: "utf8" });
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain('"eighty" is not a port number');
+});
