@@ -7,11 +7,12 @@
  * whose runs are delivered back here (see operations.ts).
  */
 import { eventNameSchema, idSchema } from "../events/limits.ts";
-import { jsonResponse, readDelivery } from "../transport/inbound.ts";
+import { jsonResponse } from "../transport/inbound.ts";
+import { handleDelivery, respond } from "./delivery-endpoint.ts";
 import type { FilterableEvent } from "../workload/definition.ts";
 import { executeRun } from "./execute.ts";
 import { OPERATIONS_WORKLOAD, isInternalEvent, isOperationsRun, operationsWorkload } from "./operations.ts";
-import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "./runtime.ts";
+import type { Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store.ts";
 
 export interface RegisteredWorkload {
@@ -88,29 +89,19 @@ export function createRouterHandler(
   const reserved = registry.find((workload) => workload.name.toLowerCase() === OPERATIONS_WORKLOAD);
   if (reserved)
     throw new Error(`workload name "${reserved.name}" is reserved for the engine's internal events`);
-  return async (request) => {
-    let resolved: Runtime;
-    try {
-      resolved = runtime ?? runtimeFromEnv();
-    } catch (error) {
-      if (error instanceof MissingEnvironmentError) return jsonResponse(500, { error: error.message });
-      throw error;
-    }
-    const delivery = await readDelivery(request, resolved.verifier);
-    if ("response" in delivery) return delivery.response;
-    if (delivery.body.runId !== undefined) return runOperation(resolved, delivery.body.runId);
-    const eventId = idSchema.safeParse(delivery.body.eventId);
-    const name = eventNameSchema.safeParse(delivery.body.name);
-    if (!eventId.success || !name.success)
-      return jsonResponse(400, { error: "body must be { eventId, name }" });
-    try {
-      return jsonResponse(200, await routeEvent(resolved, registry, eventId.data, name.data));
-    } catch (error) {
-      // Routing is idempotent: QStash's redelivery finishes what this attempt could not.
-      resolved.log(`awl: routing ${eventId.data} failed: ${(error as Error).message}`);
-      return jsonResponse(503, { error: `routing ${eventId.data} failed: ${(error as Error).message}` });
-    }
-  };
+  return (request) =>
+    handleDelivery(request, runtime, async (resolved, body) => {
+      if (body.runId !== undefined) return runOperation(resolved, body.runId);
+      const eventId = idSchema.safeParse(body.eventId);
+      const name = eventNameSchema.safeParse(body.name);
+      if (!eventId.success || !name.success) {
+        return jsonResponse(400, { error: "body must be { eventId, name }" });
+      }
+      // Routing is idempotent: QStash's redelivery finishes what a failed attempt could not.
+      return respond(resolved, `routing ${eventId.data}`, () =>
+        routeEvent(resolved, registry, eventId.data, name.data),
+      );
+    });
 }
 
 /** Executes a run of an internal event, which the operations workload delivers back to the router. */
@@ -121,12 +112,5 @@ async function runOperation(runtime: Runtime, value: unknown): Promise<Response>
     return jsonResponse(400, { error: "runId: the router executes only runs of internal events" });
   }
   const { definition, handler } = operationsWorkload(runtime);
-  try {
-    return jsonResponse(200, await executeRun(runtime, definition, handler, runId.data));
-  } catch (error) {
-    runtime.log(`awl: run ${runId.data} could not be processed: ${(error as Error).message}`);
-    return jsonResponse(503, {
-      error: `run ${runId.data} could not be processed: ${(error as Error).message}`,
-    });
-  }
+  return respond(runtime, `run ${runId.data}`, () => executeRun(runtime, definition, handler, runId.data));
 }

@@ -6,8 +6,9 @@
 import type { EventCatalog, EventData } from "../events/define-events.ts";
 import { idSchema } from "../events/limits.ts";
 import { executeRun, type WorkloadContext, type WorkloadHandler } from "../engine/execute.ts";
-import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "../engine/runtime.ts";
-import { jsonResponse, readDelivery } from "../transport/inbound.ts";
+import { handleDelivery, respond } from "../engine/delivery-endpoint.ts";
+import type { Runtime } from "../engine/runtime.ts";
+import { jsonResponse } from "../transport/inbound.ts";
 import {
   defineWorkload,
   type WorkloadConfig,
@@ -53,24 +54,12 @@ export async function handleWorkloadRequest(
   handler: WorkloadHandler,
   runtime?: Runtime,
 ): Promise<Response> {
-  let resolved: Runtime;
-  try {
-    resolved = runtime ?? runtimeFromEnv();
-  } catch (error) {
-    if (error instanceof MissingEnvironmentError) return jsonResponse(500, { error: error.message });
-    throw error;
-  }
-  const delivery = await readDelivery(request, resolved.verifier);
-  if ("response" in delivery) return delivery.response;
-  const runId = idSchema.safeParse(delivery.body.runId);
-  if (!runId.success) return jsonResponse(400, { error: "runId: must be a run id" });
-  try {
-    return jsonResponse(200, await executeRun(resolved, definition, handler, runId.data));
-  } catch (error) {
-    // Redis or the network failed before an outcome was stored: let QStash deliver again.
-    resolved.log(`awl: run ${runId.data} could not be processed: ${(error as Error).message}`);
-    return jsonResponse(503, {
-      error: `run ${runId.data} could not be processed: ${(error as Error).message}`,
-    });
-  }
+  return handleDelivery(request, runtime, async (resolved, body) => {
+    const runId = idSchema.safeParse(body.runId);
+    if (!runId.success) return jsonResponse(400, { error: "runId: must be a run id" });
+    // Redis or the network failing before an outcome is stored gets a 503: QStash delivers again.
+    return respond(resolved, `run ${runId.data}`, () =>
+      executeRun(resolved, definition, handler, runId.data),
+    );
+  });
 }
