@@ -68,7 +68,10 @@ test("a checkout whose receipt fails until dead-letter completes after a retry, 
   const dead = await inState(eventId, "dead-lettered");
   const run = dead.runs[0]!;
   expect(run.attempts.map((a) => a.outcome)).toEqual(["failed", "failed", "dead-lettered"]);
-  expect(run.lastError).toMatchObject({ step: "send-receipt", message: "receipt provider: 503 Service Unavailable" });
+  expect(run.lastError).toMatchObject({
+    step: "send-receipt",
+    message: "receipt provider: 503 Service Unavailable",
+  });
   expect(executions).toEqual([
     "create-order",
     "reserve-inventory",

@@ -117,6 +117,15 @@ const workloads = {
     eventFilter: (event) => (event.data as { plan?: string }).plan === "enterprise",
   }),
 
+  "send-once": asyncWorkload(
+    async ({ step, attempt }) => {
+      const sent = await step.sendEvent("notify", "order-shipped", { attempt });
+      record("send-once", sent.eventId);
+      if (attempt < 3) throw new Error("fails after sending");
+    },
+    { events: "awl9", ...fast },
+  ),
+
   budget: asyncWorkload(
     async ({ step }) => {
       for (let i = 0; i < 5; i++) await step.run(`s${i}`, () => count(`budget:${i}`));
@@ -225,6 +234,19 @@ describe("steps", () => {
     const outcomes = event.runs[0]!.attempts.map((a) => a.outcome);
     expect(outcomes.filter((o) => o === "continued").length).toBeGreaterThan(0);
     expect(outcomes.at(-1)).toBe("completed");
+  });
+});
+
+describe("step.sendEvent", () => {
+  test("sends once per run although the run is retried twice after sending", async () => {
+    const eventId = await send("awl9");
+    await settled(eventId);
+    const ids = seen["send-once"] as string[];
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+    const shipped = await stack.runtime.store.listEvents({ name: "order-shipped", limit: 10 });
+    expect(shipped.events.map((event) => event.id)).toEqual([ids[0]]);
+    expect(shipped.events[0]!.data).toEqual({ attempt: 1 });
   });
 });
 

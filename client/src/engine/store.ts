@@ -358,7 +358,13 @@ export class EngineStore {
       const attempts = (replies[i * 3 + 2] as string[] | null) ?? [];
       runs.push(toRun(run, steps, attempts));
     }
-    return { ...toSummary(record), runs };
+    // The runs were read after the event: derive the event's state from them, so a detail read
+    // while a run changes state is consistent with itself.
+    const summary = toSummary(record);
+    if (runs.length === 0) return { ...summary, runs };
+    const runStates: Partial<Record<RunState, number>> = {};
+    for (const run of runs) runStates[run.state] = (runStates[run.state] ?? 0) + 1;
+    return { ...summary, state: stateOf(runStates), runStates, runs };
   }
 
   private async pipelineHgetall(keys: string[]): Promise<(Record<string, string> | null)[]> {
@@ -408,14 +414,18 @@ const ACTIVE_ORDER: RunState[] = [
   "completed",
 ];
 
+/** An event's state is the most active state among its runs. */
+function stateOf(runStates: Partial<Record<RunState, number>>): RunState {
+  return ACTIVE_ORDER.find((state) => runStates[state]) ?? "completed";
+}
+
 function toSummary(record: Record<string, string>): EventSummary {
   const runStates: Partial<Record<RunState, number>> = {};
   for (const state of EVENT_STATES) {
     const n = Number(record[`n:${state}`] ?? 0);
     if (n > 0) runStates[state] = n;
   }
-  let state: EventState = ACTIVE_ORDER.find((s) => runStates[s]) ?? "completed";
-  if (record.routedAt && !record.runs) state = "unmatched";
+  const state: EventState = record.routedAt && !record.runs ? "unmatched" : stateOf(runStates);
   return {
     id: record.id!,
     name: record.displayName ?? record.name!,

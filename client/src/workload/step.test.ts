@@ -105,6 +105,20 @@ describe("step.sleep", () => {
   });
 });
 
+describe("step.sleepUntil", () => {
+  test("parks the run until the given date", async () => {
+    const { runner: r } = runner({ now: () => 1_000 });
+    await expect(r.api.sleepUntil("until", new Date(61_000))).rejects.toThrow(StepInterrupt);
+    expect(r.interrupt).toMatchObject({ kind: "sleep", stepId: "until", wakeAt: 61_000 });
+  });
+
+  test("a date already past does not park the run", async () => {
+    const { runner: r } = runner({ now: () => 5_000 });
+    await r.api.sleepUntil("past", "1970-01-01T00:00:01.000Z");
+    expect(r.interrupt).toBeUndefined();
+  });
+});
+
 describe("step.sendEvent", () => {
   test("sends with an idempotency key derived from the run and step", async () => {
     const sent: unknown[] = [];
