@@ -66,3 +66,14 @@ export {
   type DeleteReport,
 } from "./engine/operations.ts";
 export { workloadFromModule } from "./compat/netlify.ts";
+export {
+  EventsApiClient,
+  EventsApiError,
+  type EventsApiClientOptions,
+  type EventsApiErrorReason,
+  type EventsPage,
+  type ListEventsQuery,
+  type RetryResult,
+  type SendEventInput,
+} from "./client/events-api-client.ts";
+export { EVENT_STATES, type RunState } from "./engine/keys.ts";

@@ -1,0 +1,30 @@
+/**
+ * `awl events`: the group of commands that inspect and repair a site's events through its events
+ * API. Each subcommand lives in its own module.
+ */
+import type { Command } from "commander";
+import { registerDelete } from "./delete.ts";
+import { registerList } from "./list.ts";
+import { registerReconcile } from "./reconcile.ts";
+import { registerRetry } from "./retry.ts";
+import { registerShow } from "./show.ts";
+
+export function registerEvents(program: Command): void {
+  const events = program
+    .command("events")
+    .description("List, inspect, retry and delete a site's events (through its events API)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ awl events list --state dead-lettered
+  $ awl events show evt_m3k2x9a1b2c3d4e5f6a7b8
+  $ awl events retry --all-dead-lettered
+  $ awl events delete --state completed`,
+    );
+  registerList(events);
+  registerShow(events);
+  registerRetry(events);
+  registerDelete(events);
+  registerReconcile(events);
+}

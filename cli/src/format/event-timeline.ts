@@ -1,0 +1,199 @@
+/**
+ * `awl events show` in words: the event, then each run as a timeline of its attempts in order.
+ * Under each attempt, the steps it ran (duration, result size), the sleep it parked on (wake time)
+ * and the error that ended it (the stack with --verbose); then where the run stands now (next
+ * retry, wake time, or how to retry a dead letter).
+ */
+import type { AttemptRecord, ErrorRecord, EventDetail, RunRecord, StepRecord } from "@awl/client";
+import type { Colors } from "../terminal.ts";
+import { paintState } from "./state.ts";
+import { formatDuration, formatRelative, formatSize, formatTime } from "./units.ts";
+
+export interface TimelineOptions {
+  colors: Colors;
+  /** Stacks, full event data and step results. */
+  verbose: boolean;
+  now: number;
+}
+
+/** Without --verbose, data longer than this is cut. */
+const DATA_PREVIEW = 200;
+
+export function formatEventTimeline(event: EventDetail, options: TimelineOptions): string {
+  const { colors } = options;
+  const when = (at: number) => `${formatTime(at)} (${formatRelative(at, options.now)})`;
+  const lines = [`${colors.bold(event.id)}  ${event.name}  ${paintState(event.state, colors)}`];
+  const field = (label: string, value: string) => lines.push(`  ${colors.dim(label.padEnd(12))}${value}`);
+  field("created", when(event.createdAt));
+  if (event.delayUntil !== undefined) field("delayed to", when(event.delayUntil));
+  if (event.priority !== 0) field("priority", String(event.priority));
+  if (event.idempotencyKey) field("idempotency", event.idempotencyKey);
+  field("data", preview(JSON.stringify(event.data) ?? "null", options.verbose));
+  if (event.runs.length === 0) {
+    lines.push(
+      "",
+      event.routedAt === undefined
+        ? "  no runs yet: waiting to be routed"
+        : `  no workload subscribes to "${event.name}"`,
+    );
+  }
+  for (const run of event.runs) lines.push("", ...formatRun(run, options));
+  return lines.join("\n");
+}
+
+function formatRun(run: RunRecord, options: TimelineOptions): string[] {
+  const { colors, verbose, now } = options;
+  const maxAttempts = run.maxRetries + 1;
+  const manual = run.manualRetries > 0 ? `, retried by hand ${run.manualRetries}×` : "";
+  const lines = [
+    `${colors.bold(`run ${run.id}`)}  workload ${run.workload}  ${paintState(run.state, colors)}  ` +
+      colors.dim(`attempt ${run.attempt} of ${maxAttempts}${manual}`),
+  ];
+  // Failed steps are not in the journal, only in the errors: align on both.
+  const width = Math.max(
+    0,
+    ...run.steps.map((step) => step.id.length),
+    ...run.attempts.map((attempt) => attempt.error?.step?.length ?? 0),
+  );
+  const { byAttempt, unrecorded } = assignSteps(run);
+
+  run.attempts.forEach((attempt, index) => {
+    lines.push(
+      `  ${colors.dim(formatTime(attempt.startedAt ?? attempt.endedAt))}  ${describeAttempt(attempt)}`,
+    );
+    for (const step of byAttempt.get(index) ?? []) lines.push(...formatStep(step, width, options));
+    if (attempt.error) lines.push(...formatError(attempt.error, width, colors, verbose));
+  });
+  if (unrecorded.length > 0) {
+    lines.push(
+      `  ${colors.dim(
+        run.state === "processing"
+          ? "running now, steps checkpointed so far:"
+          : "steps checkpointed by an invocation that stopped before recording its attempt:",
+      )}`,
+    );
+    for (const step of unrecorded) lines.push(...formatStep(step, width, options));
+  }
+  lines.push(`  ${formatStanding(run, maxAttempts, options)}`);
+  return lines;
+
+  function describeAttempt(attempt: AttemptRecord): string {
+    const took =
+      attempt.startedAt !== undefined ? ` after ${formatDuration(attempt.endedAt - attempt.startedAt)}` : "";
+    const label = `attempt ${attempt.attempt ?? "?"}`;
+    switch (attempt.outcome) {
+      case "completed":
+        return `${label} ${colors.green("completed")}${took}`;
+      case "failed": {
+        const next = attempt.nextAt !== undefined ? `; next attempt ${at(attempt.nextAt)}` : "";
+        return `${label} ${colors.yellow("failed")}${took}${next}`;
+      }
+      case "dead-lettered":
+        return `${label} ${colors.red("dead-lettered")}${took}`;
+      case "sleeping":
+        return `${label} ${colors.cyan("went to sleep")}${took}`;
+      case "continued":
+        return `${label} spent its time budget${took}; continued in a fresh invocation`;
+      case "lease-expired":
+        return `${label} ${colors.yellow("stopped without recording an outcome")} (crashed, killed or timed out)`;
+      case "retried":
+        return colors.bold("retried by hand: a fresh set of attempts, completed steps kept");
+      default:
+        return `${label} ${attempt.outcome}${took}`;
+    }
+  }
+
+  function at(time: number): string {
+    return `${time > now ? "at" : "was due"} ${formatTime(time)} (${formatRelative(time, now)})`;
+  }
+}
+
+/**
+ * Which attempt ran each journal step: the attempt that lists it; for a sleep, the attempt that
+ * went to sleep until its wake time; for a step whose attempt was never recorded (a crash), the
+ * lease-expired record of that attempt number. What is left was checkpointed by the invocation
+ * running now (or one that stopped and has not been noticed yet).
+ */
+export function assignSteps(run: RunRecord): {
+  byAttempt: Map<number, StepRecord[]>;
+  unrecorded: StepRecord[];
+} {
+  const byAttempt = new Map<number, StepRecord[]>();
+  const unrecorded: StepRecord[] = [];
+  for (const step of run.steps) {
+    const index = run.attempts.findIndex((attempt) =>
+      step.status === "sleeping"
+        ? attempt.outcome === "sleeping" && attempt.nextAt === step.wakeAt
+        : (attempt.steps?.includes(step.id) ?? false),
+    );
+    const fallback =
+      index === -1 && step.attempt !== undefined
+        ? run.attempts.findIndex(
+            (attempt) => attempt.outcome === "lease-expired" && attempt.attempt === step.attempt,
+          )
+        : index;
+    if (fallback === -1) unrecorded.push(step);
+    else byAttempt.set(fallback, [...(byAttempt.get(fallback) ?? []), step]);
+  }
+  return { byAttempt, unrecorded };
+}
+
+function formatStep(step: StepRecord, width: number, options: TimelineOptions): string[] {
+  const { colors, verbose, now } = options;
+  const id = step.id.padEnd(width);
+  if (step.status === "sleeping") {
+    const wake = step.wakeAt ?? 0;
+    const verb = wake > now ? "sleeps until" : "slept until";
+    return [`    ${colors.cyan("⏾")} ${id}  ${verb} ${formatTime(wake)} (${formatRelative(wake, now)})`];
+  }
+  const took =
+    step.startedAt !== undefined && step.endedAt !== undefined
+      ? formatDuration(step.endedAt - step.startedAt)
+      : "";
+  // The journal's `size` counts the whole entry; the user asks how big the result is.
+  const size = step.result !== undefined ? formatSize(Buffer.byteLength(JSON.stringify(step.result))) : "";
+  const lines = [`    ${colors.green("✓")} ${id}  ${took.padStart(8)}  ${colors.dim(size)}`.trimEnd()];
+  if (verbose && step.result !== undefined) {
+    lines.push(`      ${colors.dim("result")} ${JSON.stringify(step.result)}`);
+  }
+  return lines;
+}
+
+function formatError(error: ErrorRecord, width: number, colors: Colors, verbose: boolean): string[] {
+  const where = error.step !== undefined ? `${error.step.padEnd(width)}  ` : "";
+  const lines = [`    ${colors.red("✗")} ${where}${colors.red(`${error.name}: ${error.message}`)}`];
+  if (verbose && error.stack) {
+    // The stack's first line repeats the message shown above.
+    const frames = error.stack.split("\n").filter((line) => /^\s+at /.test(line));
+    lines.push(...frames.map((frame) => `        ${colors.dim(frame.trim())}`));
+  }
+  return lines;
+}
+
+/** Where the run stands now, and what happens next. */
+function formatStanding(run: RunRecord, maxAttempts: number, options: TimelineOptions): string {
+  const { colors, now } = options;
+  const at = (time: number | undefined) =>
+    time === undefined ? "" : ` ${formatTime(time)} (${formatRelative(time, now)})`;
+  switch (run.state) {
+    case "pending":
+      return colors.cyan(`waiting for delivery of attempt ${run.attempt}`);
+    case "processing":
+      return colors.cyan(`attempt ${run.attempt} is running`);
+    case "delayed":
+      return colors.yellow(`next retry: attempt ${run.attempt} of ${maxAttempts} at${at(run.nextAt)}`);
+    case "sleeping":
+      return colors.cyan(`sleeping; wakes at${at(run.nextAt)}`);
+    case "completed":
+      return colors.green(`completed at${at(run.finishedAt)}`);
+    case "dead-lettered":
+      return colors.red(
+        `dead-lettered at${at(run.finishedAt)}; retry it with: awl events retry ${run.eventId}`,
+      );
+  }
+}
+
+function preview(json: string, verbose: boolean): string {
+  if (verbose || json.length <= DATA_PREVIEW) return json;
+  return `${json.slice(0, DATA_PREVIEW)}… (${formatSize(Buffer.byteLength(json))}; --verbose shows all)`;
+}

@@ -1,0 +1,199 @@
+/**
+ * `EventsApiClient`: a typed HTTP client for a site's whole events API (send, list, show, retry,
+ * delete, reconcile), shared by the `awl` CLI and the dashboard. It owns the wire: the URLs, the
+ * Bearer key, the JSON bodies, and turning every failure into one `EventsApiError` whose `reason`
+ * a caller can act on without parsing messages: the site is unreachable (the message names the
+ * URL), the key was not accepted, the input was refused (with the API's issues, each naming its
+ * field), the event does not exist, or anything else the API answered.
+ */
+import { DEFAULT_API_BASE_PATH } from "../api/events-api.ts";
+import type { Issue } from "../events/validation-error.ts";
+import type { RunState } from "../engine/keys.ts";
+import type { DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
+import type { ReconcileReport } from "../engine/reconciler.ts";
+import type { SendResult } from "../engine/send.ts";
+import type { EventDetail, EventSummary } from "../engine/types.ts";
+
+export interface EventsApiClientOptions {
+  /** The site's origin, e.g. "http://localhost:8888" or "https://shop.example". */
+  siteUrl: string;
+  apiKey: string;
+  /** Where the site serves the events API; default "/awl/api". */
+  basePath?: string;
+  /** How long one request may take before it counts as unreachable; default 30 s. */
+  timeoutMs?: number;
+}
+
+/** One event as `POST /events` takes it; `delayUntil` is epoch ms, an ISO date or a duration ("10m"). */
+export interface SendEventInput {
+  name: string;
+  data?: unknown;
+  delayUntil?: number | string;
+  priority?: number;
+  idempotencyKey?: string;
+}
+
+export interface ListEventsQuery {
+  state?: RunState;
+  name?: string;
+  /** The `cursor` of the previous page. */
+  cursor?: string;
+  /** 1 to 100; the API's default is 20. */
+  limit?: number;
+}
+
+export interface EventsPage {
+  events: EventSummary[];
+  /** Pass it back for the next page; null on the last one. */
+  cursor: string | null;
+}
+
+export interface RetryResult {
+  retried: number;
+  runIds: string[];
+}
+
+export type EventsApiErrorReason = "unreachable" | "unauthorized" | "invalid" | "not-found" | "failed";
+
+/** Every failure of a call: `reason` says what kind, `url` what was called, `issues` what a 400 named. */
+export class EventsApiError extends Error {
+  constructor(
+    message: string,
+    readonly reason: EventsApiErrorReason,
+    readonly url: string,
+    readonly status?: number,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+    this.name = "EventsApiError";
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class EventsApiClient {
+  /** The events API's root, e.g. "http://localhost:8888/awl/api". */
+  readonly baseUrl: string;
+
+  constructor(private readonly options: EventsApiClientOptions) {
+    if (!/^https?:\/\//.test(options.siteUrl) || !URL.canParse(options.siteUrl)) {
+      throw new TypeError(`siteUrl: ${JSON.stringify(options.siteUrl)} is not an http(s) URL`);
+    }
+    this.baseUrl = `${options.siteUrl.replace(/\/+$/, "")}${options.basePath ?? DEFAULT_API_BASE_PATH}`;
+  }
+
+  /** Sends one event: `{ eventId, status }`, status "duplicate" for a repeated idempotencyKey. */
+  send(event: SendEventInput): Promise<SendResult> {
+    return this.call<SendResult>("POST", "/events", event);
+  }
+
+  /** One page of events, newest first. */
+  list(query: ListEventsQuery = {}): Promise<EventsPage> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(name, String(value));
+    }
+    const search = params.size > 0 ? `?${params}` : "";
+    return this.call<EventsPage>("GET", `/events${search}`);
+  }
+
+  /** Every page of events matching the query, one request per page. */
+  async *pages(query: Omit<ListEventsQuery, "cursor"> = {}): AsyncGenerator<EventsPage> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ ...query, ...(cursor ? { cursor } : {}) });
+      yield page;
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** The event with its runs, their steps and attempts; an EventsApiError "not-found" when there is none. */
+  get(eventId: string): Promise<EventDetail> {
+    return this.call<EventDetail>("GET", `/events/${encodeURIComponent(eventId)}`);
+  }
+
+  /** Retries dead-lettered runs: by event ids, by event names, or (`{}`) every dead-lettered one. */
+  retry(selector: RetrySelector = {}): Promise<RetryResult> {
+    return this.call<RetryResult>("POST", "/events/retry", selector);
+  }
+
+  /** Deletes events with their runs: by ids, or every event with a run in one of the states. */
+  delete(selector: DeleteSelector): Promise<DeleteReport> {
+    return this.call<DeleteReport>("DELETE", "/events", selector);
+  }
+
+  /** Republishes what is overdue now, instead of waiting for the scheduled reconciler. */
+  reconcile(): Promise<ReconcileReport> {
+    return this.call<ReconcileReport>("POST", "/reconcile");
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new EventsApiError(
+        `could not reach the events API at ${url}: ${networkReason(error)}`,
+        "unreachable",
+        url,
+      );
+    }
+    const text = await response.text();
+    const parsed = parseBody(text);
+    if (response.ok && parsed !== undefined) return parsed as T;
+    throw failure(response, url, parsed, text);
+  }
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** fetch hides the socket error in `cause`; its code ("ECONNREFUSED") is what a user recognises. */
+function networkReason(error: unknown): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") return "no answer in time";
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === "ECONNREFUSED") return "connection refused";
+  if (cause?.code === "ENOTFOUND") return "no such host";
+  return cause?.message ?? (error as Error).message;
+}
+
+function failure(response: Response, url: string, parsed: unknown, text: string): EventsApiError {
+  const { status } = response;
+  const answer = parsed as { error?: unknown; issues?: Issue[] } | undefined;
+  if (typeof answer?.error !== "string") {
+    // Not the events API talking: another server on that port, or a site without the extension.
+    const what = text.trim() ? "a response that is not the events API's" : "an empty response";
+    return new EventsApiError(
+      `${url} answered ${status} with ${what}: is the events API served there?`,
+      "failed",
+      url,
+      status,
+    );
+  }
+  const reason = answer.error;
+  if (status === 401) {
+    const detail = reason === "API key not accepted" ? "" : `: ${reason}`;
+    return new EventsApiError(`API key not accepted by ${url}${detail}`, "unauthorized", url, status);
+  }
+  if (status === 400) {
+    const issues = Array.isArray(answer.issues) ? answer.issues : [{ path: [], message: reason }];
+    return new EventsApiError(`the events API refused the input: ${reason}`, "invalid", url, status, issues);
+  }
+  if (status === 404) return new EventsApiError(reason, "not-found", url, status);
+  return new EventsApiError(`the events API at ${url} answered ${status}: ${reason}`, "failed", url, status);
+}
