@@ -2,7 +2,7 @@
  * How a command ends when it cannot do its job: the message a user reads and the exit code a
  * script checks (1 failure, 2 usage). Events API failures get a hint saying what to do next.
  */
-import { EventsApiError } from "@awl/client";
+import { EventsApiError } from "@awl/client/api-client";
 
 /** The command was called wrongly (a missing selector, bad JSON in --data): exit 2. */
 export class UsageError extends Error {

@@ -3,7 +3,8 @@
  * and the client built from them (see ../target.ts for where the defaults come from).
  */
 import type { Command } from "commander";
-import { EventsApiClient } from "@awl/client";
+// The narrow entry point: the CLI must not load the engine (QStash client, zod) to make HTTP calls.
+import { EventsApiClient } from "@awl/client/api-client";
 import { resolveTarget } from "../target.ts";
 import { parseSiteUrl } from "./options.ts";
 

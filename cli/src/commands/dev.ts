@@ -35,6 +35,8 @@ export function registerDev(program: Command): void {
         writeEnv?: string | true;
         quiet?: boolean;
       }) => {
+        // Loaded here, not at the top: every other command would otherwise pay for the servers' imports.
+        const { startDevStack } = await import("../dev/index.ts");
         const stack = await startDevStack({
           qstashPort: options.qstashPort,
           redisRestPort: options.redisPort,

@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError } from "commander";
 import ms from "ms";
-import { EVENT_STATES, type RunState } from "@awl/client";
+import { EVENT_STATES } from "@awl/client/api-client";
+import type { RunState } from "@awl/client";
 
 export function parsePort(value: string): number {
   const port = Number(value);

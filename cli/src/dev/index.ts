@@ -6,9 +6,9 @@ import { connectRedis, type RedisConnection } from "./redis-connection.ts";
 import { startQStash, type QStashServer } from "./qstash/server.ts";
 import { startRedisRest, type RedisRestServer } from "./redis-rest/server.ts";
 
-export const DEFAULT_REDIS_REST_PORT = 8079;
-export const DEFAULT_QSTASH_PORT = 8080;
-export const DEFAULT_REDIS_REST_TOKEN = "awl-dev-token";
+import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN } from "./defaults.ts";
+
+export { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN };
 
 export interface DevStackOptions {
   host?: string;

@@ -12,6 +12,7 @@
  *   DELETE /events          { eventIds } | { states }                  → 200 { deleted }
  *   POST   /reconcile                                                  → 200 { events, runs }
  */
+import { DEFAULT_API_BASE_PATH } from "./base-path.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { eventNameSchema, idSchema } from "../events/limits.ts";
@@ -31,7 +32,7 @@ import { jsonResponse } from "../transport/inbound.ts";
 import { apiKeyChecker, parseApiKeys } from "./auth.ts";
 import { ApiError, check, readJson } from "./input.ts";
 
-export const DEFAULT_API_BASE_PATH = "/awl/api";
+export { DEFAULT_API_BASE_PATH };
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 100;
 

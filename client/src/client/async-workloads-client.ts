@@ -16,7 +16,7 @@ import {
   type SendOptions,
   type SendResult,
 } from "../engine/send.ts";
-import { DEFAULT_API_BASE_PATH } from "../api/events-api.ts";
+import { DEFAULT_API_BASE_PATH } from "../api/base-path.ts";
 
 export interface AsyncWorkloadsClientOptions<C extends EventCatalog | undefined = undefined> {
   /** Typed events: `send` accepts only the catalog's names and data, and validates the data. */

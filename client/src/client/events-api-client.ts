@@ -6,9 +6,12 @@
  * URL), the key was not accepted, the input was refused (with the API's issues, each naming its
  * field), the event does not exist, or anything else the API answered.
  */
-import { DEFAULT_API_BASE_PATH } from "../api/events-api.ts";
+import { DEFAULT_API_BASE_PATH } from "../api/base-path.ts";
 import type { Issue } from "../events/validation-error.ts";
 import type { RunState } from "../engine/keys.ts";
+
+/** The run states the API filters by, for clients that validate before they call. */
+export { EVENT_STATES } from "../engine/keys.ts";
 import type { DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 import type { ReconcileReport } from "../engine/reconciler.ts";
 import type { SendResult } from "../engine/send.ts";
