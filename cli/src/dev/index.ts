@@ -42,11 +42,15 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       connection,
       log,
     });
+    const qstashPort = options.qstashPort ?? DEFAULT_QSTASH_PORT;
+    // One key space per port: only one server can hold a port, so two `awl dev`s on one Redis never
+    // deliver each other's messages, and a restart on the same port finds its scheduled messages.
     const qstash = await startQStash({
       host,
-      port: options.qstashPort ?? DEFAULT_QSTASH_PORT,
+      port: qstashPort,
       connection,
       log,
+      keyPrefix: `awl-dev:qstash:${qstashPort}:`,
     });
     const env = {
       UPSTASH_REDIS_REST_URL: redisRest.url,

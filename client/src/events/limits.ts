@@ -50,7 +50,8 @@ export function resolveDelayUntil(value: DelayUntil, now: number): number | stri
     const duration = ms(value as ms.StringValue);
     time = typeof duration === "number" && Number.isFinite(duration) ? now + duration : Date.parse(value);
   }
-  if (!Number.isFinite(time)) return `${JSON.stringify(value)} is not a date, a timestamp or a duration`;
+  if (Number.isNaN(new Date(time).getTime()))
+    return `${JSON.stringify(value)} is not a date, a timestamp or a duration`;
   if (time < now - 1000) return `${new Date(time).toISOString()} is in the past`;
   if (time > now + MAX_DELAY_MS) return `${new Date(time).toISOString()} is more than a year ahead`;
   return time;

@@ -1,0 +1,99 @@
+/**
+ * `npm run dev`: the whole demo locally, in one command. Builds the extension, starts `awl dev`
+ * (QStash on 127.0.0.1:8080, Upstash Redis REST on 127.0.0.1:8079, environment written to .env),
+ * makes sure .env has an AWL_API_KEY for the events API, starts `netlify dev` on
+ * http://localhost:8888 with that environment, and prints what to try. Ctrl-C stops everything.
+ *
+ *   npm run dev [-- --port 8888 --qstash-port 8080 --redis-port 8079]
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { mergeEnvFile } from "../cli/src/dev/env-file.ts";
+import type { ManagedProcess } from "./dev/processes.ts";
+import {
+  ROOT,
+  buildExtension,
+  readEnvFile,
+  startAwlDev,
+  startNetlifyDev,
+  waitForEventsApi,
+} from "./dev/services.ts";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "8888" },
+    "qstash-port": { type: "string", default: "8080" },
+    "redis-port": { type: "string", default: "8079" },
+  },
+});
+const port = Number(values.port);
+const envFile = join(ROOT, ".env");
+const siteUrl = `http://localhost:${port}`;
+const running: ManagedProcess[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  await Promise.all(running.map((child) => child.stop()));
+  process.exit(code);
+}
+process.once("SIGINT", () => void stopAll(0));
+process.once("SIGTERM", () => void stopAll(0));
+
+try {
+  console.log("dev: building the extension (netlify-extension build)...");
+  buildExtension();
+
+  const awl = await startAwlDev({
+    qstashPort: Number(values["qstash-port"]),
+    redisPort: Number(values["redis-port"]),
+    envFile,
+    echo: (line) => console.log(`[awl dev] ${line}`),
+  });
+  running.push(awl.process);
+
+  // Keep the key across restarts, so that a terminal that already has it keeps working.
+  const apiKey = readEnvFile(envFile).AWL_API_KEY ?? `awl_${randomBytes(24).toString("base64url")}`;
+  mergeEnvFile(envFile, { AWL_API_KEY: apiKey });
+
+  console.log("dev: starting netlify dev...");
+  const netlify = startNetlifyDev({ port, env: { ...awl.env, AWL_API_KEY: apiKey }, echo: console.log });
+  running.push(netlify);
+  await waitForEventsApi(siteUrl, apiKey, netlify, 180_000);
+
+  const data = {
+    cartId: "cart_1",
+    email: "ada@example.com",
+    items: [{ sku: "tee", quantity: 2 }],
+    total: 40,
+  };
+  console.log(`
+Async Workloads demo is running (Ctrl-C stops it):
+  site          ${siteUrl}
+  events API    ${siteUrl}/awl/api   (API key: AWL_API_KEY in .env)
+  router        ${siteUrl}/.netlify/functions/awl-router
+  QStash        ${awl.env.QSTASH_URL}
+  Redis REST    ${awl.env.UPSTASH_REDIS_REST_URL}
+
+Send a checkout, then watch its steps in this terminal:
+  npx awl send checkout --data '${JSON.stringify(data)}'
+  npx awl events list
+  npx awl events show <event id>
+
+Force a payment outage, send another checkout, fix it and retry:
+  curl -X POST ${siteUrl}/api/outages -d '{"provider":"payment","mode":"unauthorized"}'
+  curl -X POST ${siteUrl}/api/outages -d '{"provider":"payment","mode":"up"}'
+  npx awl events retry --all-dead-lettered
+`);
+  const code = await Promise.race(running.map((child) => child.exited));
+  if (!stopping) {
+    console.error(`dev: a service stopped (exit code ${code}); stopping the others`);
+    await stopAll(1);
+  }
+} catch (error) {
+  if (!stopping) {
+    console.error(`dev: ${(error as Error).message}`);
+    await stopAll(1);
+  }
+}
