@@ -8,6 +8,7 @@ export default defineConfig({
       "cli/src/**/*.test.ts",
       "extension/src/**/*.test.ts",
       "test/**/*.test.ts",
+      "bench/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -75,8 +75,10 @@ export async function executeRun(
     return { runId, status, ...(claim.status === "early" ? { nextAt: claim.nextAt } : {}) };
   }
   // QStash schedules in whole seconds and clocks differ: a delivery that came a little early waits
-  // here, so a retry is never earlier than promised and a sleep wakes on time.
-  if (claim.dueAt > startedAt) await delay(claim.dueAt - startedAt);
+  // here, so a retry is never earlier than promised and a sleep wakes on time. The wait is measured
+  // from now, after the claim's round trip, not from startedAt (which made it late by that trip).
+  const early = claim.dueAt - runtime.now();
+  if (early > 0) await delay(early);
   const attemptBase = { attempt: claim.attempt, startedAt };
 
   const runner = new StepRunner({
@@ -165,7 +167,9 @@ export async function executeRun(
   if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
   if (outcome.nextAt !== undefined) {
     try {
-      await runtime.publisher.publish([{ url: claim.url, body: { runId }, notBefore: outcome.nextAt }]);
+      await runtime.publisher.publish([
+        { url: claim.url, body: { runId }, notBefore: outcome.nextAt, holdsUntilDue: true },
+      ]);
     } catch (error) {
       runtime.log(
         `awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`,

@@ -38,6 +38,7 @@ export interface PublishResult {
 }
 
 export interface MessageFilter {
+  workflowRunId?: string[];
   queueName?: string[];
   url?: string[];
   label?: string[];
@@ -116,6 +117,7 @@ export class Engine {
     const ids: string[] = [];
     for (const { message } of this.#entries.values()) {
       if (
+        matches(filter.workflowRunId, message.workflowRunId) &&
         matches(filter.queueName, message.queueName) &&
         matches(filter.url, message.url) &&
         matches(filter.flowControlKey, message.flowControl?.key) &&

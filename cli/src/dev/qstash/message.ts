@@ -40,6 +40,8 @@ export interface StoredMessage {
   failureCallback?: CallbackSpec;
   /** Set on the messages that carry callbacks, which count as failed callbacks if dead-lettered. */
   origin?: "callback" | "failure-callback";
+  /** The Upstash Workflow run this message is a step of (see workflow.ts). */
+  workflowRunId?: string;
 }
 
 export interface DeliveryResponse {

@@ -16,6 +16,7 @@ import {
   type StoredMessage,
 } from "./message.ts";
 import { compileRetryDelay, RetryDelayError } from "./retry-delay.ts";
+import { workflowMark, type WorkflowMark } from "./workflow.ts";
 
 /** Header names are lower-case, as Node and the Fetch API give them. */
 export type HeaderMap = ReadonlyMap<string, string>;
@@ -33,6 +34,8 @@ export interface AcceptedMessage {
   message: StoredMessage;
   /** Redis-independent deduplication key ("id:..." or "content:..."), if the publisher asked for it. */
   deduplicationKey?: string;
+  /** Set when the message is a step of an Upstash Workflow run (see workflow.ts). */
+  workflow?: WorkflowMark;
 }
 
 export interface PublishInput {
@@ -209,5 +212,10 @@ export function acceptPublish(input: PublishInput): AcceptedMessage {
       : contentBased
         ? `content:${contentHash(url, forwarded, input.body)}`
         : undefined;
-  return deduplicationKey ? { message, deduplicationKey } : { message };
+  const workflow = workflowMark(headers);
+  return {
+    message,
+    ...(deduplicationKey ? { deduplicationKey } : {}),
+    ...(workflow ? { workflow } : {}),
+  };
 }

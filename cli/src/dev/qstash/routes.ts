@@ -6,6 +6,9 @@
  *                       (published, delivered, retried, deadLettered, failedCallbacks, ...), for
  *                       benchmarks and `awl dev` to read deltas.
  *
+ * Upstash Workflow's routes (`DELETE` and `GET /v2/workflows/runs/{id}`) and the shape of its
+ * deliveries are in workflow.ts.
+ *
  * Every route needs the server's token, as `Authorization: Bearer <token>` or `?qstash_token=`.
  * Input is checked in full before anything is stored: a bad request changes nothing.
  */
@@ -17,6 +20,7 @@ import { dlqView, messageView, type DlqRecord } from "./message.ts";
 import { acceptPublish, type AcceptedMessage, type HeaderMap } from "./publish-request.ts";
 import { QUEUE_NAME } from "./queues.ts";
 import type { Store } from "./store.ts";
+import { WorkflowRuns } from "./workflow.ts";
 
 export interface RoutesOptions {
   engine: Engine;
@@ -158,6 +162,9 @@ const messageFilter = (c: RouteContext): MessageFilter => {
 
 export function createRoutes(options: RoutesOptions): Hono<Env> {
   const { engine, store } = options;
+  const workflows = new WorkflowRuns(store);
+  const publish = async (accepted: AcceptedMessage[], now: number) =>
+    engine.publish(await workflows.prepare(accepted, now));
   const app = new Hono<Env>();
 
   app.use("*", async (c, next) => {
@@ -173,14 +180,15 @@ export function createRoutes(options: RoutesOptions): Hono<Env> {
 
   app.post("/v2/publish/*", async (c) => {
     const destination = rawTarget(c).slice("/v2/publish/".length);
+    const now = Date.now();
     const accepted = acceptPublish({
       destination,
       headers: headerMap(c),
       body: Buffer.from(await c.req.arrayBuffer()),
       ...(callerIp(c) !== undefined ? { callerIp: callerIp(c) } : {}),
-      now: Date.now(),
+      now,
     });
-    const [result] = await engine.publish([accepted]);
+    const [result] = await publish([accepted], now);
     return c.json(result, result?.deduplicated ? 202 : 200);
   });
 
@@ -190,16 +198,17 @@ export function createRoutes(options: RoutesOptions): Hono<Env> {
     if (slash <= 0)
       throw new QStashError(400, "invalid enqueue path: expected /v2/enqueue/{queue}/{destination}");
     const queueName = checkQueueName(decodeURIComponent(rest.slice(0, slash)));
+    const now = Date.now();
     const accepted = acceptPublish({
       destination: rest.slice(slash + 1),
       headers: headerMap(c),
       body: Buffer.from(await c.req.arrayBuffer()),
       queueName,
       ...(callerIp(c) !== undefined ? { callerIp: callerIp(c) } : {}),
-      now: Date.now(),
+      now,
     });
     if (!engine.queue(queueName)) await engine.configureQueue(queueName, {});
-    const [result] = await engine.publish([accepted]);
+    const [result] = await publish([accepted], now);
     return c.json(result, result?.deduplicated ? 202 : 200);
   });
 
@@ -212,7 +221,37 @@ export function createRoutes(options: RoutesOptions): Hono<Env> {
     for (const name of new Set(accepted.map(({ message }) => message.queueName))) {
       if (name !== undefined && !engine.queue(name)) await engine.configureQueue(name, {});
     }
-    return c.json(await engine.publish(accepted));
+    return c.json(await publish(accepted, now));
+  });
+
+  app.get("/v2/workflows/runs/:runId", async (c) => {
+    const run = await workflows.get(c.req.param("runId"));
+    if (!run) throw notFound("workflow run");
+    return c.json(run.steps);
+  });
+
+  /** Ends a run; with `cancel`, also drops its pending messages. False when nothing was known. */
+  const endRun = async (runId: string, cancel: boolean) => {
+    const dropped = cancel ? await engine.cancel(engine.idsWhere({ workflowRunId: [runId] })) : 0;
+    return (await workflows.end(runId)) || dropped > 0;
+  };
+
+  app.delete("/v2/workflows/runs/:runId", async (c) => {
+    // The SDK ends a finished run with cancel=false, and cancels one with cancel=true.
+    if (!(await endRun(c.req.param("runId"), c.req.query("cancel") === "true"))) {
+      throw notFound("workflow run");
+    }
+    return c.json({});
+  });
+
+  app.delete("/v2/workflows/runs", async (c) => {
+    const runIds = listParam(c, "workflowRunIds");
+    if (!runIds) {
+      throw new QStashError(400, "awl dev cancels workflow runs by id only: pass workflowRunIds");
+    }
+    let cancelled = 0;
+    for (const runId of runIds) if (await endRun(runId, true)) cancelled += 1;
+    return c.json({ cancelled });
   });
 
   app.get("/v2/messages/:messageId", (c) => {

@@ -9,7 +9,8 @@
  *
  * Keys: `schedule` (sorted set: message id by due time, ms), `msg:<id>` (message JSON),
  * `dedup:<id:...|content:...>` (earlier message id, expiring), `dlq` (hash: DLQ id -> JSON),
- * `queues` (hash: queue name -> settings JSON).
+ * `queues` (hash: queue name -> settings JSON), `wf:<run id>` (an Upstash Workflow run's history,
+ * JSON, expiring a week after its last step).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import type { Redis } from "ioredis";
 import type { RedisConnection } from "../redis-connection.ts";
 import type { DlqRecord, StoredMessage } from "./message.ts";
 import { DEDUPLICATION_WINDOW_MS } from "./publish-request.ts";
+import type { WorkflowRun, WorkflowStore } from "./workflow.ts";
 
 export const DEFAULT_KEY_PREFIX = "awl-dev:qstash:";
 
@@ -39,7 +41,10 @@ export type Settlement =
   | { outcome: "retry"; message: StoredMessage; dueAt: number }
   | { outcome: "dead"; record: DlqRecord };
 
-export interface Store {
+/** An unfinished workflow run's history is kept this long after its last step. */
+const WORKFLOW_TTL_MS = 7 * 24 * 60 * 60_000;
+
+export interface Store extends WorkflowStore {
   /** Stores and schedules the messages; for each, null, or the earlier message id when deduplicated. */
   publish(messages: NewMessage[]): Promise<(string | null)[]>;
   /** Records an attempt's outcome and adds its callbacks; false when the message was gone. */
@@ -144,6 +149,7 @@ export function createStore(connection: RedisConnection, prefix: string): Store 
   const dlqKey = `${prefix}dlq`;
   const queuesKey = `${prefix}queues`;
   const messageKey = (id: string) => `${prefix}msg:${id}`;
+  const workflowKey = (runId: string) => `${prefix}wf:${runId}`;
 
   const publishBatch = batched<NewMessage, string | null>(async (messages) => {
     const keys: string[] = [scheduleKey];
@@ -260,6 +266,21 @@ export function createStore(connection: RedisConnection, prefix: string): Store 
     async queueDelete(name) {
       roundTrips += 1;
       await redis.hdel(queuesKey, name);
+    },
+
+    async workflowGet(runId) {
+      roundTrips += 1;
+      return parseRecord<WorkflowRun>(await redis.get(workflowKey(runId)));
+    },
+
+    async workflowSave(runId, run) {
+      roundTrips += 1;
+      await redis.set(workflowKey(runId), JSON.stringify(run), "PX", WORKFLOW_TTL_MS);
+    },
+
+    async workflowDelete(runId) {
+      roundTrips += 1;
+      return (await redis.del(workflowKey(runId))) === 1;
     },
   };
 }
