@@ -3,12 +3,7 @@
  * a site needs, and optionally writes it to a dotenv file.
  */
 import type { Command } from "commander";
-import {
-  DEFAULT_QSTASH_PORT,
-  DEFAULT_REDIS_REST_PORT,
-  DEFAULT_REDIS_REST_TOKEN,
-  startDevStack,
-} from "../dev/index.ts";
+import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN } from "../dev/defaults.ts";
 import { formatEnv, mergeEnvFile } from "../dev/env-file.ts";
 import { parsePort } from "./options.ts";
 
