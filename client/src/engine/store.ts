@@ -2,6 +2,7 @@
  * The engine's state in Redis: every write is one Lua script (one round trip, atomic, fenced where
  * it concerns a run); reads for the API are pipelined. Nothing outside this module touches the keys.
  */
+import { randomUUID } from "node:crypto";
 import type { Redis } from "@upstash/redis";
 import { EVENT_STATES, engineKeys, type EngineKeys, type RunState } from "./keys.ts";
 import { runScript } from "./scripts.ts";
@@ -147,7 +148,16 @@ export class EngineStore {
     return pairs(flat).map(([runId, url]) => ({ runId, url }));
   }
 
-  async claim(runId: string, now: number, leaseUntil: number): Promise<ClaimResult> {
+  /**
+   * `token` identifies this call: a resend of it by the client (after a lost answer) carries the same
+   * token and is answered as the first was, while a concurrent duplicate delivery's claim does not.
+   */
+  async claim(
+    runId: string,
+    now: number,
+    leaseUntil: number,
+    token: string = randomUUID(),
+  ): Promise<ClaimResult> {
     const reply = await runScript<(string | string[])[]>(this.redis, "claim", [
       this.prefix,
       runId,
@@ -157,6 +167,7 @@ export class EngineStore {
       this.settings.earlyToleranceMs,
       this.settings.completedRetentionMs,
       this.settings.deadLetteredRetentionMs,
+      token,
     ]);
     const status = reply[0] as string;
     switch (status) {

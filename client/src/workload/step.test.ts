@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { DuplicateStepIdError, StepResultError } from "./errors.ts";
-import { StepInterrupt, StepRunner, failedStepOf, type StepRunnerDeps } from "./step.ts";
+import { StepInterrupt, StepRunner, failedStepOf, sendEventKey, type StepRunnerDeps } from "./step.ts";
 
 function runner(overrides: Partial<StepRunnerDeps> = {}) {
   const written = new Map<string, string>();
@@ -134,4 +134,13 @@ describe("step.sendEvent", () => {
     });
     expect(sent).toEqual([{ name: "shipped", data: { id: 1 }, idempotencyKey: "evt_1.flow:notify" }]);
   });
+});
+
+test("the sendEvent key fits 256 characters for every valid step id, and is stable", () => {
+  const runId = `evt_${"x".repeat(40)}.checkout`;
+  expect(sendEventKey(runId, "notify")).toBe(`${runId}:notify`);
+  const long = "s".repeat(256);
+  expect(sendEventKey(runId, long).length).toBeLessThanOrEqual(256);
+  expect(sendEventKey(runId, long)).toBe(sendEventKey(runId, long));
+  expect(sendEventKey(runId, long)).not.toBe(sendEventKey(runId, `${"s".repeat(255)}t`));
 });

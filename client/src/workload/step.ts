@@ -7,6 +7,7 @@
  * Interrupts are remembered on the runner, not only thrown: a workload that catches one and carries
  * on cannot turn a parked run into a "completed" one, and every later step call throws it again.
  */
+import { createHash } from "node:crypto";
 import { MAX_STEP_RESULT_BYTES } from "../events/limits.ts";
 import type { SendOptions, SendResult, SendInput } from "../engine/send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
@@ -50,6 +51,17 @@ export interface StepRunnerDeps {
 
 const stepOfError = new WeakMap<object, string>();
 
+/**
+ * The idempotency key step.sendEvent derives: readable (`runId:stepId`) when it fits the 256
+ * characters keys may have, otherwise the run id and a digest of the step id, so every valid step
+ * id works and the key stays the same on every retry.
+ */
+export function sendEventKey(runId: string, stepId: string): string {
+  const readable = `${runId}:${stepId}`;
+  if (readable.length <= 256) return readable;
+  return `${runId}:sha256:${createHash("sha256").update(stepId).digest("hex")}`;
+}
+
 /** The id of the step an error came out of, if it came out of one. */
 export function failedStepOf(error: unknown): string | undefined {
   return typeof error === "object" && error !== null ? stepOfError.get(error) : undefined;
@@ -78,7 +90,7 @@ export class StepRunner {
           ...options,
           name,
           data,
-          idempotencyKey: options?.idempotencyKey ?? `${this.deps.runId}:${id}`,
+          idempotencyKey: options?.idempotencyKey ?? sendEventKey(this.deps.runId, id),
         }),
       ),
   };

@@ -1,7 +1,8 @@
 -- Claims a run for one invocation: a fenced lease (the generation goes up by one, and every later
 -- write of this invocation must present it), plus everything the invocation needs to replay, in
 -- one round trip: the event, and the journal of completed steps.
--- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead
+-- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken
+-- (claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not)
 -- Returns {status, ...}:
 --   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt}
 --                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it)
@@ -18,6 +19,18 @@ if not state then return { 'missing' } end
 if state == 'completed' or state == 'dead-lettered' then return { 'done', state } end
 local attempt = tonumber(fields[4])
 local eventId = fields[6]
+
+local function claimed(generation, dueAt)
+  local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt')
+  return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',
+    ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], dueAt }
+end
+
+if state == 'processing' and redis.call('HGET', run, 'claimToken') == ARGV[9] then
+  -- A repeat of this very claim (the client resends a script whose answer was lost): answer it again
+  -- instead of calling the lease busy, which would lose an attempt that never failed.
+  return claimed(redis.call('HGET', run, 'generation'), redis.call('HGET', run, 'claimedDueAt') or '')
+end
 if state == 'processing' then
   if tonumber(fields[2]) > now then return { 'busy' } end
   -- The invocation holding the lease died or overran without recording an outcome: that attempt failed.
@@ -34,9 +47,9 @@ elseif (tonumber(fields[3]) or 0) > now + tonumber(ARGV[6]) then
   return { 'early', fields[3] }
 end
 local generation = redis.call('HINCRBY', run, 'generation', 1)
-redis.call('HSET', run, 'state', 'processing', 'leaseUntil', ARGV[4], 'startedAt', now, 'nextAt', '')
+local dueAt = fields[3] or ''
+redis.call('HSET', run, 'state', 'processing', 'leaseUntil', ARGV[4], 'startedAt', ARGV[3], 'nextAt', '',
+  'claimedDueAt', dueAt, 'claimToken', ARGV[9])
 tally(eventId, state, 'processing')
 redis.call('ZADD', k('outbox'), ARGV[5], 'run:' .. runId)
-local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt')
-return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',
-  ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], fields[3] or '' }
+return claimed(generation, dueAt)

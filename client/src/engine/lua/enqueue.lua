@@ -1,4 +1,5 @@
--- Persists a batch of accepted events before anything is published (invariant 1).
+-- Persists a batch of accepted events before anything is published (invariant 1). Safe to repeat:
+-- the client resends a script whose answer was lost, and a repeat must not count an event twice.
 -- ARGV: prefix, count, idempotencyTtlMs, then per event:
 --   id, name (lower-cased, for matching), displayName, data (JSON), priority, createdAt, delayUntil, idempotencyKey, outboxAt
 -- The outbox entry makes the reconciler publish the event to the router if our own publish is lost.
@@ -13,11 +14,17 @@ for i = 0, count - 1 do
   local prior = false
   if idem ~= '' then
     prior = redis.call('GET', k('idem', idem))
+    -- The key naming this very event is a repeat of this call, not a duplicate send.
+    if prior == id then prior = false end
     if not prior then redis.call('SET', k('idem', idem), id, 'PX', idemTtl) end
   end
   if prior then
     out[#out + 1] = prior
     out[#out + 1] = 'duplicate'
+  elseif redis.call('EXISTS', k('ev', id)) == 1 then
+    -- A repeat of this call (the client resends a command whose answer was lost): already persisted.
+    out[#out + 1] = id
+    out[#out + 1] = 'accepted'
   else
     redis.call('HSET', k('ev', id), 'id', id, 'name', name, 'displayName', display, 'data', data,
       'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idem)

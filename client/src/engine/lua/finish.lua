@@ -4,11 +4,14 @@
 --       ttlCompleted, ttlDead
 -- outcome: 'completed' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue).
 -- A sleep's journal entry is written here, with the outcome, so a parked run always knows its wake time.
--- Returns 1 when recorded, 0 when fenced out.
+-- Returns 1 when recorded (or already recorded by a repeat of this call), 0 when fenced out.
 local runId, generation, outcome, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local run, steps, attempts = run_keys(runId)
 local f = redis.call('HMGET', run, 'generation', 'state', 'eventId')
-if f[1] ~= generation or f[2] ~= 'processing' then return 0 end
+if f[1] ~= generation then return 0 end
+-- With the generation unchanged, a run already in this outcome is a repeat of this very call (the
+-- client resends a script whose answer was lost): report it recorded.
+if f[2] ~= 'processing' then return f[2] == outcome and 1 or 0 end
 local eventId = f[3]
 if ARGV[8] ~= '' then redis.call('RPUSH', attempts, ARGV[8]) end
 if ARGV[9] ~= '' then redis.call('HSET', run, 'lastError', ARGV[9]) end

@@ -1,0 +1,131 @@
+/**
+ * The count at the end of a fault: for every accepted event, where its runs are. Read straight
+ * from Redis (the test's own client), so the count does not depend on the stack under test.
+ *
+ * lost = accepted events that are neither completed nor dead-lettered: missing (no record), never
+ * routed, or still active when the wait ended. An event's own record must agree with its runs
+ * (its per-state tally shows no active run once every run has ended), or it is counted inconsistent.
+ */
+import type { Redis } from "ioredis";
+import { engineKeys } from "../../../client/src/engine/keys.ts";
+
+export interface Census {
+  accepted: number;
+  completed: number;
+  deadLettered: number;
+  /** Events with a run still pending, processing, delayed or sleeping. */
+  active: number;
+  /** Events with no record at all. */
+  missing: number;
+  /** Events never routed. */
+  unrouted: number;
+  lost: number;
+  /** Events whose own record disagrees with their runs. */
+  inconsistent: number;
+  /** Runs in `processing` (each run is one per event in these tests). */
+  processing: number;
+  runs: number;
+  /** Up to three inconsistent events, with their tallies and run states, to explain a failure. */
+  examples: string[];
+}
+
+const TERMINAL = new Set(["completed", "dead-lettered"]);
+
+export async function takeCensus(redis: Redis, prefix: string, eventIds: readonly string[]): Promise<Census> {
+  const keys = engineKeys(prefix);
+  const census: Census = {
+    accepted: eventIds.length,
+    completed: 0,
+    deadLettered: 0,
+    active: 0,
+    missing: 0,
+    unrouted: 0,
+    lost: 0,
+    inconsistent: 0,
+    processing: 0,
+    runs: 0,
+    examples: [],
+  };
+  for (let offset = 0; offset < eventIds.length; offset += 500) {
+    const chunk = eventIds.slice(offset, offset + 500);
+    // Read in this order: the run ids, then the runs' states, then the events' records. A run's
+    // state and its event's tally change in one script, so a run read as ended has its ending in
+    // the record read after it (reading the record first would see a run that ended in between as
+    // inconsistent).
+    const runLists = (await redis.pipeline(chunk.map((id) => ["hget", keys.event(id), "runs"])).exec())!;
+    const runIds = runLists.map(([, value]) => (value ? String(value).split(",") : []));
+    const states = (await redis
+      .pipeline(runIds.flat().map((runId) => ["hget", keys.run(runId), "state"]))
+      .exec())!.map(([, value]) => value as string | null);
+    const events = (await redis.pipeline(chunk.map((id) => ["hgetall", keys.event(id)])).exec())!.map(
+      ([, value]) => value as Record<string, string>,
+    );
+    let cursor = 0;
+    events.forEach((event, i) => {
+      const runs = runIds[i]!;
+      const runStates = states.slice(cursor, cursor + runs.length);
+      cursor += runs.length;
+      census.runs += runs.length;
+      census.processing += runStates.filter((state) => state === "processing").length;
+      if (!event.id) return void census.missing++;
+      if (!event.routedAt) return void census.unrouted++;
+      if (!runStates.every((state) => state !== null && TERMINAL.has(state))) return void census.active++;
+      if (runStates.includes("dead-lettered")) census.deadLettered++;
+      else census.completed++;
+      const activeTally = ["pending", "processing", "delayed", "sleeping"].some(
+        (state) => Number(event[`n:${state}`] ?? 0) > 0,
+      );
+      const endedTally = Number(event["n:completed"] ?? 0) + Number(event["n:dead-lettered"] ?? 0);
+      if (activeTally || endedTally !== runs.length) {
+        census.inconsistent++;
+        if (census.examples.length < 3) {
+          const tallies = Object.entries(event).filter(([key]) => key.startsWith("n:"));
+          census.examples.push(
+            `${event.id} ${JSON.stringify(Object.fromEntries(tallies))} runs=${runStates.join(",")}`,
+          );
+        }
+      }
+    });
+  }
+  census.lost = census.accepted - census.completed - census.deadLettered;
+  return census;
+}
+
+/** Polls the census until nothing is active any more (or the timeout); returns the last census. */
+export async function waitForSettled(
+  take: () => Promise<Census>,
+  { timeoutMs = 60_000, intervalMs = 500 } = {},
+): Promise<Census> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const census = await take();
+    if (census.lost === 0 || Date.now() > deadline) return census;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** How the attempts of the given events' runs ended, tallied by outcome (completed, continued, lease-expired, ...). */
+export async function attemptOutcomes(
+  redis: Redis,
+  prefix: string,
+  eventIds: readonly string[],
+): Promise<Record<string, number>> {
+  const keys = engineKeys(prefix);
+  const tally: Record<string, number> = {};
+  for (let offset = 0; offset < eventIds.length; offset += 500) {
+    const chunk = eventIds.slice(offset, offset + 500);
+    const runs = (await redis.pipeline(chunk.map((id) => ["hget", keys.event(id), "runs"])).exec())!.flatMap(
+      ([, value]) => (value ? String(value).split(",") : []),
+    );
+    const lists = (await redis
+      .pipeline(runs.map((runId) => ["lrange", keys.runAttempts(runId), 0, -1]))
+      .exec())!;
+    for (const [, value] of lists) {
+      for (const text of value as string[]) {
+        const outcome = (JSON.parse(text) as { outcome: string }).outcome;
+        tally[outcome] = (tally[outcome] ?? 0) + 1;
+      }
+    }
+  }
+  return tally;
+}
