@@ -18,8 +18,8 @@ import {
 import { defineEvents } from "../../client/src/events/define-events.ts";
 import { InvalidInputError } from "../../client/src/events/validation-error.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
-import { API_KEY, serveApi, type ServedApi } from "./serve-api.ts";
+import { waitFor } from "../helpers/stack.ts";
+import { API_KEY, startApiSite, type ApiSite } from "./serve-api.ts";
 
 const seen: { name: string; data: unknown; attempt?: number }[] = [];
 
@@ -44,31 +44,24 @@ const workloads = {
   signup: workloadFromModule(netlifyModule),
 };
 
-let stack: Stack;
-let host: Host;
-let api: ServedApi;
+let site: ApiSite;
 
 beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, workloads);
-  api = await serveApi(host.runtime);
+  site = await startApiSite(workloads);
 });
-afterAll(async () => {
-  await api?.close();
-  await host?.close();
-  await stack?.close();
-});
+afterAll(() => site?.close());
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const stored = async (name: string) => (await stack.runtime.store.listEvents({ name, limit: 100 })).events;
+const stored = async (name: string) =>
+  (await site.stack.runtime.store.listEvents({ name, limit: 100 })).events;
 const ran = (name: string) =>
   waitFor(async () => seen.find((entry) => entry.name === name), { what: `${name} to run` });
 
 describe("over HTTP (outside the site)", () => {
   test("send and sendMany reach the workloads through the site's events API", async () => {
-    const client = new AsyncWorkloadsClient({ siteUrl: api.url, apiKey: API_KEY });
+    const client = new AsyncWorkloadsClient({ siteUrl: site.api.url, apiKey: API_KEY });
     const result = await client.send("client-http", { via: "http" }, { priority: 3 });
     expect(result).toEqual({ eventId: expect.stringMatching(/^evt_/), status: "accepted" });
     expect(await ran("client-http")).toEqual({ name: "client-http", data: { via: "http" } });
@@ -82,14 +75,14 @@ describe("over HTTP (outside the site)", () => {
   });
 
   test("site URL and key come from AWL_SITE_URL and AWL_API_KEY", async () => {
-    vi.stubEnv("AWL_SITE_URL", api.url);
+    vi.stubEnv("AWL_SITE_URL", site.api.url);
     vi.stubEnv("AWL_API_KEY", API_KEY);
     const result = await new AsyncWorkloadsClient().send("client-http", "from env");
     expect(result.status).toBe("accepted");
   });
 
   test("a key the site does not accept is a clear 401 error", async () => {
-    const client = new AsyncWorkloadsClient({ siteUrl: api.url, apiKey: "wrong" });
+    const client = new AsyncWorkloadsClient({ siteUrl: site.api.url, apiKey: "wrong" });
     const error = await client.send("client-http").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AsyncWorkloadsClientError);
     expect(error).toMatchObject({
@@ -100,7 +93,7 @@ describe("over HTTP (outside the site)", () => {
 
   test("a 400 from the API becomes an InvalidInputError with the field's path", async () => {
     // The site validates internal events' data; the client knows nothing about them.
-    const client = new AsyncWorkloadsClient({ siteUrl: api.url, apiKey: API_KEY });
+    const client = new AsyncWorkloadsClient({ siteUrl: site.api.url, apiKey: API_KEY });
     const error = (await client
       .send("awl:delete-events", { states: ["done"] })
       .catch((e: unknown) => e)) as InvalidInputError;
@@ -111,7 +104,7 @@ describe("over HTTP (outside the site)", () => {
 
 describe("directly (inside the site)", () => {
   test("with a runtime, events are enqueued without the API", async () => {
-    const result = await new AsyncWorkloadsClient({ runtime: host.runtime }).send("client-direct", {
+    const result = await new AsyncWorkloadsClient({ runtime: site.host.runtime }).send("client-direct", {
       via: "runtime",
     });
     expect(await ran("client-direct")).toEqual({ name: "client-direct", data: { via: "runtime" } });
@@ -119,14 +112,14 @@ describe("directly (inside the site)", () => {
   });
 
   test("where the Upstash environment is present, no site URL or API key is needed", async () => {
-    vi.stubEnv("UPSTASH_REDIS_REST_URL", stack.redisRest.url);
-    vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", stack.redisRest.token);
-    vi.stubEnv("QSTASH_URL", stack.qstash.url);
-    vi.stubEnv("QSTASH_TOKEN", stack.qstash.token);
-    vi.stubEnv("QSTASH_CURRENT_SIGNING_KEY", stack.qstash.currentSigningKey);
-    vi.stubEnv("QSTASH_NEXT_SIGNING_KEY", stack.qstash.nextSigningKey);
-    vi.stubEnv("AWL_ROUTER_URL", host.runtime.routerUrl);
-    vi.stubEnv("AWL_PREFIX", stack.prefix);
+    vi.stubEnv("UPSTASH_REDIS_REST_URL", site.stack.redisRest.url);
+    vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", site.stack.redisRest.token);
+    vi.stubEnv("QSTASH_URL", site.stack.qstash.url);
+    vi.stubEnv("QSTASH_TOKEN", site.stack.qstash.token);
+    vi.stubEnv("QSTASH_CURRENT_SIGNING_KEY", site.stack.qstash.currentSigningKey);
+    vi.stubEnv("QSTASH_NEXT_SIGNING_KEY", site.stack.qstash.nextSigningKey);
+    vi.stubEnv("AWL_ROUTER_URL", site.host.runtime.routerUrl);
+    vi.stubEnv("AWL_PREFIX", site.stack.prefix);
     vi.stubEnv("AWL_API_KEY", "");
     vi.stubEnv("AWL_SITE_URL", "");
     vi.stubEnv("URL", "");
@@ -143,8 +136,8 @@ describe("typed with a catalog", () => {
 
   test("bad data is refused with zod's field paths, before anything is sent (HTTP and direct)", async () => {
     for (const client of [
-      new AsyncWorkloadsClient({ catalog: events, siteUrl: api.url, apiKey: API_KEY }),
-      new AsyncWorkloadsClient({ catalog: events, runtime: host.runtime }),
+      new AsyncWorkloadsClient({ catalog: events, siteUrl: site.api.url, apiKey: API_KEY }),
+      new AsyncWorkloadsClient({ catalog: events, runtime: site.host.runtime }),
     ]) {
       // @ts-expect-error cartId must be a string: refused at compile time, and at run time below.
       const refused = client.send("order", { cartId: 42, quantity: 0 });
@@ -160,7 +153,7 @@ describe("typed with a catalog", () => {
   });
 
   test("good data is sent", async () => {
-    const client = new AsyncWorkloadsClient({ catalog: events, runtime: host.runtime });
+    const client = new AsyncWorkloadsClient({ catalog: events, runtime: site.host.runtime });
     const result = await client.send("order", { cartId: "c_9", quantity: 2 });
     expect((await stored("order"))[0]).toMatchObject({
       id: result.eventId,
@@ -171,7 +164,7 @@ describe("typed with a catalog", () => {
 
 describe("Netlify compatibility", () => {
   test("Netlify's client and an asyncWorkloadFn workload with its asyncWorkloadConfig work unchanged", async () => {
-    const client = new NetlifyClient({ baseUrl: api.url, apiKey: API_KEY });
+    const client = new NetlifyClient({ baseUrl: site.api.url, apiKey: API_KEY });
     const result = await client.send("signup", { data: { plan: "pro" }, priority: 5 });
     expect(result).toEqual({ sendStatus: "succeeded", eventId: expect.stringMatching(/^evt_/) });
     expect(await ran("signup")).toEqual({ name: "signup", data: { welcome: "welcome to pro" }, attempt: 0 });
@@ -180,7 +173,7 @@ describe("Netlify compatibility", () => {
     // The config's eventFilter applies: nothing runs for this one, and it shows as unmatched.
     const filtered = await client.send("signup", { data: { plan: "spam" } });
     const event = await waitFor(async () => {
-      const detail = await stack.runtime.store.getEvent(filtered.eventId);
+      const detail = await site.stack.runtime.store.getEvent(filtered.eventId);
       return detail?.routedAt ? detail : undefined;
     });
     expect(event.state).toBe("unmatched");

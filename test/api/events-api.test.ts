@@ -5,8 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
-import { API_KEY, PREVIOUS_API_KEY, serveApi, type ApiBody, type ServedApi } from "./serve-api.ts";
+import { waitFor } from "../helpers/stack.ts";
+import {
+  API_KEY,
+  PREVIOUS_API_KEY,
+  serveApi,
+  startApiSite,
+  type ApiBody,
+  type ApiSite,
+} from "./serve-api.ts";
 
 const workloads = {
   greet: asyncWorkload(async ({ step, data }) => {
@@ -14,28 +21,21 @@ const workloads = {
   }, "greet"),
 };
 
-let stack: Stack;
-let host: Host;
-let api: ServedApi;
+let site: ApiSite;
 
 beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, workloads);
-  api = await serveApi(host.runtime);
+  site = await startApiSite(workloads);
 });
-afterAll(async () => {
-  await api?.close();
-  await host?.close();
-  await stack?.close();
-});
+afterAll(() => site?.close());
 
 /** Every event stored under a name (the store's own view, not the API's). */
-const stored = async (name: string) => (await stack.runtime.store.listEvents({ name, limit: 100 })).events;
+const stored = async (name: string) =>
+  (await site.stack.runtime.store.listEvents({ name, limit: 100 })).events;
 
 const completed = (eventId: string) =>
   waitFor(
     async () => {
-      const { status, body } = await api.call("GET", `/events/${eventId}`);
+      const { status, body } = await site.api.call("GET", `/events/${eventId}`);
       return status === 200 && body.state === "completed" ? body : undefined;
     },
     { what: `${eventId} to complete` },
@@ -43,7 +43,7 @@ const completed = (eventId: string) =>
 
 describe("POST /events", () => {
   test("one event: 202 with its id; it runs, and GET /events/:id shows its run with steps and attempts", async () => {
-    const response = await api.call("POST", "/events", {
+    const response = await site.api.call("POST", "/events", {
       body: { name: "greet", data: { who: "Ada" }, priority: 7 },
     });
     expect(response.status).toBe(202);
@@ -61,7 +61,7 @@ describe("POST /events", () => {
   });
 
   test("an array, or { events: [...] }: 202 with one result per event, in order", async () => {
-    const array = await api.call("POST", "/events", {
+    const array = await site.api.call("POST", "/events", {
       body: [{ name: "batch-a" }, { name: "batch-b", data: 2 }],
     });
     expect(array.status).toBe(202);
@@ -69,7 +69,7 @@ describe("POST /events", () => {
       { eventId: expect.any(String), status: "accepted" },
       { eventId: expect.any(String), status: "accepted" },
     ]);
-    const wrapped = await api.call("POST", "/events", { body: { events: [{ name: "batch-c" }] } });
+    const wrapped = await site.api.call("POST", "/events", { body: { events: [{ name: "batch-c" }] } });
     expect(wrapped.status).toBe(202);
     expect(wrapped.body.events).toHaveLength(1);
     for (const name of ["batch-a", "batch-b", "batch-c"]) expect(await stored(name)).toHaveLength(1);
@@ -77,8 +77,8 @@ describe("POST /events", () => {
 
   test("a repeated idempotencyKey returns the first event's id and stores one event", async () => {
     const body = { name: "idempotent", data: { n: 1 }, idempotencyKey: "order-42" };
-    const first = await api.call("POST", "/events", { body });
-    const second = await api.call("POST", "/events", { body: { ...body, data: { n: 2 } } });
+    const first = await site.api.call("POST", "/events", { body });
+    const second = await site.api.call("POST", "/events", { body: { ...body, data: { n: 2 } } });
     expect(first.body.status).toBe("accepted");
     expect(second.status).toBe(202);
     expect(second.body).toEqual({ eventId: first.body.eventId, status: "duplicate" });
@@ -87,7 +87,7 @@ describe("POST /events", () => {
   });
 
   test("keys such as __proto__ inside data are kept as data, and pollute nothing", async () => {
-    const response = await api.call("POST", "/events", {
+    const response = await site.api.call("POST", "/events", {
       body: '{"name":"proto-data","data":{"__proto__":{"polluted":true}}}',
     });
     expect(response.status).toBe(202);
@@ -159,7 +159,7 @@ describe("bad input: 400 or 413 naming the field, and nothing stored", () => {
 
   for (const { what, body, status = 400, path, message } of cases) {
     test(what, async () => {
-      const response = await api.call("POST", "/events", { body });
+      const response = await site.api.call("POST", "/events", { body });
       expect(response.status).toBe(status);
       if (message) expect(response.body.error).toMatch(message);
       if (path) expect(response.body.issues.map((issue: ApiBody) => issue.path)).toContainEqual(path);
@@ -171,10 +171,10 @@ describe("bad input: 400 or 413 naming the field, and nothing stored", () => {
 
 describe("authentication", () => {
   test("no key, a wrong key: 401, and nothing changes", async () => {
-    const noKey = await api.call("POST", "/events", { body: { name: "unauthenticated" }, key: null });
+    const noKey = await site.api.call("POST", "/events", { body: { name: "unauthenticated" }, key: null });
     expect(noKey.status).toBe(401);
     expect(noKey.body.error).toMatch(/no API key/);
-    const wrongKey = await api.call("POST", "/events", {
+    const wrongKey = await site.api.call("POST", "/events", {
       body: { name: "unauthenticated" },
       key: "not-a-key",
     });
@@ -183,9 +183,12 @@ describe("authentication", () => {
   });
 
   test("during a rotation both keys work; once the old key is rotated out it is refused", async () => {
-    const sent = await api.call("POST", "/events", { body: { name: "rotation" }, key: PREVIOUS_API_KEY });
+    const sent = await site.api.call("POST", "/events", {
+      body: { name: "rotation" },
+      key: PREVIOUS_API_KEY,
+    });
     expect(sent.status).toBe(202);
-    const rotated = await serveApi(host.runtime, [API_KEY]);
+    const rotated = await serveApi(site.host.runtime, [API_KEY]);
     try {
       const refused = await rotated.call("DELETE", "/events", {
         body: { eventIds: [sent.body.eventId] },
@@ -202,7 +205,7 @@ describe("authentication", () => {
 
 describe("GET /events", () => {
   test("pages through 25 events with limit 10: none missed, none repeated, stable while new events arrive", async () => {
-    const sent = await api.call("POST", "/events", {
+    const sent = await site.api.call("POST", "/events", {
       body: Array.from({ length: 25 }, (_, i) => ({ name: "paged", data: i })),
     });
     const ids = new Set<string>(sent.body.events.map((event: ApiBody) => event.eventId));
@@ -213,14 +216,14 @@ describe("GET /events", () => {
     let cursor: string | null = null;
     do {
       const query: string = `?name=paged&limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-      const page = await api.call("GET", `/events${query}`);
+      const page = await site.api.call("GET", `/events${query}`);
       expect(page.status).toBe(200);
       sizes.push(page.body.events.length);
       seen.push(...page.body.events.map((event: ApiBody) => event.id));
       cursor = page.body.cursor;
       // New events arriving mid-listing are newer than the cursor: they do not shift the pages.
       if (sizes.length === 1)
-        await api.call("POST", "/events", { body: [{ name: "paged" }, { name: "paged" }] });
+        await site.api.call("POST", "/events", { body: [{ name: "paged" }, { name: "paged" }] });
     } while (cursor);
 
     expect(sizes).toEqual([10, 10, 5]);
@@ -229,22 +232,22 @@ describe("GET /events", () => {
   });
 
   test("filters by state", async () => {
-    const { body } = await api.call("POST", "/events", {
+    const { body } = await site.api.call("POST", "/events", {
       body: { name: "greet", data: { who: "state filter" } },
     });
     await completed(body.eventId);
-    const page = await api.call("GET", "/events?state=completed&name=greet&limit=100");
+    const page = await site.api.call("GET", "/events?state=completed&name=greet&limit=100");
     expect(page.body.events.map((event: ApiBody) => event.id)).toContain(body.eventId);
     expect(page.body.events.every((event: ApiBody) => event.state === "completed")).toBe(true);
-    const deadLettered = await api.call("GET", "/events?state=dead-lettered&name=greet");
+    const deadLettered = await site.api.call("GET", "/events?state=dead-lettered&name=greet");
     expect(deadLettered.body).toEqual({ events: [], cursor: null });
   });
 });
 
 describe("GET /events/:id", () => {
   test("an unknown id is 404; an id that could not be an id is 400", async () => {
-    expect((await api.call("GET", "/events/evt_doesnotexist")).status).toBe(404);
-    const bad = await api.call("GET", "/events/not%20an%20id");
+    expect((await site.api.call("GET", "/events/evt_doesnotexist")).status).toBe(404);
+    const bad = await site.api.call("GET", "/events/not%20an%20id");
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toEqual(["id"]);
   });
@@ -252,43 +255,45 @@ describe("GET /events/:id", () => {
 
 describe("DELETE /events", () => {
   test("by id: removes the event and its runs", async () => {
-    const { body } = await api.call("POST", "/events", {
+    const { body } = await site.api.call("POST", "/events", {
       body: { name: "greet", data: { who: "to delete" } },
     });
     const event = await completed(body.eventId);
     const runId = event.runs[0].id as string;
-    const response = await api.call("DELETE", "/events", { body: { eventIds: [body.eventId] } });
+    const response = await site.api.call("DELETE", "/events", { body: { eventIds: [body.eventId] } });
     expect(response).toMatchObject({ status: 200, body: { deleted: 1 } });
-    expect((await api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
-    const keys = stack.runtime.store.keys;
-    expect(await stack.redis.exists(keys.run(runId), keys.runSteps(runId), keys.runAttempts(runId))).toBe(0);
+    expect((await site.api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
+    const keys = site.stack.runtime.store.keys;
+    expect(
+      await site.stack.redis.exists(keys.run(runId), keys.runSteps(runId), keys.runAttempts(runId)),
+    ).toBe(0);
   });
 
   test("by state: removes every event with a run in that state, and no other", async () => {
-    const unmatched = await api.call("POST", "/events", { body: { name: "keep-me" } });
-    const { body } = await api.call("POST", "/events", {
+    const unmatched = await site.api.call("POST", "/events", { body: { name: "keep-me" } });
+    const { body } = await site.api.call("POST", "/events", {
       body: { name: "greet", data: { who: "by state" } },
     });
     await completed(body.eventId);
-    const response = await api.call("DELETE", "/events", { body: { states: ["completed"] } });
+    const response = await site.api.call("DELETE", "/events", { body: { states: ["completed"] } });
     expect(response.status).toBe(200);
     expect(response.body.deleted).toBeGreaterThanOrEqual(1);
-    expect((await api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
-    expect((await api.call("GET", `/events/${unmatched.body.eventId}`)).status).toBe(200);
+    expect((await site.api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
+    expect((await site.api.call("GET", `/events/${unmatched.body.eventId}`)).status).toBe(200);
   });
 
   test("a bad state is refused with 400 naming it, and nothing is deleted", async () => {
-    const before = await stack.runtime.store.listEvents({ limit: 100 });
-    const response = await api.call("DELETE", "/events", { body: { states: ["finished"] } });
+    const before = await site.stack.runtime.store.listEvents({ limit: 100 });
+    const response = await site.api.call("DELETE", "/events", { body: { states: ["finished"] } });
     expect(response.status).toBe(400);
     expect(response.body.issues[0].path).toEqual(["states", 0]);
-    expect(await stack.runtime.store.listEvents({ limit: 100 })).toEqual(before);
+    expect(await site.stack.runtime.store.listEvents({ limit: 100 })).toEqual(before);
   });
 });
 
 describe("POST /reconcile", () => {
   test("runs the reconciler and reports what it republished", async () => {
-    const response = await api.call("POST", "/reconcile");
+    const response = await site.api.call("POST", "/reconcile");
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ events: expect.any(Number), runs: expect.any(Number) });
   });

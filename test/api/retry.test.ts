@@ -4,11 +4,11 @@
  * `awl:delete-events`. A retried run keeps its completed steps: the checkout below never charges twice.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import type { EventDetail } from "../../client/src/engine/types.ts";
+import type { EventDetail, EventState } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
-import { serveApi, type ServedApi } from "./serve-api.ts";
+import { eventInState } from "../helpers/stack.ts";
+import { startApiSite, type ApiSite } from "./serve-api.ts";
 
 const calls = { charge: 0, receipt: 0 };
 let receiptServiceUp = false;
@@ -30,37 +30,22 @@ const workloads = {
   ),
 };
 
-let stack: Stack;
-let host: Host;
-let api: ServedApi;
+let site: ApiSite;
 
 beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, workloads);
-  api = await serveApi(host.runtime);
+  site = await startApiSite(workloads);
 });
-afterAll(async () => {
-  await api?.close();
-  await host?.close();
-  await stack?.close();
-});
+afterAll(() => site?.close());
 beforeEach(() => {
   calls.charge = 0;
   calls.receipt = 0;
   receiptServiceUp = false;
 });
 
-const inState = (eventId: string, state: string) =>
-  waitFor(
-    async () => {
-      const event = await stack.runtime.store.getEvent(eventId);
-      return event?.state === state ? event : undefined;
-    },
-    { what: `${eventId} to be ${state}` },
-  );
+const inState = (eventId: string, state: EventState) => eventInState(site.stack.runtime, eventId, state);
 
 async function deadLetteredCheckout(name = "checkout"): Promise<string> {
-  const { body } = await api.call("POST", "/events", { body: { name, data: { cartId: "c_1" } } });
+  const { body } = await site.api.call("POST", "/events", { body: { name, data: { cartId: "c_1" } } });
   const event = await inState(body.eventId, "dead-lettered");
   expect(event.runs[0]?.lastError).toMatchObject({ name: "ErrorDoNotRetry", step: "send-receipt" });
   return body.eventId;
@@ -78,7 +63,7 @@ describe("POST /events/retry", () => {
   test("by id: the dead-lettered run completes, and its completed step does not run again", async () => {
     const eventId = await deadLetteredCheckout();
     receiptServiceUp = true;
-    const response = await api.call("POST", "/events/retry", { body: { eventIds: [eventId] } });
+    const response = await site.api.call("POST", "/events/retry", { body: { eventIds: [eventId] } });
     expect(response).toMatchObject({ status: 200, body: { retried: 1, runIds: [`${eventId}.checkout`] } });
     expectResumedWithoutRecharging(await inState(eventId, "completed"));
   });
@@ -86,7 +71,9 @@ describe("POST /events/retry", () => {
   test("by event name", async () => {
     const eventId = await deadLetteredCheckout("checkout-by-name");
     receiptServiceUp = true;
-    const response = await api.call("POST", "/events/retry", { body: { eventNames: ["Checkout-By-Name"] } });
+    const response = await site.api.call("POST", "/events/retry", {
+      body: { eventNames: ["Checkout-By-Name"] },
+    });
     expect(response.body.runIds).toEqual([`${eventId}.checkout`]);
     expectResumedWithoutRecharging(await inState(eventId, "completed"));
   });
@@ -94,23 +81,23 @@ describe("POST /events/retry", () => {
   test("with no selector, every dead-lettered event; a run that is not dead-lettered is left alone", async () => {
     const eventId = await deadLetteredCheckout("checkout-all");
     receiptServiceUp = true;
-    const response = await api.call("POST", "/events/retry");
+    const response = await site.api.call("POST", "/events/retry");
     expect(response.status).toBe(200);
     expect(response.body.runIds).toContain(`${eventId}.checkout`);
     await inState(eventId, "completed");
-    const again = await api.call("POST", "/events/retry", { body: { eventIds: [eventId] } });
+    const again = await site.api.call("POST", "/events/retry", { body: { eventIds: [eventId] } });
     expect(again.body).toEqual({ retried: 0, runIds: [] });
   });
 
   test("a bad selector is refused with 400 naming the field", async () => {
-    const both = await api.call("POST", "/events/retry", {
+    const both = await site.api.call("POST", "/events/retry", {
       body: { eventIds: ["evt_1"], eventNames: ["checkout"] },
     });
     expect(both.status).toBe(400);
     expect(both.body.error).toMatch(/not both/);
-    const badId = await api.call("POST", "/events/retry", { body: { eventIds: ["evt 1"] } });
+    const badId = await site.api.call("POST", "/events/retry", { body: { eventIds: ["evt 1"] } });
     expect(badId.body.issues[0].path).toEqual(["eventIds", 0]);
-    const unknown = await api.call("POST", "/events/retry", { body: { runIds: ["x"] } });
+    const unknown = await site.api.call("POST", "/events/retry", { body: { runIds: ["x"] } });
     expect(unknown.body.issues[0]).toEqual({ path: ["runIds"], message: "is not a known field" });
   });
 });
@@ -119,7 +106,7 @@ describe("internal events", () => {
   test("awl:retry-failed-events retries the named dead-lettered events, and itself shows as completed", async () => {
     const eventId = await deadLetteredCheckout();
     receiptServiceUp = true;
-    const sent = await api.call("POST", "/events", {
+    const sent = await site.api.call("POST", "/events", {
       body: { name: "awl:retry-failed-events", data: { eventIds: [eventId] } },
     });
     expect(sent.status).toBe(202);
@@ -135,16 +122,16 @@ describe("internal events", () => {
 
   test("awl:delete-events deletes the named events with their runs", async () => {
     const eventId = await deadLetteredCheckout();
-    const sent = await api.call("POST", "/events", {
+    const sent = await site.api.call("POST", "/events", {
       body: { name: "AWL:Delete-Events", data: { eventIds: [eventId] } },
     });
     const internal = await inState(sent.body.eventId, "completed");
     expect(internal.runs[0]?.steps[0]).toMatchObject({ id: "awl:delete-events", result: { deleted: 1 } });
-    expect(await stack.runtime.store.getEvent(eventId)).toBeNull();
+    expect(await site.stack.runtime.store.getEvent(eventId)).toBeNull();
   });
 
   test("bad data for an internal event is refused at send with the field's path", async () => {
-    const response = await api.call("POST", "/events", {
+    const response = await site.api.call("POST", "/events", {
       body: { name: "awl:delete-events", data: { states: ["done"] } },
     });
     expect(response.status).toBe(400);
@@ -152,7 +139,7 @@ describe("internal events", () => {
   });
 
   test("an unknown awl: event is dead-lettered with a reason naming the known ones", async () => {
-    const sent = await api.call("POST", "/events", { body: { name: "awl:reticulate-splines" } });
+    const sent = await site.api.call("POST", "/events", { body: { name: "awl:reticulate-splines" } });
     const event = await inState(sent.body.eventId, "dead-lettered");
     expect(event.runs[0]?.lastError?.message).toMatch(/awl:retry-failed-events, awl:delete-events/);
   });

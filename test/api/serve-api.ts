@@ -5,6 +5,8 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { createEventsApi, DEFAULT_API_BASE_PATH } from "../../client/src/api/events-api.ts";
 import type { Runtime } from "../../client/src/engine/runtime.ts";
+import type { AsyncWorkloadFunction } from "../../client/src/workload/async-workload.ts";
+import { startHost, startStack, type Host, type Stack } from "../helpers/stack.ts";
 
 export const API_KEY = "test-key-current";
 export const PREVIOUS_API_KEY = "test-key-previous";
@@ -54,5 +56,29 @@ export async function serveApi(runtime: Runtime, apiKeys = [API_KEY, PREVIOUS_AP
       };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface ApiSite {
+  stack: Stack;
+  host: Host;
+  api: ServedApi;
+  close(): Promise<void>;
+}
+
+/** A whole local site for tests: the stack, a host for the router and workloads, and the events API. */
+export async function startApiSite(workloads: Record<string, AsyncWorkloadFunction>): Promise<ApiSite> {
+  const stack = await startStack();
+  const host = await startHost(stack, workloads);
+  const api = await serveApi(host.runtime);
+  return {
+    stack,
+    host,
+    api,
+    async close() {
+      await api.close();
+      await host.close();
+      await stack.close();
+    },
   };
 }

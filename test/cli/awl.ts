@@ -10,8 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AsyncWorkloadFunction } from "../../client/src/workload/async-workload.ts";
-import { API_KEY, serveApi, type ServedApi } from "../api/serve-api.ts";
-import { startHost, startStack, type Host, type Stack } from "../helpers/stack.ts";
+import { API_KEY, startApiSite, type ApiSite } from "../api/serve-api.ts";
 
 const BIN = join(import.meta.dirname, "../../cli/bin/awl.js");
 
@@ -21,34 +20,21 @@ export interface AwlResult {
   stderr: string;
 }
 
-export interface Site {
-  stack: Stack;
-  host: Host;
-  api: ServedApi;
+export interface Site extends ApiSite {
   /** Runs `awl` with this site's URL and key in the environment, in an empty folder. */
   awl(args: string[], options?: { env?: Record<string, string>; cwd?: string }): Promise<AwlResult>;
-  close(): Promise<void>;
 }
 
 export async function startSite(workloads: Record<string, AsyncWorkloadFunction>): Promise<Site> {
-  const stack = await startStack();
-  const host = await startHost(stack, workloads);
-  const api = await serveApi(host.runtime);
+  const site = await startApiSite(workloads);
   const cwd = mkdtempSync(join(tmpdir(), "awl-cli-"));
   return {
-    stack,
-    host,
-    api,
+    ...site,
     awl: (args, options = {}) =>
       runAwl(args, {
         cwd: options.cwd ?? cwd,
-        env: { AWL_SITE_URL: api.url, AWL_API_KEY: API_KEY, ...options.env },
+        env: { AWL_SITE_URL: site.api.url, AWL_API_KEY: API_KEY, ...options.env },
       }),
-    async close() {
-      await api.close();
-      await host.close();
-      await stack.close();
-    },
   };
 }
 

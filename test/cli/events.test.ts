@@ -4,10 +4,10 @@
  * dead-lettered; the CLI finds it, shows why, and retries it without charging twice.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import type { EventDetail, EventSummary } from "../../client/src/engine/types.ts";
+import type { EventDetail, EventState, EventSummary } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
-import { waitFor } from "../helpers/stack.ts";
+import { eventInState } from "../helpers/stack.ts";
 import { startSite, type Site } from "./awl.ts";
 
 const calls = { charge: 0, receipt: 0 };
@@ -39,14 +39,7 @@ afterEach(async () => {
   receiptServiceUp = false;
 });
 
-const inState = (eventId: string, state: string) =>
-  waitFor(
-    async () => {
-      const event = await site.stack.runtime.store.getEvent(eventId);
-      return event?.state === state ? event : undefined;
-    },
-    { what: `${eventId} to be ${state}` },
-  );
+const inState = (eventId: string, state: EventState) => eventInState(site.stack.runtime, eventId, state);
 
 async function deadLetteredCheckout(name = "checkout"): Promise<string> {
   const { body } = await site.api.call("POST", "/events", { body: { name, data: { cartId: "c_1" } } });

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { AsyncWorkloadsClient } from "../../client/src/client/async-workloads-client.ts";
-import type { EventDetail } from "../../client/src/engine/types.ts";
+import type { EventState } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { serveApi, type ServedApi } from "../api/serve-api.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import { startApiSite, type ApiSite } from "../api/serve-api.ts";
+import { eventInState } from "../helpers/stack.ts";
 
 const executions: string[] = [];
 let receiptProviderUp = false;
@@ -37,32 +37,17 @@ const checkout = asyncWorkload<{ cartId: string }>(
   { events: "checkout", maxRetries: 2, backoffSchedule: () => 20 },
 );
 
-let stack: Stack;
-let host: Host;
-let api: ServedApi;
+let site: ApiSite;
 
 beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, { checkout });
-  api = await serveApi(host.runtime);
+  site = await startApiSite({ checkout });
 });
-afterAll(async () => {
-  await api?.close();
-  await host?.close();
-  await stack?.close();
-});
+afterAll(() => site?.close());
 
-const inState = (eventId: string, state: string) =>
-  waitFor<EventDetail>(
-    async () => {
-      const event = await stack.runtime.store.getEvent(eventId);
-      return event?.state === state ? event : undefined;
-    },
-    { what: `${eventId} to be ${state}` },
-  );
+const inState = (eventId: string, state: EventState) => eventInState(site.stack.runtime, eventId, state);
 
 test("a checkout whose receipt fails until dead-letter completes after a retry, charging once", async () => {
-  const client = new AsyncWorkloadsClient({ runtime: host.runtime });
+  const client = new AsyncWorkloadsClient({ runtime: site.host.runtime });
   const { eventId } = await client.send("checkout", { cartId: "c_123" });
 
   const dead = await inState(eventId, "dead-lettered");
@@ -83,7 +68,7 @@ test("a checkout whose receipt fails until dead-letter completes after a retry, 
   ]);
 
   receiptProviderUp = true;
-  const retried = await api.call("POST", "/events/retry", { body: { eventIds: [eventId] } });
+  const retried = await site.api.call("POST", "/events/retry", { body: { eventIds: [eventId] } });
   expect(retried.status).toBe(200);
 
   const parked = await inState(eventId, "sleeping");

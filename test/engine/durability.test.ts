@@ -12,7 +12,7 @@ import { reconcile } from "../../client/src/engine/reconciler.ts";
 import type { Runtime } from "../../client/src/engine/runtime.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import { eventInState, startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
 
 const calls: Record<string, number> = {};
 const count = (key: string) => (calls[key] = (calls[key] ?? 0) + 1);
@@ -41,14 +41,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const completed = (eventId: string) =>
-  waitFor(
-    async () => {
-      const event = await stack.runtime.store.getEvent(eventId);
-      return event?.state === "completed" ? event : undefined;
-    },
-    { what: `${eventId} to complete` },
-  );
+const completed = (eventId: string) => eventInState(stack.runtime, eventId, "completed");
 
 describe("duplicate and stale deliveries", () => {
   test("three extra copies of a run's delivery, concurrent with it, run each step once", async () => {

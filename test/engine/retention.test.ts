@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import type { EventState } from "../../client/src/engine/types.ts";
+import { eventInState, startHost, startStack, type Host, type Stack } from "../helpers/stack.ts";
 
 const COMPLETED_MS = 60_000;
 const DEAD_MS = 120_000;
@@ -31,10 +32,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function finished(name: string, state: string) {
+async function finished(name: string, state: EventState) {
   const [sent] = await sendEvents(host.runtime, [{ name }]);
   const eventId = sent!.eventId;
-  await waitFor(async () => (await stack.runtime.store.getEvent(eventId))?.state === state);
+  await eventInState(stack.runtime, eventId, state);
   return eventId;
 }
 

@@ -13,6 +13,7 @@ import { startQStash, type QStashServer } from "../../cli/src/dev/qstash/server.
 import { createRouterHandler, type RegisteredWorkload } from "../../client/src/engine/router.ts";
 import { createRuntime, type Runtime } from "../../client/src/engine/runtime.ts";
 import type { EngineSettings } from "../../client/src/engine/settings.ts";
+import type { EventDetail, EventState } from "../../client/src/engine/types.ts";
 import {
   handleWorkloadRequest,
   type AsyncWorkloadFunction,
@@ -133,4 +134,15 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** Waits until an event's state (derived from its runs) is `state`, and returns its detail. */
+export function eventInState(runtime: Runtime, eventId: string, state: EventState): Promise<EventDetail> {
+  return waitFor(
+    async () => {
+      const event = await runtime.store.getEvent(eventId);
+      return event?.state === state ? event : undefined;
+    },
+    { what: `event ${eventId} to be ${state}` },
+  );
 }
