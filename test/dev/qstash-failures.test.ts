@@ -1,16 +1,9 @@
 // What happens when delivery fails for good, and when a publisher takes a message back.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startHarness, type Harness } from "./helpers/qstash-harness.ts";
+import { describe, expect, it } from "vitest";
+import { eventually, useHarness, type Harness } from "./helpers/qstash-harness.ts";
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  expect(h.receiver.refused).toEqual([]);
-  h.receiver.answer = () => 200;
-});
+useHarness((harness) => (h = harness));
 
 describe("dead letters", () => {
   it("retries, then dead-letters, calls the failure callback and lists the message in the DLQ", async () => {

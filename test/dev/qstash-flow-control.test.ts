@@ -1,16 +1,9 @@
 // Flow control: a key's parallelism caps its deliveries in flight, whatever the publish rate.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startHarness, type Harness } from "./helpers/qstash-harness.ts";
+import { describe, expect, it } from "vitest";
+import { eventually, useHarness, type Harness } from "./helpers/qstash-harness.ts";
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  expect(h.receiver.refused).toEqual([]);
-  h.receiver.answer = () => 200;
-});
+useHarness((harness) => (h = harness));
 
 describe("flow control", () => {
   it("with parallelism 1 never overlaps two deliveries of the same key", async () => {

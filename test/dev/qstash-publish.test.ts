@@ -1,16 +1,9 @@
 // Publishing through the official client and what the destination receives.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startHarness, type Harness } from "./helpers/qstash-harness.ts";
+import { describe, expect, it } from "vitest";
+import { eventually, useHarness, type Harness } from "./helpers/qstash-harness.ts";
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  expect(h.receiver.refused).toEqual([]);
-  h.receiver.answer = () => 200;
-});
+useHarness((harness) => (h = harness));
 
 describe("publish", () => {
   it("delivers at once, signed, with the body unchanged and the forwarded headers", async () => {

@@ -1,17 +1,10 @@
 // Stopping and starting the server on the same Redis loses nothing (deliveries are at-least-once).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startQStash } from "../../cli/src/dev/qstash/server.ts";
-import { eventually, startHarness, type Harness } from "./helpers/qstash-harness.ts";
+import { eventually, useHarness, type Harness } from "./helpers/qstash-harness.ts";
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  expect(h.receiver.refused).toEqual([]);
-  h.receiver.answer = () => 200;
-});
+useHarness((harness) => (h = harness));
 
 describe("restart", () => {
   it("still delivers a message whose delay runs out while the server is down", async () => {
@@ -52,6 +45,8 @@ describe("restart", () => {
     await queue.enqueue({ url: h.receiver.url("/q"), body: "first", retries: 1, retryDelay: "1000" });
     await queue.enqueue({ url: h.receiver.url("/q"), body: "second" });
     await eventually("the failed first attempt", () => h.receiver.to("/q")[0]);
+    // Restart once the retry is scheduled (what this test is about), not while that attempt settles.
+    await eventually("the retry to be scheduled", () => h.server.stats().retried === 1);
     await h.restart();
     await eventually("both messages", () => h.receiver.to("/q").length === 3);
     expect(h.receiver.to("/q").map(({ body, retried }) => `${body}#${retried}`)).toEqual([

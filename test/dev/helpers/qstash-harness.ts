@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { Client, Receiver } from "@upstash/qstash";
 import { connectRedis, type RedisConnection } from "../../../cli/src/dev/redis-connection.ts";
 import { startQStash, type QStashOptions, type QStashServer } from "../../../cli/src/dev/qstash/server.ts";
@@ -165,4 +166,21 @@ export async function startHarness(options: Partial<QStashOptions> = {}): Promis
     },
   };
   return harness;
+}
+
+/**
+ * Gives a test file one harness (`assign` receives it before the first test) and, after every
+ * test, checks that the receiver refused no delivery (each one verified) and resets its answer.
+ */
+export function useHarness(assign: (harness: Harness) => void): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+    assign(harness);
+  });
+  afterAll(() => harness?.close());
+  afterEach(() => {
+    expect(harness?.receiver.refused).toEqual([]);
+    if (harness) harness.receiver.answer = () => 200;
+  });
 }
