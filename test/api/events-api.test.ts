@@ -282,12 +282,62 @@ describe("DELETE /events", () => {
     expect((await site.api.call("GET", `/events/${unmatched.body.eventId}`)).status).toBe(200);
   });
 
+  test("by state and name: removes only that name's events in that state", async () => {
+    const named = await site.api.call("POST", "/events", { body: { name: "greet", data: { who: "named" } } });
+    const other = await site.api.call("POST", "/events", { body: { name: "keep-me-too" } });
+    await completed(named.body.eventId);
+    const response = await site.api.call("DELETE", "/events", {
+      body: { states: ["completed"], eventNames: ["greet"] },
+    });
+    expect(response.body.deleted).toBeGreaterThanOrEqual(1);
+    expect((await site.api.call("GET", `/events/${named.body.eventId}`)).status).toBe(404);
+    expect((await site.api.call("GET", `/events/${other.body.eventId}`)).status).toBe(200);
+    const namesWithoutStates = await site.api.call("DELETE", "/events", { body: { eventNames: ["greet"] } });
+    expect(namesWithoutStates.status).toBe(400);
+  });
+
   test("a bad state is refused with 400 naming it, and nothing is deleted", async () => {
     const before = await site.stack.runtime.store.listEvents({ limit: 100 });
     const response = await site.api.call("DELETE", "/events", { body: { states: ["finished"] } });
     expect(response.status).toBe(400);
     expect(response.body.issues[0].path).toEqual(["states", 0]);
     expect(await site.stack.runtime.store.listEvents({ limit: 100 })).toEqual(before);
+  });
+});
+
+describe("GET /stats", () => {
+  test("counts events per state and per name, and forgets events that are gone", async () => {
+    const name = `count-${Date.now()}`;
+    const sent = await site.api.call("POST", "/events", {
+      body: [{ name: "greet", data: {} }, { name }, { name }],
+    });
+    const greetId = sent.body.events[0].eventId as string;
+    await completed(greetId);
+    const { status, body } = await site.api.call("GET", "/stats");
+    expect(status).toBe(200);
+    expect(Object.keys(body.states)).toEqual([
+      "pending",
+      "processing",
+      "delayed",
+      "sleeping",
+      "completed",
+      "dead-lettered",
+    ]);
+    expect(body.states.completed).toBeGreaterThanOrEqual(1);
+    // No workload listens to `name`: its events stay counted by name, in no run state.
+    expect(body.names).toContainEqual({ name, total: 2, states: {} });
+    const greet = body.names.find((entry: { name: string }) => entry.name === "greet");
+    expect(greet.states.completed).toBeGreaterThanOrEqual(1);
+
+    // An event that expired (retention) leaves its index entries behind; the counts drop it.
+    await site.stack.redis.del(site.stack.runtime.store.keys.event(greetId));
+    const after = await site.api.call("GET", "/stats");
+    expect(after.body.states.completed).toBe(body.states.completed - 1);
+    await site.api.call("DELETE", "/events", {
+      body: { eventIds: sent.body.events.map((e: ApiBody) => e.eventId) },
+    });
+    const deleted = await site.api.call("GET", "/stats");
+    expect(deleted.body.names.map((entry: { name: string }) => entry.name)).not.toContain(name);
   });
 });
 

@@ -26,7 +26,7 @@ const workloads = {
         return { sentFor: charge.chargeId };
       });
     },
-    ["checkout", "checkout-by-name", "checkout-all"],
+    ["checkout", "checkout-by-name", "checkout-all", "checkout-by-run"],
   ),
 };
 
@@ -68,6 +68,18 @@ describe("POST /events/retry", () => {
     expectResumedWithoutRecharging(await inState(eventId, "completed"));
   });
 
+  test("by run id: only that run is retried", async () => {
+    const eventId = await deadLetteredCheckout("checkout-by-run");
+    const other = await deadLetteredCheckout("checkout-by-run");
+    receiptServiceUp = true;
+    const response = await site.api.call("POST", "/events/retry", {
+      body: { runIds: [`${eventId}.checkout`] },
+    });
+    expect(response.body).toEqual({ retried: 1, runIds: [`${eventId}.checkout`] });
+    await inState(eventId, "completed");
+    expect((await inState(other, "dead-lettered")).runs[0]?.manualRetries).toBe(0);
+  });
+
   test("by event name", async () => {
     const eventId = await deadLetteredCheckout("checkout-by-name");
     receiptServiceUp = true;
@@ -94,11 +106,13 @@ describe("POST /events/retry", () => {
       body: { eventIds: ["evt_1"], eventNames: ["checkout"] },
     });
     expect(both.status).toBe(400);
-    expect(both.body.error).toMatch(/not both/);
+    expect(both.body.error).toMatch(/one of runIds, eventIds or eventNames/);
     const badId = await site.api.call("POST", "/events/retry", { body: { eventIds: ["evt 1"] } });
     expect(badId.body.issues[0].path).toEqual(["eventIds", 0]);
-    const unknown = await site.api.call("POST", "/events/retry", { body: { runIds: ["x"] } });
-    expect(unknown.body.issues[0]).toEqual({ path: ["runIds"], message: "is not a known field" });
+    const badRun = await site.api.call("POST", "/events/retry", { body: { runIds: ["run 1"] } });
+    expect(badRun.body.issues[0].path).toEqual(["runIds", 0]);
+    const unknown = await site.api.call("POST", "/events/retry", { body: { runs: ["x"] } });
+    expect(unknown.body.issues[0]).toEqual({ path: ["runs"], message: "is not a known field" });
   });
 });
 

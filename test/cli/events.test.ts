@@ -1,5 +1,5 @@
 /**
- * `awl events list/show/retry/delete/reconcile` as a user runs them: the real binary against a
+ * `awl events stats/list/show/retry/delete/reconcile` as a user runs them: the real binary against a
  * site serving the events API over HTTP. A checkout whose receipt step throws ErrorDoNotRetry is
  * dead-lettered; the CLI finds it, shows why, and retries it without charging twice.
  */
@@ -99,6 +99,34 @@ test("retry --name retries that event's dead letters and leaves others alone", a
   expect((await site.stack.runtime.store.getEvent(other))?.state).toBe("dead-lettered");
 });
 
+test("retry --run retries that run only", async () => {
+  const first = await deadLetteredCheckout();
+  const second = await deadLetteredCheckout();
+  receiptServiceUp = true;
+  const result = await site.awl(["events", "retry", "--run", `${first}.checkout`, "--json"]);
+  expect(JSON.parse(result.stdout)).toEqual({ retried: 1, runIds: [`${first}.checkout`] });
+  await inState(first, "completed");
+  expect((await site.stack.runtime.store.getEvent(second))?.state).toBe("dead-lettered");
+});
+
+test("stats counts events per state and per name, as a table and as JSON", async () => {
+  await deadLetteredCheckout();
+  await deadLetteredCheckout("checkout-gift");
+  const json = await site.awl(["events", "stats", "--json"]);
+  expect(json.code).toBe(0);
+  const stats = JSON.parse(json.stdout);
+  expect(stats.states["dead-lettered"]).toBe(2);
+  expect(stats.names).toEqual(
+    expect.arrayContaining([
+      { name: "checkout", total: 1, states: { "dead-lettered": 1 } },
+      { name: "checkout-gift", total: 1, states: { "dead-lettered": 1 } },
+    ]),
+  );
+  const table = await site.awl(["events", "stats"]);
+  expect(table.stdout).toMatch(/dead-lettered\s+2/);
+  expect(table.stdout).toMatch(/checkout-gift\s+1\s+\(1 dead-lettered\)/);
+});
+
 test("delete removes the event; show then says it is not found (exit 1)", async () => {
   const eventId = await deadLetteredCheckout();
   const result = await site.awl(["events", "delete", eventId]);
@@ -122,7 +150,7 @@ test("delete and retry without a selector are refused as usage errors (exit 2), 
   expect(remove.stderr).toContain("refusing to delete without a selector");
   const retry = await site.awl(["events", "retry"]);
   expect(retry.code).toBe(2);
-  expect(retry.stderr).toContain("give event ids, --name <event>, or --all-dead-lettered");
+  expect(retry.stderr).toContain("give event ids, --run <runId>, --name <event>, or --all-dead-lettered");
   expect(await site.stack.runtime.store.getEvent(eventId)).not.toBeNull();
 });
 

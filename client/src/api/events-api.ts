@@ -8,8 +8,9 @@
  *   POST   /events          one event, an array, or { events: [...] }  → 202
  *   GET    /events          ?state=&name=&cursor=&limit=               → 200 { events, cursor }
  *   GET    /events/:id      the event with its runs                    → 200 | 404
- *   POST   /events/retry    { eventIds? } | { eventNames? } | {}       → 200 { retried, runIds }
- *   DELETE /events          { eventIds } | { states }                  → 200 { deleted }
+ *   GET    /stats           events per state, overall and per name     → 200 { states, names }
+ *   POST   /events/retry    { runIds } | { eventIds } | { eventNames } | {} → 200 { retried, runIds }
+ *   DELETE /events          { eventIds } | { states, eventNames? }     → 200 { deleted }
  *   POST   /reconcile                                                  → 200 { events, runs }
  */
 import { DEFAULT_API_BASE_PATH } from "./base-path.ts";
@@ -133,6 +134,9 @@ export function createEventsApi(options: EventsApiOptions = {}): (request: Reque
     return event ? jsonResponse(200, event) : jsonResponse(404, { error: `event ${id} not found` });
   });
   app.all("/events/:id", methodNotAllowed("GET"));
+
+  app.get("/stats", async () => jsonResponse(200, await runtime().store.stats()));
+  app.all("/stats", methodNotAllowed("GET"));
 
   app.post("/reconcile", async () => jsonResponse(200, await reconcile(runtime())));
   app.all("/reconcile", methodNotAllowed("POST"));

@@ -40,6 +40,21 @@ describe("requests", () => {
     });
   });
 
+  test("behind a proxy that adds the key: no authorization header, and the given fetch and base path", async () => {
+    const requests: { url: string; headers: Headers }[] = [];
+    const proxied = new EventsApiClient({
+      siteUrl: SITE,
+      basePath: "/api/events",
+      fetch: async (url, init) => {
+        requests.push({ url, headers: new Headers(init.headers) });
+        return Response.json({ states: {}, names: [] });
+      },
+    });
+    await expect(proxied.stats()).resolves.toEqual({ states: {}, names: [] });
+    expect(requests[0]!.url).toBe(`${SITE}/api/events/stats`);
+    expect(requests[0]!.headers.has("authorization")).toBe(false);
+  });
+
   test("list puts only the given filters in the query string", async () => {
     const requests = stubFetch(200, { events: [], cursor: null });
     await client().list({ state: "dead-lettered", limit: 5 });

@@ -10,17 +10,33 @@ import { DEFAULT_API_BASE_PATH } from "../api/base-path.ts";
 import type { Issue } from "../events/validation-error.ts";
 import type { RunState } from "../engine/keys.ts";
 
+export type {
+  AttemptRecord,
+  ErrorRecord,
+  EventDetail,
+  EventState,
+  EventStats,
+  EventSummary,
+  RunRecord,
+  StepRecord,
+} from "../engine/types.ts";
+export type { RunState } from "../engine/keys.ts";
+export type { DeleteSelector, RetrySelector } from "../engine/operations.ts";
+
 /** The run states the API filters by, for clients that validate before they call. */
 export { EVENT_STATES } from "../engine/keys.ts";
 import type { DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 import type { ReconcileReport } from "../engine/reconciler.ts";
 import type { SendResult } from "../engine/send.ts";
-import type { EventDetail, EventSummary } from "../engine/types.ts";
+import type { EventDetail, EventStats, EventSummary } from "../engine/types.ts";
 
 export interface EventsApiClientOptions {
   /** The site's origin, e.g. "http://localhost:8888" or "https://shop.example". */
   siteUrl: string;
-  apiKey: string;
+  /** Sent as a Bearer token; leave it out where a proxy in between adds it (the dashboard's). */
+  apiKey?: string;
+  /** Defaults to the global fetch; the dashboard passes the Netlify SDK's authenticated fetch. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Where the site serves the events API; default "/awl/api". */
   basePath?: string;
   /** How long one request may take before it counts as unreachable; default 30 s. */
@@ -115,12 +131,17 @@ export class EventsApiClient {
     return this.call<EventDetail>("GET", `/events/${encodeURIComponent(eventId)}`);
   }
 
-  /** Retries dead-lettered runs: by event ids, by event names, or (`{}`) every dead-lettered one. */
+  /** How many events are in each state, overall and per event name. */
+  stats(): Promise<EventStats> {
+    return this.call<EventStats>("GET", "/stats");
+  }
+
+  /** Retries dead-lettered runs: by run ids, event ids, event names, or (`{}`) every dead-lettered one. */
   retry(selector: RetrySelector = {}): Promise<RetryResult> {
     return this.call<RetryResult>("POST", "/events/retry", selector);
   }
 
-  /** Deletes events with their runs: by ids, or every event with a run in one of the states. */
+  /** Deletes events with their runs: by ids, or every event with a run in one of the states (of some names). */
   delete(selector: DeleteSelector): Promise<DeleteReport> {
     return this.call<DeleteReport>("DELETE", "/events", selector);
   }
@@ -134,10 +155,10 @@ export class EventsApiClient {
     const url = `${this.baseUrl}${path}`;
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await (this.options.fetch ?? fetch)(url, {
         method,
         headers: {
-          authorization: `Bearer ${this.options.apiKey}`,
+          ...(this.options.apiKey === undefined ? {} : { authorization: `Bearer ${this.options.apiKey}` }),
           accept: "application/json",
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },

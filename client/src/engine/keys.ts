@@ -21,6 +21,8 @@ export function engineKeys(prefix: string) {
     runAttempts: (runId: string) => `${prefix}run:${runId}:attempts`,
     allEvents: `${prefix}idx:all`,
     eventsByName: (lowerCaseName: string) => `${prefix}idx:name:${lowerCaseName}`,
+    /** Every lower-cased event name that has events, for the per-name counts. */
+    eventNames: `${prefix}idx:names`,
     eventsByState: (state: RunState) => `${prefix}idx:state:${state}`,
     outbox: `${prefix}outbox`,
   };

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { defineEvents } from "../events/define-events.ts";
-import { eventNameSchema, idSchema } from "../events/limits.ts";
+import { eventNameSchema, idSchema, runIdSchema } from "../events/limits.ts";
 import { defineWorkload, type WorkloadDefinition } from "../workload/definition.ts";
 import { ErrorDoNotRetry } from "../workload/errors.ts";
 import type { WorkloadHandler } from "./execute.ts";
@@ -30,9 +30,17 @@ const ids = z
   .min(1, "must name at least one event")
   .max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`);
 
-/** `{ eventIds }`, `{ eventNames }`, or `{}` for every dead-lettered event. */
+/**
+ * `{ runIds }` (one run, or a selection), `{ eventIds }`, `{ eventNames }` (every dead-lettered run
+ * of those events), or `{}` for every dead-lettered run.
+ */
 export const retrySelectorSchema = z
   .strictObject({
+    runIds: z
+      .array(runIdSchema)
+      .min(1, "must name at least one run")
+      .max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`)
+      .optional(),
     eventIds: ids.optional(),
     eventNames: z
       .array(eventNameSchema)
@@ -40,12 +48,18 @@ export const retrySelectorSchema = z
       .max(MAX_SELECTOR_IDS)
       .optional(),
   })
-  .refine((selector) => !(selector.eventIds && selector.eventNames), {
-    message: "give eventIds or eventNames, not both",
-  });
+  .refine(
+    (selector) => [selector.runIds, selector.eventIds, selector.eventNames].filter(Boolean).length <= 1,
+    {
+      message: "give one of runIds, eventIds or eventNames",
+    },
+  );
 export type RetrySelector = z.infer<typeof retrySelectorSchema>;
 
-/** `{ eventIds }` or `{ states }`; an empty selector is refused rather than deleting everything. */
+/**
+ * `{ eventIds }`, or `{ states }` optionally narrowed to `eventNames` (e.g. every dead-lettered
+ * checkout); an empty selector is refused rather than deleting everything.
+ */
 export const deleteSelectorSchema = z
   .strictObject({
     eventIds: ids.optional(),
@@ -53,9 +67,17 @@ export const deleteSelectorSchema = z
       .array(z.enum(EVENT_STATES, { error: `must be one of ${EVENT_STATES.join(", ")}` }))
       .min(1, "must name at least one state")
       .optional(),
+    eventNames: z
+      .array(eventNameSchema)
+      .min(1, "must name at least one event")
+      .max(MAX_SELECTOR_IDS)
+      .optional(),
   })
   .refine((selector) => Boolean(selector.eventIds) !== Boolean(selector.states), {
     message: "give eventIds or states (exactly one of them)",
+  })
+  .refine((selector) => !(selector.eventNames && !selector.states), {
+    message: "eventNames narrows states: give states with it",
   });
 export type DeleteSelector = z.infer<typeof deleteSelectorSchema>;
 
@@ -75,15 +97,8 @@ export interface DeleteReport {
  */
 export async function retryDeadLettered(runtime: Runtime, selector: RetrySelector): Promise<RetryReport> {
   const { store } = runtime;
-  let eventIds: string[];
-  if (selector.eventIds) eventIds = selector.eventIds;
-  else if (selector.eventNames) {
-    const perName = await Promise.all(
-      selector.eventNames.map((name) => store.eventIdsIn({ state: "dead-lettered", name })),
-    );
-    eventIds = [...new Set(perName.flat())];
-  } else eventIds = await store.eventIdsIn({ state: "dead-lettered" });
-  const runIds = await store.runIdsOf(eventIds, "dead-lettered");
+  const runIds =
+    selector.runIds ?? (await store.runIdsOf(await deadLetteredEventIds(runtime, selector), "dead-lettered"));
   const retried: PublishTarget[] = [];
   for (const chunk of chunks(runIds)) retried.push(...(await store.retryRuns(chunk, runtime.now())));
   for (const chunk of chunks(retried)) {
@@ -99,17 +114,32 @@ export async function retryDeadLettered(runtime: Runtime, selector: RetrySelecto
   return { runIds: retried.map((run) => run.runId) };
 }
 
+/** The events a retry selector names; every dead-lettered event when it names none. */
+async function deadLetteredEventIds(runtime: Runtime, selector: RetrySelector): Promise<string[]> {
+  if (selector.eventIds) return selector.eventIds;
+  const names = selector.eventNames ?? [undefined];
+  const perName = await Promise.all(
+    names.map((name) => runtime.store.eventIdsIn({ state: "dead-lettered", ...(name ? { name } : {}) })),
+  );
+  return [...new Set(perName.flat())];
+}
+
 /**
  * Deletes the selected events with their runs, journals and index entries. With `states`, an event
- * is deleted when any of its runs is in one of the states.
+ * is deleted when any of its runs is in one of the states (and, with `eventNames`, it has one of the names).
  */
 export async function deleteEvents(runtime: Runtime, selector: DeleteSelector): Promise<DeleteReport> {
   const { store } = runtime;
   let eventIds: string[];
   if (selector.eventIds) eventIds = selector.eventIds;
   else {
-    const perState = await Promise.all((selector.states ?? []).map((state) => store.eventIdsIn({ state })));
-    eventIds = [...new Set(perState.flat())];
+    const names = selector.eventNames ?? [undefined];
+    const perQuery = await Promise.all(
+      (selector.states ?? []).flatMap((state) =>
+        names.map((name) => store.eventIdsIn({ state, ...(name ? { name } : {}) })),
+      ),
+    );
+    eventIds = [...new Set(perQuery.flat())];
   }
   let deleted = 0;
   for (const chunk of chunks(eventIds)) deleted += await store.deleteEvents(chunk);

@@ -12,7 +12,7 @@ import type { Redis } from "@upstash/redis";
 import { LUA_SOURCES } from "./lua-sources.generated.ts";
 
 export type ScriptName =
-  "enqueue" | "route" | "claim" | "checkpoint" | "finish" | "retry" | "delete" | "reconcile";
+  "enqueue" | "route" | "claim" | "checkpoint" | "finish" | "retry" | "delete" | "reconcile" | "stats";
 
 interface LoadedScript {
   source: string;

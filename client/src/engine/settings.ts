@@ -29,3 +29,16 @@ export const DEFAULT_SETTINGS: EngineSettings = {
 
 export const DEFAULT_TIME_BUDGET_MS = ms("8s");
 export const DEFAULT_MAX_RETRIES = 4;
+
+/**
+ * The retries a workload gets when its config names none: `AWL_MAX_RETRIES` (set by the extension's
+ * configuration surface as the site's default) or 4.
+ */
+export function defaultMaxRetries(env: Record<string, string | undefined> = process.env): number {
+  const value = env.AWL_MAX_RETRIES;
+  if (value === undefined || value === "") return DEFAULT_MAX_RETRIES;
+  if (!/^\d+$/.test(value) || Number(value) > 100) {
+    throw new RangeError(`AWL_MAX_RETRIES: "${value}" must be a whole number from 0 to 100`);
+  }
+  return Number(value);
+}

@@ -12,11 +12,17 @@ import type {
   ErrorRecord,
   EventDetail,
   EventState,
+  EventStats,
   EventSummary,
   JsonValue,
   RunRecord,
   StepRecord,
 } from "./types.ts";
+
+/** Expired index entries the stats script removes per index and call (see lua/stats.lua). */
+const STATS_PRUNE_LIMIT = 100;
+/** Event names counted per call; a site with more names sees the first this many. */
+const STATS_MAX_NAMES = 500;
 
 export interface NewEvent {
   id: string;
@@ -262,6 +268,33 @@ export class EngineStore {
   async deleteEvents(eventIds: string[]): Promise<number> {
     if (eventIds.length === 0) return 0;
     return runScript<number>(this.redis, "delete", [this.prefix, ...eventIds]);
+  }
+
+  /** Events per state, overall and per event name (most events first), in one round trip. */
+  async stats(): Promise<EventStats> {
+    const flat = await runScript<(string | number)[]>(this.redis, "stats", [
+      this.prefix,
+      STATS_PRUNE_LIMIT,
+      STATS_MAX_NAMES,
+    ]);
+    const countsAt = (offset: number): Record<RunState, number> =>
+      Object.fromEntries(EVENT_STATES.map((state, i) => [state, Number(flat[offset + i])])) as Record<
+        RunState,
+        number
+      >;
+    const states = countsAt(0);
+    const names: EventStats["names"] = [];
+    const width = 2 + EVENT_STATES.length;
+    for (let at = EVENT_STATES.length; at + width <= flat.length; at += width) {
+      const counts = countsAt(at + 2);
+      names.push({
+        name: String(flat[at]),
+        total: Number(flat[at + 1]),
+        states: Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)),
+      });
+    }
+    names.sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
+    return { states, names };
   }
 
   async dueEntries(now: number, limit: number): Promise<DueEntry[]> {

@@ -71,3 +71,11 @@ export interface EventSummary {
 export interface EventDetail extends EventSummary {
   runs: RunRecord[];
 }
+
+/** What `GET /stats` answers: how many events are in each state, overall and per event name. */
+export interface EventStats {
+  /** Events per state; an event counts once in every state one of its runs is in. */
+  states: Record<RunState, number>;
+  /** Every event name with events, most events first. */
+  names: { name: string; total: number; states: Partial<Record<RunState, number>> }[];
+}

@@ -26,6 +26,13 @@ export const idSchema = z
   .max(128, "must be at most 128 characters")
   .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
 
+/** A run is `<eventId>.<workload>`, so its id may be longer than an event's. */
+export const runIdSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(300, "must be at most 300 characters")
+  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
+
 export const prioritySchema = z
   .number({ error: "must be a number" })
   .int("must be a whole number")

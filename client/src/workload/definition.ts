@@ -5,7 +5,7 @@
  */
 import type { EventCatalog } from "../events/define-events.ts";
 import { eventNameSchema } from "../events/limits.ts";
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIME_BUDGET_MS } from "../engine/settings.ts";
+import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
 import type { BackoffSchedule } from "./backoff.ts";
 import { toDurationMs, type Duration } from "./durations.ts";
 
@@ -21,7 +21,7 @@ export interface WorkloadOptions<D = unknown> {
   events: string | string[];
   /** Runs in the router: return false to skip this workload for an event. */
   eventFilter?: (event: FilterableEvent<D>) => boolean;
-  /** Retries after the first attempt; default 4 (so 5 attempts). */
+  /** Retries after the first attempt; default `AWL_MAX_RETRIES` or 4 (so 5 attempts). */
   maxRetries?: number;
   /** Delay before the retry after the given (1-based) failed attempt; default 5 s × 4^(attempt−1). */
   backoffSchedule?: BackoffSchedule;
@@ -64,7 +64,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
         `asyncWorkload config.events[${i}]: ${JSON.stringify(name)} ${parsed.error.issues[0]?.message}`,
       );
   });
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const maxRetries = options.maxRetries ?? defaultMaxRetries();
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
     throw new RangeError(
       `asyncWorkload config.maxRetries: ${maxRetries} must be a whole number from 0 to 100`,

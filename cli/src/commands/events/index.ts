@@ -8,6 +8,7 @@ import { registerList } from "./list.ts";
 import { registerReconcile } from "./reconcile.ts";
 import { registerRetry } from "./retry.ts";
 import { registerShow } from "./show.ts";
+import { registerStats } from "./stats.ts";
 
 export function registerEvents(program: Command): void {
   const events = program
@@ -17,11 +18,13 @@ export function registerEvents(program: Command): void {
       "after",
       `
 Examples:
+  $ awl events stats
   $ awl events list --state dead-lettered
   $ awl events show evt_m3k2x9a1b2c3d4e5f6a7b8
   $ awl events retry --all-dead-lettered
   $ awl events delete --state completed`,
     );
+  registerStats(events);
   registerList(events);
   registerShow(events);
   registerRetry(events);

@@ -11,6 +11,7 @@ import { addConnectionOptions, connect, printJson, type ConnectionOptions } from
 import { collect } from "../options.ts";
 
 interface RetryOptions extends ConnectionOptions {
+  run?: string[];
   name?: string[];
   allDeadLettered?: boolean;
 }
@@ -20,6 +21,11 @@ export function registerRetry(events: Command): void {
     .command("retry")
     .description("Retry dead-lettered runs, resuming after their last completed step")
     .argument("[ids...]", "event ids whose dead-lettered runs to retry")
+    .option(
+      "--run <runId>",
+      "one dead-lettered run, not its event's others (repeatable)",
+      collect((value) => value),
+    )
     .option(
       "--name <event>",
       "every dead-lettered event with this name (repeatable)",
@@ -32,6 +38,7 @@ export function registerRetry(events: Command): void {
       `
 Examples:
   $ awl events retry evt_m3k2x9a1b2c3d4e5f6a7b8
+  $ awl events retry --run evt_m3k2x9a1b2c3d4e5f6a7b8.checkout
   $ awl events retry --name checkout --name signup
   $ awl events retry --all-dead-lettered --json`,
     )
@@ -51,14 +58,20 @@ Examples:
 }
 
 function retrySelector(ids: string[], options: RetryOptions): RetrySelector {
-  const given = [ids.length > 0, Boolean(options.name), Boolean(options.allDeadLettered)].filter(Boolean);
+  const given = [
+    ids.length > 0,
+    Boolean(options.run),
+    Boolean(options.name),
+    Boolean(options.allDeadLettered),
+  ].filter(Boolean);
   if (given.length !== 1) {
     throw new UsageError(
       `${given.length === 0 ? "say which events to retry" : "choose one way to select events"}: ` +
-        "give event ids, --name <event>, or --all-dead-lettered",
+        "give event ids, --run <runId>, --name <event>, or --all-dead-lettered",
     );
   }
   if (ids.length > 0) return { eventIds: ids };
+  if (options.run) return { runIds: options.run };
   if (options.name) return { eventNames: options.name };
   return {};
 }

@@ -13,7 +13,10 @@ for i = 2, #ARGV do
   end
   for _, s in ipairs(STATES) do redis.call('ZREM', k('idx', 'state', s), eventId) end
   redis.call('ZREM', k('idx', 'all'), eventId)
-  if f[1] then redis.call('ZREM', k('idx', 'name', f[1]), eventId) end
+  if f[1] then
+    redis.call('ZREM', k('idx', 'name', f[1]), eventId)
+    if redis.call('ZCARD', k('idx', 'name', f[1])) == 0 then redis.call('SREM', k('idx', 'names'), f[1]) end
+  end
   redis.call('ZREM', k('outbox'), 'route:' .. eventId)
   deleted = deleted + redis.call('DEL', ev)
 end

@@ -30,6 +30,7 @@ for i = 0, count - 1 do
       'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idem)
     redis.call('ZADD', k('idx', 'all'), createdAt, id)
     redis.call('ZADD', k('idx', 'name', name), createdAt, id)
+    redis.call('SADD', k('idx', 'names'), name)
     if delayUntil ~= '' then tally(id, nil, 'delayed') else tally(id, nil, 'pending') end
     redis.call('ZADD', k('outbox'), outboxAt, 'route:' .. id)
     out[#out + 1] = id

@@ -1,0 +1,52 @@
+-- Counts events per state, overall and per event name, in one round trip (the dashboard's counts).
+-- An event counts once in every state one of its runs is in: the per-state indexes hold exactly
+-- those events (see tally in lib.lua), so counting is ZCARD, and per name ZINTERCARD with the name's
+-- index.
+-- Events expire after their retention while their index entries stay until something notices;
+-- before counting, the oldest entries of each index (the first to expire, since scores are creation
+-- times) are checked, up to ARGV[2] per index, and the expired ones removed, so the counts converge
+-- on the truth as the dashboard refreshes instead of growing forever.
+-- ARGV: prefix, pruneLimit, maxNames. Returns { {state, count}..., {name, total, {state, count}...}... }
+-- as a flat list: 6 state counts, then per name: name, total, 6 counts (STATES order).
+local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered' }
+local pruneLimit = tonumber(ARGV[2])
+local maxNames = tonumber(ARGV[3])
+
+local function prune(index)
+  local oldest = redis.call('ZRANGE', index, 0, pruneLimit - 1)
+  for _, eventId in ipairs(oldest) do
+    if redis.call('EXISTS', k('ev', eventId)) == 0 then
+      redis.call('ZREM', index, eventId)
+    else
+      -- Entries after the first live one are younger; they have not expired either (near enough).
+      return
+    end
+  end
+end
+
+local out = {}
+for _, s in ipairs(STATES) do
+  local index = k('idx', 'state', s)
+  prune(index)
+  out[#out + 1] = redis.call('ZCARD', index)
+end
+
+local names = redis.call('SMEMBERS', k('idx', 'names'))
+local counted = 0
+for _, name in ipairs(names) do
+  if counted >= maxNames then break end
+  local index = k('idx', 'name', name)
+  prune(index)
+  local total = redis.call('ZCARD', index)
+  if total == 0 then
+    redis.call('SREM', k('idx', 'names'), name)
+  else
+    counted = counted + 1
+    out[#out + 1] = name
+    out[#out + 1] = total
+    for _, s in ipairs(STATES) do
+      out[#out + 1] = redis.call('ZINTERCARD', 2, index, k('idx', 'state', s))
+    end
+  end
+end
+return out
