@@ -23,8 +23,17 @@ export interface RedisServer {
   restart(downMs?: number): Promise<void>;
   /** A digest of the whole dataset: equal digests mean nothing changed. */
   digest(): Promise<string>;
+  /**
+   * The digest once the dataset has stopped changing: work accepted earlier (a delivery being
+   * recorded, a run finishing) settles in the background, and a "nothing changed" check that
+   * started mid-settle would blame the request under test.
+   */
+  quietDigest(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** How long the dataset must stay unchanged to count as quiet. */
+const QUIET_INTERVAL_MS = 400;
 
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
@@ -72,6 +81,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     maxRetriesPerRequest: null,
   });
   client.on("error", () => undefined);
+  const digest = async () => String(await client.call("DEBUG", "DIGEST"));
 
   return {
     port,
@@ -93,8 +103,15 @@ export async function startRedisServer(): Promise<RedisServer> {
       await new Promise((r) => setTimeout(r, downMs));
       tracked = await launch();
     },
-    async digest() {
-      return String(await client.call("DEBUG", "DIGEST"));
+    digest,
+    async quietDigest() {
+      let last = await digest();
+      for (;;) {
+        await new Promise((r) => setTimeout(r, QUIET_INTERVAL_MS));
+        const now = await digest();
+        if (now === last) return now;
+        last = now;
+      }
     },
     async close() {
       client.disconnect();
