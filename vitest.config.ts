@@ -6,6 +6,7 @@ export default defineConfig({
     include: [
       "client/src/**/*.test.ts",
       "cli/src/**/*.test.ts",
+      "dashboard/src/**/*.test.ts",
       "extension/src/**/*.test.ts",
       "test/**/*.test.ts",
       "bench/**/*.test.ts",

@@ -2,9 +2,10 @@
  * `npm run dev`: the whole demo locally, in one command. Builds the extension, starts `awl dev`
  * (QStash on 127.0.0.1:8080, Upstash Redis REST on 127.0.0.1:8079, environment written to .env),
  * makes sure .env has an AWL_API_KEY for the events API, starts `netlify dev` on
- * http://localhost:8888 with that environment, and prints what to try. Ctrl-C stops everything.
+ * http://localhost:8888 with that environment, and prints what to try, with the events dashboard
+ * (served by awl dev on http://127.0.0.1:8288). Ctrl-C stops everything.
  *
- *   npm run dev [-- --port 8888 --qstash-port 8080 --redis-port 8079]
+ *   npm run dev [-- --port 8888 --qstash-port 8080 --redis-port 8079 --dashboard-port 8288]
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "8888" },
     "qstash-port": { type: "string", default: "8080" },
     "redis-port": { type: "string", default: "8079" },
+    "dashboard-port": { type: "string", default: "8288" },
   },
 });
 const port = Number(values.port);
@@ -48,6 +50,7 @@ try {
   const awl = await startAwlDev({
     qstashPort: Number(values["qstash-port"]),
     redisPort: Number(values["redis-port"]),
+    dashboardPort: Number(values["dashboard-port"]),
     envFile,
     echo: (line) => console.log(`[awl dev] ${line}`),
   });
@@ -62,6 +65,9 @@ try {
   running.push(netlify);
   await waitForEventsApi(siteUrl, apiKey, netlify, 180_000);
 
+  // awl dev prints the dashboard's URL once it is up, or why it did not start.
+  const dashboardUrl =
+    /Dashboard\s+(http\S+)/.exec(awl.process.output())?.[1] ?? "not running (see the awl dev output above)";
   const data = {
     cartId: "cart_1",
     email: "ada@example.com",
@@ -70,13 +76,14 @@ try {
   };
   console.log(`
 Async Workloads demo is running (Ctrl-C stops it):
+  dashboard     ${dashboardUrl}
   site          ${siteUrl}
   events API    ${siteUrl}/awl/api   (API key: AWL_API_KEY in .env)
   router        ${siteUrl}/.netlify/functions/awl-router
   QStash        ${awl.env.QSTASH_URL}
   Redis REST    ${awl.env.UPSTASH_REDIS_REST_URL}
 
-Send a checkout, then watch its steps in this terminal:
+Send a checkout, then watch its steps in the dashboard or in this terminal:
   npx awl send checkout --data '${JSON.stringify(data)}'
   npx awl events list
   npx awl events show <event id>

@@ -28,6 +28,8 @@ export interface AwlDev {
 export async function startAwlDev(options: {
   qstashPort: number;
   redisPort: number;
+  /** The events dashboard's port; default 0 (any free port), so that tests never collide on 8288. */
+  dashboardPort?: number;
   envFile: string;
   echo?: (line: string) => void;
 }): Promise<AwlDev> {
@@ -40,6 +42,8 @@ export async function startAwlDev(options: {
       String(options.qstashPort),
       "--redis-port",
       String(options.redisPort),
+      "--dashboard-port",
+      String(options.dashboardPort ?? 0),
       "--write-env",
       options.envFile,
     ],

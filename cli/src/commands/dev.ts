@@ -1,16 +1,24 @@
 /**
  * `awl dev`: runs the local Upstash-compatible services until interrupted, prints the environment
- * a site needs, and optionally writes it to a dotenv file.
+ * a site needs, optionally writes it to a dotenv file, and serves the events dashboard on loopback.
  */
 import type { Command } from "commander";
-import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN } from "../dev/defaults.ts";
+import type { DashboardServer, DevStack } from "../dev/index.ts";
+import {
+  DEFAULT_DASHBOARD_PORT,
+  DEFAULT_QSTASH_PORT,
+  DEFAULT_REDIS_REST_PORT,
+  DEFAULT_REDIS_REST_TOKEN,
+} from "../dev/defaults.ts";
 import { formatEnv, mergeEnvFile } from "../dev/env-file.ts";
 import { parsePort } from "./options.ts";
 
 export function registerDev(program: Command): void {
   program
     .command("dev")
-    .description("Run local Upstash-compatible services: a QStash v2 API and the Upstash Redis REST API")
+    .description(
+      "Run local Upstash-compatible services (a QStash v2 API and the Upstash Redis REST API) and the events dashboard",
+    )
     .option("--qstash-port <port>", "QStash API port", parsePort, DEFAULT_QSTASH_PORT)
     .option("--redis-port <port>", "Upstash Redis REST API port", parsePort, DEFAULT_REDIS_REST_PORT)
     .option(
@@ -18,6 +26,13 @@ export function registerDev(program: Command): void {
       "the Redis that holds all state (default: $REDIS_URL or redis://127.0.0.1:6379)",
     )
     .option("--redis-token <token>", "bearer token for the Redis REST API", DEFAULT_REDIS_REST_TOKEN)
+    .option(
+      "--dashboard-port <port>",
+      "events dashboard port (0: any free port)",
+      parsePort,
+      DEFAULT_DASHBOARD_PORT,
+    )
+    .option("--no-dashboard", "do not serve the events dashboard")
     // Not --env-file: Node 20 takes that flag for itself even after the script name.
     .option("--write-env [path]", "write the environment to a dotenv file (default .env)")
     .option("--quiet", "do not log each delivery")
@@ -27,6 +42,8 @@ export function registerDev(program: Command): void {
         redisPort: number;
         redisUrl?: string;
         redisToken: string;
+        dashboardPort: number;
+        dashboard: boolean;
         writeEnv?: string | true;
         quiet?: boolean;
       }) => {
@@ -48,7 +65,11 @@ export function registerDev(program: Command): void {
           mergeEnvFile(path, stack.env);
           console.log(`awl dev: wrote the environment to ${path}`);
         }
+        // After the environment line that scripts wait for: the services a site needs are up, and a
+        // dashboard that cannot start (its port taken by another awl dev) must not take them down.
+        const dashboard = options.dashboard ? await startDashboard(stack, options.dashboardPort) : undefined;
         const stop = async () => {
+          await dashboard?.close();
           await stack.close();
           process.exit(0);
         };
@@ -56,4 +77,16 @@ export function registerDev(program: Command): void {
         process.once("SIGTERM", stop);
       },
     );
+}
+
+async function startDashboard(stack: DevStack, port: number): Promise<DashboardServer | undefined> {
+  const { localRuntime, startDashboardServer } = await import("../dev/index.ts");
+  try {
+    const dashboard = await startDashboardServer({ runtime: localRuntime(stack.env), port });
+    console.log(`awl dev: Dashboard  ${dashboard.url}  (events, runs, retry and delete; loopback only)`);
+    return dashboard;
+  } catch (error) {
+    console.error(`awl dev: the events dashboard did not start: ${(error as Error).message}`);
+    return undefined;
+  }
 }

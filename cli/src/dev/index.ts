@@ -9,6 +9,15 @@ import { startRedisRest, type RedisRestServer } from "./redis-rest/server.ts";
 import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN } from "./defaults.ts";
 
 export { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN };
+// The events dashboard runs beside the stack, not inside it: it is optional, and the stack's users
+// (tests, scripts) need not pay for bundling it.
+export { DEFAULT_DASHBOARD_PORT } from "./defaults.ts";
+export { localRuntime } from "./dashboard/runtime.ts";
+export {
+  startDashboardServer,
+  type DashboardServer,
+  type DashboardServerOptions,
+} from "./dashboard/server.ts";
 
 export interface DevStackOptions {
   host?: string;

@@ -1,0 +1,80 @@
+/**
+ * The events dashboard, whole: a toolbar (Refresh, auto-refresh), then either the overview (counts
+ * per state and per name) with the events list, or one event's page, chosen by the URL hash. It
+ * renders inside whatever element the host gives it and assumes nothing else about the page.
+ */
+import { useEffect, useRef, useState } from "react";
+import type { EventsApiClient } from "@awl/client/api-client";
+import { ActionsProvider } from "./actions.tsx";
+import { ErrorAlert } from "./error-alert.tsx";
+import { EventPage } from "./event-page.tsx";
+import { EventsList } from "./events-list.tsx";
+import { formatTime } from "./format.ts";
+import { formatRoute } from "./hash-route.ts";
+import { StatsPanel } from "./stats-panel.tsx";
+import { useHashRoute } from "./use-hash-route.ts";
+import { useRefresh } from "./use-refresh.ts";
+import { useResource } from "./use-resource.ts";
+
+export interface EventsDashboardProps {
+  /** The events API to read and act through; the host decides its URL and authentication. */
+  client: EventsApiClient;
+  /** The page's main heading; default "Events". */
+  title?: string;
+  /** How often auto-refresh reloads what is shown; default 3000 ms. */
+  refreshIntervalMs?: number;
+}
+
+export function EventsDashboard({
+  client,
+  title = "Events",
+  refreshIntervalMs = 3000,
+}: EventsDashboardProps) {
+  const [route, navigate] = useHashRoute();
+  const { tick, refresh, auto, setAuto } = useRefresh(refreshIntervalMs);
+  const stats = useResource(() => client.stats(), "stats", tick);
+  // The event page's back link returns to the list as it was: same filters, same page.
+  const lastList = useRef("#/");
+  if (route.page === "list") lastList.current = formatRoute(route);
+  const [updatedAt, setUpdatedAt] = useState<number>();
+  useEffect(() => {
+    if (stats.data && !stats.loading) setUpdatedAt(Date.now());
+  }, [stats.data, stats.loading]);
+
+  return (
+    <div className="awl-dashboard">
+      <header className="masthead">
+        <h1>{title}</h1>
+        <div className="refresh">
+          <span className="muted" aria-live="off">
+            {updatedAt === undefined ? "Loading…" : `Updated ${formatTime(updatedAt)}`}
+          </span>
+          <label>
+            <input type="checkbox" checked={auto} onChange={(event) => setAuto(event.target.checked)} />{" "}
+            Auto-refresh every {Math.round(refreshIntervalMs / 100) / 10} s
+          </label>
+          <button type="button" onClick={refresh}>
+            Refresh
+          </button>
+        </div>
+      </header>
+      <ActionsProvider onDone={refresh}>
+        {route.page === "event" ? (
+          <EventPage client={client} id={route.id} tick={tick} backHref={lastList.current} />
+        ) : (
+          <>
+            <ErrorAlert error={stats.error} what="the counts" />
+            {stats.data && <StatsPanel stats={stats.data} client={client} />}
+            <EventsList
+              client={client}
+              route={route}
+              names={stats.data?.names.map((entry) => entry.name) ?? []}
+              tick={tick}
+              navigate={navigate}
+            />
+          </>
+        )}
+      </ActionsProvider>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * The dashboard's place, kept in the URL hash so that a link opens the same view and the browser's
+ * Back button works: `#/?state=dead-lettered&name=checkout&after=c1,c2` is the list (filters, and
+ * the stack of cursors that led to the page shown), `#/events/<id>` an event's page. Hash routing
+ * needs nothing from the host, so it works the same under `awl dev` and inside the Netlify UI.
+ */
+import { EVENT_STATES, type RunState } from "@awl/client/api-client";
+
+export type Route =
+  { page: "list"; state?: RunState; name?: string; cursors: string[] } | { page: "event"; id: string };
+
+export const HOME: Route = { page: "list", cursors: [] };
+
+const isState = (value: string): value is RunState => (EVENT_STATES as readonly string[]).includes(value);
+
+/** Reads a `location.hash`; anything it does not recognise is the unfiltered list. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, "");
+  const event = /^\/events\/([^/?]+)$/.exec(path);
+  if (event) return { page: "event", id: decodeURIComponent(event[1]!) };
+  const query = new URLSearchParams(path.replace(/^\/?\??/, ""));
+  const state = query.get("state") ?? "";
+  const name = query.get("name") ?? "";
+  // Cursors are "<score>:<offset>"; anything else in the hash was not written by this dashboard.
+  const cursors = (query.get("after") ?? "").split(",").filter((cursor) => /^\d+:\d+$/.test(cursor));
+  return {
+    page: "list",
+    ...(isState(state) ? { state } : {}),
+    ...(name ? { name } : {}),
+    cursors,
+  };
+}
+
+/** The hash for a route, e.g. "#/?state=dead-lettered&name=checkout" or "#/events/ev_1". */
+export function formatRoute(route: Route): string {
+  if (route.page === "event") return `#/events/${encodeURIComponent(route.id)}`;
+  const query = new URLSearchParams();
+  if (route.state) query.set("state", route.state);
+  if (route.name) query.set("name", route.name);
+  if (route.cursors.length) query.set("after", route.cursors.join(","));
+  const search = query.toString();
+  return search ? `#/?${search}` : "#/";
+}

@@ -1,0 +1,230 @@
+/**
+ * One run of an event, as a timeline: its state and when it will next be delivered (a retry's
+ * backoff, a sleep's wake time), the steps it stored (each with the attempt that ran it, its
+ * duration and its result's size), and every attempt with its outcome and error (the stack folded
+ * in a <details>), with the manual retries between them. Retry is offered while it is dead-lettered.
+ */
+import type { ErrorRecord, EventsApiClient, RunRecord, StepRecord } from "@awl/client/api-client";
+import { useActions } from "./actions.tsx";
+import { formatBytes, formatDuration, formatJson, formatRelative, formatTime, plural } from "./format.ts";
+import { nextDelivery, runHistory, stepAttempt, type HistoryEntry } from "./run-history.ts";
+import { StateBadge } from "./state-badge.tsx";
+
+export function RunTimeline(props: {
+  run: RunRecord;
+  eventName: string;
+  client: EventsApiClient;
+  now: number;
+}) {
+  const { run, eventName, client, now } = props;
+  const { ask } = useActions();
+  const history = runHistory(run);
+  const next = nextDelivery(run);
+  const headingId = `run-${run.id}`;
+
+  const retry = () =>
+    ask({
+      title: `Retry the dead-lettered ${run.workload} run of this ${eventName} event?`,
+      detail:
+        `Run ${run.id} starts again with a fresh set of ${plural(run.maxRetries + 1, "attempt")}. ` +
+        `Its ${plural(run.steps.length, "completed step")} ${run.steps.length === 1 ? "is" : "are"} not run again.`,
+      confirmLabel: "Retry run",
+      perform: async () => {
+        const { retried } = await client.retry({ runIds: [run.id] });
+        return retried
+          ? `Retried run ${run.id}.`
+          : `Run ${run.id} was no longer dead-lettered: nothing to retry.`;
+      },
+    });
+
+  return (
+    <section className="run" aria-labelledby={headingId} data-run={run.id}>
+      <header className="run-header">
+        <h3 id={headingId}>
+          Run of <span className="mono">{run.workload}</span>
+        </h3>
+        <StateBadge state={run.state} />
+        {run.state === "dead-lettered" && (
+          <button type="button" className="primary" onClick={retry}>
+            Retry run<span className="visually-hidden"> of {run.workload}</span>
+          </button>
+        )}
+      </header>
+      <dl className="facts">
+        <dt>Run id</dt>
+        <dd className="mono">{run.id}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(run.createdAt)}</dd>
+        {run.finishedAt !== undefined && (
+          <>
+            <dt>Finished</dt>
+            <dd>{formatTime(run.finishedAt)}</dd>
+          </>
+        )}
+        <dt>Attempts</dt>
+        <dd>
+          {history.filter((entry) => entry.kind === "attempt").length} so far;{" "}
+          {plural(run.maxRetries + 1, "attempt")} allowed before it dead-letters
+          {run.manualRetries === 1 ? "; retried manually once" : ""}
+          {run.manualRetries > 1 ? `; retried manually ${run.manualRetries} times` : ""}
+        </dd>
+        {next && (
+          <>
+            <dt>{next.why === "retry" ? "Next retry" : "Wakes"}</dt>
+            <dd>
+              {formatTime(next.at)} ({formatRelative(next.at, now)})
+            </dd>
+          </>
+        )}
+      </dl>
+      {run.lastError && run.state !== "completed" && <ErrorBox error={run.lastError} label="Last error" />}
+
+      <h4>Steps</h4>
+      <table className="steps">
+        <caption className="visually-hidden">Steps of the {run.workload} run</caption>
+        <thead>
+          <tr>
+            <th scope="col">Step</th>
+            <th scope="col">Status</th>
+            <th scope="col">Ran in</th>
+            <th scope="col">Started</th>
+            <th scope="col">Duration</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.steps.length === 0 && (
+            <tr>
+              <td colSpan={6} className="empty">
+                No step has completed yet.
+              </td>
+            </tr>
+          )}
+          {run.steps.map((step) => (
+            <StepRow key={step.id} step={step} attempt={stepAttempt(step, history)} now={now} />
+          ))}
+        </tbody>
+      </table>
+
+      <h4>Attempts</h4>
+      <ol className="timeline">
+        {history.map((entry, index) => (
+          <HistoryItem key={index} entry={entry} />
+        ))}
+        {history.length === 0 && <li className="muted">Not delivered yet.</li>}
+      </ol>
+    </section>
+  );
+}
+
+function StepRow({ step, attempt, now }: { step: StepRecord; attempt: number | undefined; now: number }) {
+  const isSleep = step.wakeAt !== undefined;
+  return (
+    <tr data-step={step.id}>
+      <th scope="row" className="mono">
+        {step.id}
+      </th>
+      <td>
+        {step.status === "sleeping" ? (
+          <StateBadge state="sleeping" />
+        ) : (
+          <span className="badge badge-completed">
+            <span aria-hidden="true">✓</span> {isSleep ? "slept" : "completed"}
+          </span>
+        )}
+      </td>
+      <td className="nowrap">{attempt === undefined ? "–" : `attempt ${attempt}`}</td>
+      <td className="nowrap">{step.startedAt === undefined ? "–" : formatTime(step.startedAt)}</td>
+      <td className="nowrap">
+        {isSleep
+          ? `until ${formatTime(step.wakeAt!)}${step.status === "sleeping" ? ` (${formatRelative(step.wakeAt!, now)})` : ""}`
+          : step.startedAt !== undefined && step.endedAt !== undefined
+            ? formatDuration(step.endedAt - step.startedAt)
+            : "–"}
+      </td>
+      <td>
+        {step.result === undefined ? (
+          <span className="muted">{isSleep ? "–" : "no value"}</span>
+        ) : (
+          <details>
+            <summary>{step.size === undefined ? "JSON" : formatBytes(step.size)}</summary>
+            <pre className="json">{formatJson(step.result)}</pre>
+          </details>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function HistoryItem({ entry }: { entry: HistoryEntry }) {
+  if (entry.kind === "retried") {
+    return (
+      <li className="timeline-item retried">
+        <span className="marker" aria-hidden="true">
+          ↻
+        </span>
+        <span>
+          <strong>Retried manually</strong> at {formatTime(entry.at)}: a fresh set of attempts
+        </span>
+      </li>
+    );
+  }
+  const { record, number } = entry;
+  const failed = record.error !== undefined;
+  return (
+    <li className={`timeline-item ${failed ? "failed" : ""}`} data-attempt={number}>
+      <span className="marker" aria-hidden="true">
+        {failed ? "✕" : "●"}
+      </span>
+      <div>
+        <p className="attempt-line">
+          <strong>Attempt {number}</strong> <span className="outcome">{record.outcome}</span>
+          {record.startedAt !== undefined && (
+            <>
+              {" "}
+              at {formatTime(record.startedAt)}, took {formatDuration(record.endedAt - record.startedAt)}
+            </>
+          )}
+          {record.startedAt === undefined && <> at {formatTime(record.endedAt)}</>}
+        </p>
+        {record.steps && record.steps.length > 0 && (
+          <p className="muted">
+            Ran <span className="mono">{record.steps.join(", ")}</span>
+          </p>
+        )}
+        {record.error && <ErrorBox error={record.error} label="Error" />}
+        {record.nextAt !== undefined && (
+          <p className="muted">
+            {record.outcome === "sleeping" ? "Sleeps until" : "Next retry at"} {formatTime(record.nextAt)}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function ErrorBox({ error, label }: { error: ErrorRecord; label: string }) {
+  return (
+    <div className="error-box">
+      <p>
+        <strong>{label}</strong>
+        {error.step && (
+          <>
+            {" "}
+            in step <span className="mono">{error.step}</span>
+          </>
+        )}
+        :{" "}
+        <span className="mono error-text">
+          {error.name}: {error.message}
+        </span>
+      </p>
+      {error.stack && (
+        <details>
+          <summary>Stack trace</summary>
+          <pre className="stack">{error.stack}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
