@@ -1,6 +1,7 @@
 /**
  * An event's page: what was sent (name, ids, times, data), Delete for the event, and one timeline
- * per run (see run-timeline.tsx). Reached by `#/events/<id>`; leaves for the list when deleted.
+ * per run with its own Retry and Delete (see run-timeline.tsx). Reached by `#/events/<id>`; leaves
+ * for the list when the event is deleted.
  */
 import type { EventsApiClient } from "@awl/client/api-client";
 import { useActions } from "./actions.tsx";
@@ -100,7 +101,15 @@ export function EventPage(props: {
             </p>
           )}
           {detail.runs.map((run) => (
-            <RunTimeline key={run.id} run={run} eventName={detail.name} client={client} now={now} />
+            <RunTimeline
+              key={run.id}
+              run={run}
+              eventName={detail.name}
+              client={client}
+              now={now}
+              runCount={detail.runs.length}
+              backHref={backHref}
+            />
           ))}
         </>
       )}

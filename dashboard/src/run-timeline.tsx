@@ -2,7 +2,8 @@
  * One run of an event, as a timeline: its state and when it will next be delivered (a retry's
  * backoff, a sleep's wake time), the steps it stored (each with the attempt that ran it, its
  * duration and its result's size), and every attempt with its outcome and error (the stack folded
- * in a <details>), with the manual retries between them. Retry is offered while it is dead-lettered.
+ * in a <details>), with the manual retries between them. Retry is offered while it is dead-lettered;
+ * Delete always (an event whose last run goes is deleted with it, and the page leaves for the list).
  */
 import type { ErrorRecord, EventsApiClient, RunRecord, StepRecord } from "@awl/client/api-client";
 import { useActions } from "./actions.tsx";
@@ -15,8 +16,12 @@ export function RunTimeline(props: {
   eventName: string;
   client: EventsApiClient;
   now: number;
+  /** How many runs the event has: deleting its only run deletes the event. */
+  runCount: number;
+  /** Where to go when the event is gone with its last run. */
+  backHref: string;
 }) {
-  const { run, eventName, client, now } = props;
+  const { run, eventName, client, now, runCount, backHref } = props;
   const { ask } = useActions();
   const history = runHistory(run);
   const next = nextDelivery(run);
@@ -37,6 +42,32 @@ export function RunTimeline(props: {
       },
     });
 
+  const remove = () => {
+    let eventGone = false;
+    const active = !["completed", "dead-lettered"].includes(run.state);
+    ask({
+      title: `Delete the ${run.workload} run of this ${eventName} event?`,
+      detail:
+        `Run ${run.id} is deleted with its steps and attempts. ` +
+        (runCount === 1
+          ? "It is the event's only run, so the event is deleted too. "
+          : `The event keeps its other ${runCount === 2 ? "run" : `${runCount - 1} runs`}. `) +
+        (active ? "The run stops at its next delivery. " : "") +
+        "This cannot be undone.",
+      confirmLabel: "Delete run",
+      destructive: true,
+      perform: async () => {
+        const { deleted, deletedRuns } = await client.delete({ runIds: [run.id] });
+        eventGone = deleted > 0;
+        if (!deletedRuns) return `Run ${run.id} was already gone.`;
+        return eventGone ? `Deleted run ${run.id} and its event.` : `Deleted run ${run.id}.`;
+      },
+      after: () => {
+        if (eventGone) location.hash = backHref;
+      },
+    });
+  };
+
   return (
     <section className="run" aria-labelledby={headingId} data-run={run.id}>
       <header className="run-header">
@@ -49,6 +80,9 @@ export function RunTimeline(props: {
             Retry run<span className="visually-hidden"> of {run.workload}</span>
           </button>
         )}
+        <button type="button" className="danger" onClick={remove}>
+          Delete run<span className="visually-hidden"> of {run.workload}</span>
+        </button>
       </header>
       <dl className="facts">
         <dt>Run id</dt>

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
+import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
 import { waitFor } from "../helpers/stack.ts";
 import {
   API_KEY,
@@ -19,6 +20,15 @@ const workloads = {
   greet: asyncWorkload(async ({ step, data }) => {
     await step.run("greet", () => `hello ${(data as { who?: string }).who ?? "world"}`);
   }, "greet"),
+  // Two workloads on one event: one completes, one is dead-lettered (for deleting single runs).
+  welcome: asyncWorkload(async ({ step }) => {
+    await step.run("send-welcome", () => "sent");
+  }, "signup"),
+  audit: asyncWorkload(async ({ step }) => {
+    await step.run("audit", () => {
+      throw new ErrorDoNotRetry("audit log is read-only");
+    });
+  }, "signup"),
 };
 
 let site: ApiSite;
@@ -301,6 +311,60 @@ describe("DELETE /events", () => {
     const response = await site.api.call("DELETE", "/events", { body: { states: ["finished"] } });
     expect(response.status).toBe(400);
     expect(response.body.issues[0].path).toEqual(["states", 0]);
+    expect(await site.stack.runtime.store.listEvents({ limit: 100 })).toEqual(before);
+  });
+});
+
+describe("DELETE /events { runIds }", () => {
+  test("deletes one run: the event keeps its other run, leaves the dead-lettered index, and takes the completed retention; its last run takes it with it", async () => {
+    const { body } = await site.api.call("POST", "/events", { body: { name: "signup" } });
+    const eventId = body.eventId as string;
+    const event = await waitFor(
+      async () => {
+        const { body: detail } = await site.api.call("GET", `/events/${eventId}`);
+        const states = (detail.runs ?? []).map((run: { state: string }) => run.state).sort();
+        return states.join() === "completed,dead-lettered" ? detail : undefined;
+      },
+      { what: `${eventId} to have a completed and a dead-lettered run` },
+    );
+    const runOf = (workload: string) =>
+      event.runs.find((run: { workload: string }) => run.workload === workload).id as string;
+    const { keys, redis } = { keys: site.stack.runtime.store.keys, redis: site.stack.redis };
+    const inDeadLettered = () => redis.zscore(keys.eventsByState("dead-lettered"), eventId);
+    expect(await inDeadLettered()).not.toBeNull();
+
+    const first = await site.api.call("DELETE", "/events", { body: { runIds: [runOf("audit")] } });
+    expect(first).toMatchObject({ status: 200, body: { deleted: 0, deletedRuns: 1 } });
+    const after = await site.api.call("GET", `/events/${eventId}`);
+    expect(after.body).toMatchObject({ state: "completed", runs: [{ workload: "welcome" }] });
+    expect(after.body.runs).toHaveLength(1);
+    expect(await inDeadLettered()).toBeNull();
+    const audit = runOf("audit");
+    expect(await redis.exists(keys.run(audit), keys.runSteps(audit), keys.runAttempts(audit))).toBe(0);
+    // Only completed runs are left, so the event now expires as a completed one (7 days, not 30).
+    const ttl = await redis.pttl(keys.event(eventId));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(site.stack.runtime.store.settings.completedRetentionMs);
+
+    const again = await site.api.call("DELETE", "/events", { body: { runIds: [audit] } });
+    expect(again.body).toEqual({ deleted: 0, deletedRuns: 0 });
+    const last = await site.api.call("DELETE", "/events", { body: { runIds: [runOf("welcome")] } });
+    expect(last.body).toEqual({ deleted: 1, deletedRuns: 1 });
+    expect((await site.api.call("GET", `/events/${eventId}`)).status).toBe(404);
+    expect(await redis.zscore(keys.allEvents, eventId)).toBeNull();
+    expect(await redis.sismember(keys.eventNames, "signup")).toBe(0);
+  });
+
+  test("a bad run id, or run ids with event ids, is refused with 400 naming it, and nothing is deleted", async () => {
+    const before = await site.stack.runtime.store.listEvents({ limit: 100 });
+    const bad = await site.api.call("DELETE", "/events", { body: { runIds: ["no spaces allowed"] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(["runIds", 0]);
+    const both = await site.api.call("DELETE", "/events", {
+      body: { runIds: ["evt_1.greet"], eventIds: ["evt_1"] },
+    });
+    expect(both.status).toBe(400);
+    expect(JSON.stringify(both.body)).toContain("give one of runIds, eventIds or states");
     expect(await site.stack.runtime.store.listEvents({ limit: 100 })).toEqual(before);
   });
 });

@@ -143,6 +143,24 @@ test("delete --state deletes every event in that state", async () => {
   expect(JSON.parse(result.stdout)).toEqual({ deleted: 2 });
 });
 
+test("delete --run deletes that run; an event goes with its last run", async () => {
+  const eventId = await deadLetteredCheckout();
+  const result = await site.awl(["events", "delete", "--run", `${eventId}.checkout`]);
+  expect(result).toMatchObject({ code: 0, stdout: "Deleted 1 run, and 1 event with no runs left.\n" });
+  expect((await site.awl(["events", "show", eventId])).code).toBe(1);
+});
+
+test("delete --state --name deletes only that name's events in the state", async () => {
+  const gift = await deadLetteredCheckout("checkout-gift");
+  const kept = await deadLetteredCheckout();
+  const result = await site.awl(["events", "delete", "--state", "dead-lettered", "--name", "checkout-gift"]);
+  expect(result).toMatchObject({ code: 0, stdout: "Deleted 1 event.\n" });
+  expect(await site.stack.runtime.store.getEvent(gift)).toBeNull();
+  expect(await site.stack.runtime.store.getEvent(kept)).not.toBeNull();
+  const alone = await site.awl(["events", "delete", "--name", "checkout"]);
+  expect(alone).toMatchObject({ code: 2, stderr: expect.stringContaining("--name narrows --state") });
+});
+
 test("delete and retry without a selector are refused as usage errors (exit 2), deleting nothing", async () => {
   const eventId = await deadLetteredCheckout();
   const remove = await site.awl(["events", "delete"]);

@@ -4,16 +4,18 @@
  * brings it to completed, and the timeline shows the steps that had finished were not run again,
  * which the workload's own invocation counts confirm. Also: keyboard use (Tab, Enter, Space,
  * Escape cancels and changes nothing), an accessible name on every control, the bulk actions (Retry
- * all dead-lettered of a name, Delete selected) and the server's loopback-only checks.
+ * all dead-lettered of a name, Delete selected), deleting single runs of a two-run event, and the
+ * server's loopback-only checks.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startDashboardServer, type DashboardServer } from "../../cli/src/dev/dashboard/server.ts";
 import { AsyncWorkloadsClient } from "../../client/src/client/async-workloads-client.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
+import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
 import { startApiSite, type ApiSite } from "../api/serve-api.ts";
 import { launchChromium, screenshot } from "../helpers/browser.ts";
-import { eventInState } from "../helpers/stack.ts";
+import { eventInState, waitFor } from "../helpers/stack.ts";
 
 const invocations: Record<string, number> = {};
 const ran = (step: string) => (invocations[step] = (invocations[step] ?? 0) + 1);
@@ -39,6 +41,17 @@ const checkout = asyncWorkload<{ cartId: string }>(
 const welcome = asyncWorkload(async ({ step }) => void (await step.run("send-welcome", () => "sent")), {
   events: "signup",
 });
+// Two runs per newsletter event: one completes, one is dead-lettered.
+const subscribe = asyncWorkload(async ({ step }) => void (await step.run("subscribe", () => "ok")), {
+  events: "newsletter",
+});
+const syncCrm = asyncWorkload(
+  async ({ step }) =>
+    void (await step.run("push-contact", () => {
+      throw new ErrorDoNotRetry("CRM rejected the contact");
+    })),
+  { events: "newsletter" },
+);
 
 let site: ApiSite;
 let dashboard: DashboardServer;
@@ -46,7 +59,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  site = await startApiSite({ checkout, welcome });
+  site = await startApiSite({ checkout, welcome, subscribe, "sync-crm": syncCrm });
   [dashboard, browser] = await Promise.all([
     startDashboardServer({ runtime: site.host.runtime, port: 0 }),
     launchChromium(),
@@ -208,6 +221,39 @@ test("Retry all dead-lettered of a name and Delete selected each confirm, then s
   await page.getByRole("status").getByText("Deleted 1 event.").waitFor();
   expect(await site.stack.runtime.store.getEvent(sent[2].eventId)).toBeNull();
   await page.getByRole("link", { name: sent[2].eventId }).waitFor({ state: "detached" });
+});
+
+test("Delete run removes one run of an event and keeps the other; deleting the last run deletes the event", async () => {
+  const client = new AsyncWorkloadsClient({ runtime: site.host.runtime });
+  const { eventId } = await client.send("newsletter", { email: "hedy@example.com" });
+  await waitFor(
+    async () => {
+      const states = (await site.stack.runtime.store.getEvent(eventId))?.runs.map((run) => run.state);
+      return states?.sort().join() === "completed,dead-lettered" || undefined;
+    },
+    { what: `${eventId} to have a completed and a dead-lettered run` },
+  );
+
+  await page.goto(`${dashboard.url}/#/events/${eventId}`);
+  await page.getByRole("button", { name: "Delete run of sync-crm" }).click();
+  const first = page.getByRole("dialog", { name: "Delete the sync-crm run of this newsletter event?" });
+  expect(await first.textContent()).toContain("The event keeps its other run.");
+  await first.getByRole("button", { name: "Delete run" }).click();
+  await page.getByRole("status").getByText(`Deleted run ${eventId}.sync-crm.`).waitFor();
+  await page.locator(`[data-run="${eventId}.sync-crm"]`).waitFor({ state: "detached" });
+  expect(await page.locator("[data-run]").count()).toBe(1);
+  await page.locator(".event-header .badge").filter({ hasText: "completed" }).waitFor();
+  expect((await site.stack.runtime.store.getEvent(eventId))?.runs.map((run) => run.workload)).toEqual([
+    "subscribe",
+  ]);
+
+  await page.getByRole("button", { name: "Delete run of subscribe" }).click();
+  const last = page.getByRole("dialog", { name: "Delete the subscribe run of this newsletter event?" });
+  expect(await last.textContent()).toContain("It is the event's only run, so the event is deleted too.");
+  await last.getByRole("button", { name: "Delete run" }).click();
+  await page.getByRole("status").getByText(`Deleted run ${eventId}.subscribe and its event.`).waitFor();
+  await page.waitForFunction(() => !location.hash.startsWith("#/events/"));
+  expect(await site.stack.runtime.store.getEvent(eventId)).toBeNull();
 });
 
 test("the server refuses a non-loopback Host and another origin, and serves the page only on loopback", async () => {

@@ -10,7 +10,7 @@
  *   GET    /events/:id      the event with its runs                    → 200 | 404
  *   GET    /stats           events per state, overall and per name     → 200 { states, names }
  *   POST   /events/retry    { runIds } | { eventIds } | { eventNames } | {} → 200 { retried, runIds }
- *   DELETE /events          { eventIds } | { states, eventNames? }     → 200 { deleted }
+ *   DELETE /events          { runIds } | { eventIds } | { states, eventNames? } → 200 { deleted, deletedRuns? }
  *   POST   /reconcile                                                  → 200 { events, runs }
  */
 import { DEFAULT_API_BASE_PATH } from "./base-path.ts";

@@ -141,7 +141,10 @@ export class EventsApiClient {
     return this.call<RetryResult>("POST", "/events/retry", selector);
   }
 
-  /** Deletes events with their runs: by ids, or every event with a run in one of the states (of some names). */
+  /**
+   * Deletes events with their runs (by ids, or every event with a run in one of the states, of some
+   * names), or single runs by `runIds` (an event goes with its last run).
+   */
   delete(selector: DeleteSelector): Promise<DeleteReport> {
     return this.call<DeleteReport>("DELETE", "/events", selector);
   }

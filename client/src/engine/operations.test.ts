@@ -24,6 +24,11 @@ function fakeRuntime(options: { deadLettered: Record<string, string[]>; publishF
       deleted.push(eventIds);
       return eventIds.length;
     },
+    // Every run is its event's last one.
+    deleteRuns: async (runIds: string[]) => {
+      deleted.push(runIds);
+      return { runs: runIds.length, events: runIds.length };
+    },
   };
   const runtime = {
     store,
@@ -52,10 +57,15 @@ describe("selectors", () => {
     ]);
   });
 
-  test("delete: exactly one of ids or states, so an empty selector never deletes everything", () => {
+  test("delete: exactly one of run ids, event ids or states, so an empty selector never deletes everything", () => {
     expect(deleteSelectorSchema.parse({ states: ["completed"] })).toEqual({ states: ["completed"] });
+    expect(deleteSelectorSchema.parse({ runIds: ["evt_1.checkout"] })).toEqual({
+      runIds: ["evt_1.checkout"],
+    });
     expect(deleteSelectorSchema.safeParse({}).success).toBe(false);
     expect(deleteSelectorSchema.safeParse({ eventIds: ["e"], states: ["completed"] }).success).toBe(false);
+    expect(deleteSelectorSchema.safeParse({ runIds: ["e.w"], eventIds: ["e"] }).success).toBe(false);
+    expect(deleteSelectorSchema.safeParse({ runIds: ["e.w"], eventNames: ["a"] }).success).toBe(false);
     expect(deleteSelectorSchema.safeParse({ states: ["done"] }).error?.issues[0]?.message).toMatch(
       /must be one of pending/,
     );
@@ -95,6 +105,13 @@ describe("deleteEvents", () => {
     const { runtime, deleted } = fakeRuntime({ deadLettered: { a: [], b: [] } });
     expect(await deleteEvents(runtime, { states: ["dead-lettered", "completed"] })).toEqual({ deleted: 2 });
     expect(deleted).toEqual([["a", "b"]]);
+  });
+
+  test("by run: the runs in batches, counting runs and the events that went with their last run", async () => {
+    const { runtime, deleted } = fakeRuntime({ deadLettered: {} });
+    const runIds = Array.from({ length: 150 }, (_, i) => `evt_${i}.w`);
+    expect(await deleteEvents(runtime, { runIds })).toEqual({ deleted: 150, deletedRuns: 150 });
+    expect(deleted.map((batch) => batch.length)).toEqual([100, 50]);
   });
 });
 

@@ -30,17 +30,18 @@ const ids = z
   .min(1, "must name at least one event")
   .max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`);
 
+const runIds = z
+  .array(runIdSchema)
+  .min(1, "must name at least one run")
+  .max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`);
+
 /**
  * `{ runIds }` (one run, or a selection), `{ eventIds }`, `{ eventNames }` (every dead-lettered run
  * of those events), or `{}` for every dead-lettered run.
  */
 export const retrySelectorSchema = z
   .strictObject({
-    runIds: z
-      .array(runIdSchema)
-      .min(1, "must name at least one run")
-      .max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`)
-      .optional(),
+    runIds: runIds.optional(),
     eventIds: ids.optional(),
     eventNames: z
       .array(eventNameSchema)
@@ -57,11 +58,13 @@ export const retrySelectorSchema = z
 export type RetrySelector = z.infer<typeof retrySelectorSchema>;
 
 /**
- * `{ eventIds }`, or `{ states }` optionally narrowed to `eventNames` (e.g. every dead-lettered
- * checkout); an empty selector is refused rather than deleting everything.
+ * `{ runIds }` (one run, or a selection), `{ eventIds }`, or `{ states }` optionally narrowed to
+ * `eventNames` (e.g. every dead-lettered checkout); an empty selector is refused rather than
+ * deleting everything.
  */
 export const deleteSelectorSchema = z
   .strictObject({
+    runIds: runIds.optional(),
     eventIds: ids.optional(),
     states: z
       .array(z.enum(EVENT_STATES, { error: `must be one of ${EVENT_STATES.join(", ")}` }))
@@ -73,8 +76,8 @@ export const deleteSelectorSchema = z
       .max(MAX_SELECTOR_IDS)
       .optional(),
   })
-  .refine((selector) => Boolean(selector.eventIds) !== Boolean(selector.states), {
-    message: "give eventIds or states (exactly one of them)",
+  .refine((selector) => [selector.runIds, selector.eventIds, selector.states].filter(Boolean).length === 1, {
+    message: "give one of runIds, eventIds or states",
   })
   .refine((selector) => !(selector.eventNames && !selector.states), {
     message: "eventNames narrows states: give states with it",
@@ -87,7 +90,10 @@ export interface RetryReport {
 }
 
 export interface DeleteReport {
+  /** Events deleted: the selected ones, or with `runIds` those whose last run was deleted. */
   deleted: number;
+  /** With `runIds`: the runs that existed and were deleted. */
+  deletedRuns?: number;
 }
 
 /**
@@ -126,10 +132,20 @@ async function deadLetteredEventIds(runtime: Runtime, selector: RetrySelector): 
 
 /**
  * Deletes the selected events with their runs, journals and index entries. With `states`, an event
- * is deleted when any of its runs is in one of the states (and, with `eventNames`, it has one of the names).
+ * is deleted when any of its runs is in one of the states (and, with `eventNames`, it has one of the
+ * names). With `runIds`, only those runs go, and an event with it once its last run has gone.
  */
 export async function deleteEvents(runtime: Runtime, selector: DeleteSelector): Promise<DeleteReport> {
   const { store } = runtime;
+  if (selector.runIds) {
+    const report = { deleted: 0, deletedRuns: 0 };
+    for (const chunk of chunks(selector.runIds)) {
+      const { runs, events } = await store.deleteRuns(chunk);
+      report.deletedRuns += runs;
+      report.deleted += events;
+    }
+    return report;
+  }
   let eventIds: string[];
   if (selector.eventIds) eventIds = selector.eventIds;
   else {

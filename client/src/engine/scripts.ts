@@ -12,7 +12,16 @@ import type { Redis } from "@upstash/redis";
 import { LUA_SOURCES } from "./lua-sources.generated.ts";
 
 export type ScriptName =
-  "enqueue" | "route" | "claim" | "checkpoint" | "finish" | "retry" | "delete" | "reconcile" | "stats";
+  | "enqueue"
+  | "route"
+  | "claim"
+  | "checkpoint"
+  | "finish"
+  | "retry"
+  | "delete"
+  | "delete-runs"
+  | "reconcile"
+  | "stats";
 
 interface LoadedScript {
   source: string;

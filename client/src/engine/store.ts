@@ -270,6 +270,18 @@ export class EngineStore {
     return runScript<number>(this.redis, "delete", [this.prefix, ...eventIds]);
   }
 
+  /** Deletes single runs; an event goes with its last run. */
+  async deleteRuns(runIds: string[]): Promise<{ runs: number; events: number }> {
+    if (runIds.length === 0) return { runs: 0, events: 0 };
+    const [runs, events] = await runScript<[number, number]>(this.redis, "delete-runs", [
+      this.prefix,
+      this.settings.completedRetentionMs,
+      this.settings.deadLetteredRetentionMs,
+      ...runIds,
+    ]);
+    return { runs, events };
+  }
+
   /** Events per state, overall and per event name (most events first), in one round trip. */
   async stats(): Promise<EventStats> {
     const flat = await runScript<(string | number)[]>(this.redis, "stats", [

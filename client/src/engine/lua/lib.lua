@@ -47,6 +47,30 @@ local function run_keys(runId)
   return k('run', runId), k('run', runId, 'steps'), k('run', runId, 'attempts')
 end
 
+local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered' }
+
+-- Removes one run's keys and its outbox entry (its event's tally and run list are the caller's).
+local function drop_run(runId)
+  local run, steps, attempts = run_keys(runId)
+  redis.call('DEL', run, steps, attempts)
+  redis.call('ZREM', k('outbox'), 'run:' .. runId)
+end
+
+-- Deletes an event with its runs, journals, index entries and outbox entries; 1 if it existed.
+local function delete_event(eventId)
+  local ev = k('ev', eventId)
+  local f = redis.call('HMGET', ev, 'name', 'runs')
+  for runId in string.gmatch(f[2] or '', '[^,]+') do drop_run(runId) end
+  for _, s in ipairs(STATES) do redis.call('ZREM', k('idx', 'state', s), eventId) end
+  redis.call('ZREM', k('idx', 'all'), eventId)
+  if f[1] then
+    redis.call('ZREM', k('idx', 'name', f[1]), eventId)
+    if redis.call('ZCARD', k('idx', 'name', f[1])) == 0 then redis.call('SREM', k('idx', 'names'), f[1]) end
+  end
+  redis.call('ZREM', k('outbox'), 'route:' .. eventId)
+  return redis.call('DEL', ev)
+end
+
 -- Ends a run in a terminal state (completed or dead-lettered): no more deliveries, and its keys
 -- expire after the retention for that state.
 local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDead)

@@ -8,7 +8,6 @@
 -- on the truth as the dashboard refreshes instead of growing forever.
 -- ARGV: prefix, pruneLimit, maxNames. Returns { {state, count}..., {name, total, {state, count}...}... }
 -- as a flat list: 6 state counts, then per name: name, total, 6 counts (STATES order).
-local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered' }
 local pruneLimit = tonumber(ARGV[2])
 local maxNames = tonumber(ARGV[3])
 
