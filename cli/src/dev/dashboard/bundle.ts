@@ -3,13 +3,14 @@
  * (a few hundred milliseconds), so that nobody has to run a build step before opening the dashboard
  * and what is served always matches the source in dashboard/src.
  */
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { build } from "esbuild";
 
-/** The page's entry: renders `<EventsDashboard>` against this server's /awl/api. */
-export const DASHBOARD_ENTRY = fileURLToPath(
-  new URL("../../../../dashboard/src/local/main.tsx", import.meta.url),
-);
+/**
+ * The page's entry: renders `<EventsDashboard>` against this server's /awl/api. Resolved through the
+ * package's exports, so it is found wherever `@awl/dashboard` is installed, not only in this repo.
+ */
+export const DASHBOARD_ENTRY = createRequire(import.meta.url).resolve("@awl/dashboard/local");
 
 export interface DashboardBundle {
   js: string;
