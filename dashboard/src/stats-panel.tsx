@@ -25,15 +25,19 @@ export function StatsPanel({ stats, client }: { stats: EventStats; client: Event
     });
   const deleteAll = (name: string, count: number) =>
     ask({
-      title: `Delete ${plural(count, `${name} event`)} with dead-lettered runs?`,
+      title: `Delete the dead-lettered runs of ${plural(count, `${name} event`)}?`,
       detail:
-        `Every "${name}" event with a dead-lettered run is deleted with all its runs, steps and ` +
-        `attempts. This cannot be undone.`,
-      confirmLabel: `Delete ${plural(count, "event")}`,
+        `Every dead-lettered run of a "${name}" event is deleted with its steps and attempts. ` +
+        `The events keep their other runs; an event left with none is deleted too. This cannot be undone.`,
+      confirmLabel: "Delete dead-lettered runs",
       destructive: true,
       perform: async () => {
-        const { deleted } = await client.delete({ states: ["dead-lettered"], eventNames: [name] });
-        return `Deleted ${plural(deleted, "event")} of ${name}.`;
+        const { deleted, deletedRuns = 0 } = await client.delete({
+          states: ["dead-lettered"],
+          eventNames: [name],
+        });
+        const emptied = deleted ? ` and ${plural(deleted, "event")} left with no runs` : "";
+        return `Deleted ${plural(deletedRuns, "dead-lettered run")} of ${name}${emptied}.`;
       },
     });
 

@@ -315,31 +315,36 @@ describe("DELETE /events", () => {
   });
 });
 
-describe("DELETE /events { runIds }", () => {
+/** A signup event once its welcome run has completed and its audit run is dead-lettered. */
+async function signupWithDeadLetteredAudit() {
+  const { body } = await site.api.call("POST", "/events", { body: { name: "signup" } });
+  const eventId = body.eventId as string;
+  const event = await waitFor(
+    async () => {
+      const { body: detail } = await site.api.call("GET", `/events/${eventId}`);
+      const states = (detail.runs ?? []).map((run: { state: string }) => run.state).sort();
+      return states.join() === "completed,dead-lettered" ? detail : undefined;
+    },
+    { what: `${eventId} to have a completed and a dead-lettered run` },
+  );
+  const runOf = (workload: string) =>
+    event.runs.find((run: { workload: string }) => run.workload === workload).id as string;
+  return { eventId, audit: runOf("audit"), welcome: runOf("welcome") };
+}
+
+describe("DELETE /events: single runs", () => {
   test("deletes one run: the event keeps its other run, leaves the dead-lettered index, and takes the completed retention; its last run takes it with it", async () => {
-    const { body } = await site.api.call("POST", "/events", { body: { name: "signup" } });
-    const eventId = body.eventId as string;
-    const event = await waitFor(
-      async () => {
-        const { body: detail } = await site.api.call("GET", `/events/${eventId}`);
-        const states = (detail.runs ?? []).map((run: { state: string }) => run.state).sort();
-        return states.join() === "completed,dead-lettered" ? detail : undefined;
-      },
-      { what: `${eventId} to have a completed and a dead-lettered run` },
-    );
-    const runOf = (workload: string) =>
-      event.runs.find((run: { workload: string }) => run.workload === workload).id as string;
+    const { eventId, audit, welcome } = await signupWithDeadLetteredAudit();
     const { keys, redis } = { keys: site.stack.runtime.store.keys, redis: site.stack.redis };
     const inDeadLettered = () => redis.zscore(keys.eventsByState("dead-lettered"), eventId);
     expect(await inDeadLettered()).not.toBeNull();
 
-    const first = await site.api.call("DELETE", "/events", { body: { runIds: [runOf("audit")] } });
+    const first = await site.api.call("DELETE", "/events", { body: { runIds: [audit] } });
     expect(first).toMatchObject({ status: 200, body: { deleted: 0, deletedRuns: 1 } });
     const after = await site.api.call("GET", `/events/${eventId}`);
     expect(after.body).toMatchObject({ state: "completed", runs: [{ workload: "welcome" }] });
     expect(after.body.runs).toHaveLength(1);
     expect(await inDeadLettered()).toBeNull();
-    const audit = runOf("audit");
     expect(await redis.exists(keys.run(audit), keys.runSteps(audit), keys.runAttempts(audit))).toBe(0);
     // Only completed runs are left, so the event now expires as a completed one (7 days, not 30).
     const ttl = await redis.pttl(keys.event(eventId));
@@ -348,11 +353,33 @@ describe("DELETE /events { runIds }", () => {
 
     const again = await site.api.call("DELETE", "/events", { body: { runIds: [audit] } });
     expect(again.body).toEqual({ deleted: 0, deletedRuns: 0 });
-    const last = await site.api.call("DELETE", "/events", { body: { runIds: [runOf("welcome")] } });
+    const last = await site.api.call("DELETE", "/events", { body: { runIds: [welcome] } });
     expect(last.body).toEqual({ deleted: 1, deletedRuns: 1 });
     expect((await site.api.call("GET", `/events/${eventId}`)).status).toBe(404);
     expect(await redis.zscore(keys.allEvents, eventId)).toBeNull();
     expect(await redis.sismember(keys.eventNames, "signup")).toBe(0);
+  });
+
+  test("by state and name: deletes the dead-lettered runs of signups and keeps their completed runs", async () => {
+    const { eventId, audit, welcome } = await signupWithDeadLetteredAudit();
+    const response = await site.api.call("DELETE", "/events", {
+      body: { states: ["dead-lettered"], eventNames: ["signup"] },
+    });
+    expect(response.body).toEqual({ deleted: 0, deletedRuns: 1 });
+    const after = await site.api.call("GET", `/events/${eventId}`);
+    expect(after.body.runs.map((run: { id: string }) => run.id)).toEqual([welcome]);
+    expect(after.body.state).toBe("completed");
+    const keys = site.stack.runtime.store.keys;
+    expect(await site.stack.redis.exists(keys.run(audit))).toBe(0);
+    await site.api.call("DELETE", "/events", { body: { eventIds: [eventId] } });
+  });
+
+  test("by state: an event not routed yet (delayed) has no runs and is deleted whole", async () => {
+    const { body } = await site.api.call("POST", "/events", { body: { name: "greet", delayUntil: "1h" } });
+    expect((await site.api.call("GET", `/events/${body.eventId}`)).body.state).toBe("delayed");
+    const response = await site.api.call("DELETE", "/events", { body: { states: ["delayed"] } });
+    expect(response.body).toMatchObject({ deleted: 1, deletedRuns: 0 });
+    expect((await site.api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
   });
 
   test("a bad run id, or run ids with event ids, is refused with 400 naming it, and nothing is deleted", async () => {

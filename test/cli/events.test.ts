@@ -136,11 +136,11 @@ test("delete removes the event; show then says it is not found (exit 1)", async 
   expect(shown.stderr).toContain(`event ${eventId} not found`);
 });
 
-test("delete --state deletes every event in that state", async () => {
+test("delete --state deletes every run in that state, and each event with its last run", async () => {
   await deadLetteredCheckout();
   await deadLetteredCheckout();
   const result = await site.awl(["events", "delete", "--state", "dead-lettered", "--json"]);
-  expect(JSON.parse(result.stdout)).toEqual({ deleted: 2 });
+  expect(JSON.parse(result.stdout)).toEqual({ deleted: 2, deletedRuns: 2 });
 });
 
 test("delete --run deletes that run; an event goes with its last run", async () => {
@@ -150,11 +150,11 @@ test("delete --run deletes that run; an event goes with its last run", async () 
   expect((await site.awl(["events", "show", eventId])).code).toBe(1);
 });
 
-test("delete --state --name deletes only that name's events in the state", async () => {
+test("delete --state --name deletes only that name's runs in the state", async () => {
   const gift = await deadLetteredCheckout("checkout-gift");
   const kept = await deadLetteredCheckout();
   const result = await site.awl(["events", "delete", "--state", "dead-lettered", "--name", "checkout-gift"]);
-  expect(result).toMatchObject({ code: 0, stdout: "Deleted 1 event.\n" });
+  expect(result).toMatchObject({ code: 0, stdout: "Deleted 1 run, and 1 event with no runs left.\n" });
   expect(await site.stack.runtime.store.getEvent(gift)).toBeNull();
   expect(await site.stack.runtime.store.getEvent(kept)).not.toBeNull();
   const alone = await site.awl(["events", "delete", "--name", "checkout"]);

@@ -223,9 +223,10 @@ test("Retry all dead-lettered of a name and Delete selected each confirm, then s
   await page.getByRole("link", { name: sent[2].eventId }).waitFor({ state: "detached" });
 });
 
-test("Delete run removes one run of an event and keeps the other; deleting the last run deletes the event", async () => {
+/** Sends a newsletter event and waits for its subscribe run to complete and its CRM run to dead-letter. */
+async function newsletterWithDeadLetteredSync(email: string): Promise<string> {
   const client = new AsyncWorkloadsClient({ runtime: site.host.runtime });
-  const { eventId } = await client.send("newsletter", { email: "hedy@example.com" });
+  const { eventId } = await client.send("newsletter", { email });
   await waitFor(
     async () => {
       const states = (await site.stack.runtime.store.getEvent(eventId))?.runs.map((run) => run.state);
@@ -233,7 +234,15 @@ test("Delete run removes one run of an event and keeps the other; deleting the l
     },
     { what: `${eventId} to have a completed and a dead-lettered run` },
   );
+  return eventId;
+}
+const workloadsOf = async (eventId: string) =>
+  (await site.stack.runtime.store.getEvent(eventId))?.runs.map((run) => run.workload);
 
+test("Delete run removes one run of an event and keeps the other; deleting the last run deletes the event", async () => {
+  const eventId = await newsletterWithDeadLetteredSync("hedy@example.com");
+
+  // On the event's page, Delete run removes one run; the last one takes the event with it.
   await page.goto(`${dashboard.url}/#/events/${eventId}`);
   await page.getByRole("button", { name: "Delete run of sync-crm" }).click();
   const first = page.getByRole("dialog", { name: "Delete the sync-crm run of this newsletter event?" });
@@ -243,9 +252,7 @@ test("Delete run removes one run of an event and keeps the other; deleting the l
   await page.locator(`[data-run="${eventId}.sync-crm"]`).waitFor({ state: "detached" });
   expect(await page.locator("[data-run]").count()).toBe(1);
   await page.locator(".event-header .badge").filter({ hasText: "completed" }).waitFor();
-  expect((await site.stack.runtime.store.getEvent(eventId))?.runs.map((run) => run.workload)).toEqual([
-    "subscribe",
-  ]);
+  expect(await workloadsOf(eventId)).toEqual(["subscribe"]);
 
   await page.getByRole("button", { name: "Delete run of subscribe" }).click();
   const last = page.getByRole("dialog", { name: "Delete the subscribe run of this newsletter event?" });
@@ -254,6 +261,21 @@ test("Delete run removes one run of an event and keeps the other; deleting the l
   await page.getByRole("status").getByText(`Deleted run ${eventId}.subscribe and its event.`).waitFor();
   await page.waitForFunction(() => !location.hash.startsWith("#/events/"));
   expect(await site.stack.runtime.store.getEvent(eventId)).toBeNull();
+});
+
+test("Delete all dead-lettered of a name deletes those runs and keeps the events' completed runs", async () => {
+  const eventIds = [
+    await newsletterWithDeadLetteredSync("alan@example.com"),
+    await newsletterWithDeadLetteredSync("joan@example.com"),
+  ];
+  await page.goto(`${dashboard.url}/#/`);
+  await page.getByRole("button", { name: "Delete all dead-lettered of newsletter" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete the dead-lettered runs of 2 newsletter events?" });
+  expect(await dialog.textContent()).toContain("The events keep their other runs");
+  await dialog.getByRole("button", { name: "Delete dead-lettered runs" }).click();
+  await page.getByRole("status").getByText("Deleted 2 dead-lettered runs of newsletter.").waitFor();
+  for (const eventId of eventIds) expect(await workloadsOf(eventId)).toEqual(["subscribe"]);
+  await site.stack.runtime.store.deleteEvents(eventIds);
 });
 
 test("the server refuses a non-loopback Host and another origin, and serves the page only on loopback", async () => {

@@ -29,6 +29,11 @@ function fakeRuntime(options: { deadLettered: Record<string, string[]>; publishF
       deleted.push(runIds);
       return { runs: runIds.length, events: runIds.length };
     },
+    // Every event has one run in the selected states, and it is the event's last.
+    deleteRunsInStates: async (eventIds: string[], states: string[]) => {
+      deleted.push([...eventIds, `states: ${states.join()}`]);
+      return { runs: eventIds.length, events: eventIds.length };
+    },
   };
   const runtime = {
     store,
@@ -101,10 +106,13 @@ describe("retryDeadLettered", () => {
 });
 
 describe("deleteEvents", () => {
-  test("by state: every event in those states, each once", async () => {
+  test("by state: the runs in those states, of every event listed in them, each event once", async () => {
     const { runtime, deleted } = fakeRuntime({ deadLettered: { a: [], b: [] } });
-    expect(await deleteEvents(runtime, { states: ["dead-lettered", "completed"] })).toEqual({ deleted: 2 });
-    expect(deleted).toEqual([["a", "b"]]);
+    expect(await deleteEvents(runtime, { states: ["dead-lettered", "completed"] })).toEqual({
+      deleted: 2,
+      deletedRuns: 2,
+    });
+    expect(deleted).toEqual([["a", "b", "states: dead-lettered,completed"]]);
   });
 
   test("by run: the runs in batches, counting runs and the events that went with their last run", async () => {

@@ -1,7 +1,7 @@
 /**
  * Operations on stored events, shared by the events API, the CLI and the internal events:
  * retrying dead-lettered runs (their completed steps are kept, so a retry resumes after the last
- * step that succeeded) and deleting events with their runs.
+ * step that succeeded) and deleting events with their runs, or single runs.
  *
  * Also the internal events `awl:retry-failed-events` and `awl:delete-events`: every event whose
  * lower-cased name starts with `awl:` is routed to one engine-owned workload, `awl-operations`, whose
@@ -18,7 +18,7 @@ import { ErrorDoNotRetry } from "../workload/errors.ts";
 import type { WorkloadHandler } from "./execute.ts";
 import { EVENT_STATES } from "./keys.ts";
 import type { Runtime } from "./runtime.ts";
-import type { PublishTarget } from "./store.ts";
+import type { PublishTarget, RunsDeleted } from "./store.ts";
 
 /** How many ids one request may name; bulk operations without a list are not limited. */
 export const MAX_SELECTOR_IDS = 1000;
@@ -58,9 +58,9 @@ export const retrySelectorSchema = z
 export type RetrySelector = z.infer<typeof retrySelectorSchema>;
 
 /**
- * `{ runIds }` (one run, or a selection), `{ eventIds }`, or `{ states }` optionally narrowed to
- * `eventNames` (e.g. every dead-lettered checkout); an empty selector is refused rather than
- * deleting everything.
+ * `{ runIds }` (one run, or a selection), `{ eventIds }`, or `{ states }` (the runs in those states)
+ * optionally narrowed to `eventNames` (e.g. every dead-lettered checkout run); an empty selector is
+ * refused rather than deleting everything.
  */
 export const deleteSelectorSchema = z
   .strictObject({
@@ -90,9 +90,9 @@ export interface RetryReport {
 }
 
 export interface DeleteReport {
-  /** Events deleted: the selected ones, or with `runIds` those whose last run was deleted. */
+  /** Events deleted: the selected ones, or (deleting runs) those whose last run was deleted. */
   deleted: number;
-  /** With `runIds`: the runs that existed and were deleted. */
+  /** With `runIds` or `states`: the runs deleted. */
   deletedRuns?: number;
 }
 
@@ -131,35 +131,35 @@ async function deadLetteredEventIds(runtime: Runtime, selector: RetrySelector): 
 }
 
 /**
- * Deletes the selected events with their runs, journals and index entries. With `states`, an event
- * is deleted when any of its runs is in one of the states (and, with `eventNames`, it has one of the
- * names). With `runIds`, only those runs go, and an event with it once its last run has gone.
+ * Deletes the selected events with their runs, journals and index entries (`eventIds`), or runs:
+ * those named (`runIds`), or those in one of the `states` (of events with one of the `eventNames`),
+ * so that deleting the dead-lettered runs of a checkout keeps its completed ones. An event goes
+ * with its last run.
  */
 export async function deleteEvents(runtime: Runtime, selector: DeleteSelector): Promise<DeleteReport> {
   const { store } = runtime;
+  if (selector.eventIds) {
+    let deleted = 0;
+    for (const chunk of chunks(selector.eventIds)) deleted += await store.deleteEvents(chunk);
+    return { deleted };
+  }
+  const report = { deleted: 0, deletedRuns: 0 };
+  const add = ({ runs, events }: RunsDeleted) => {
+    report.deletedRuns += runs;
+    report.deleted += events;
+  };
   if (selector.runIds) {
-    const report = { deleted: 0, deletedRuns: 0 };
-    for (const chunk of chunks(selector.runIds)) {
-      const { runs, events } = await store.deleteRuns(chunk);
-      report.deletedRuns += runs;
-      report.deleted += events;
-    }
+    for (const chunk of chunks(selector.runIds)) add(await store.deleteRuns(chunk));
     return report;
   }
-  let eventIds: string[];
-  if (selector.eventIds) eventIds = selector.eventIds;
-  else {
-    const names = selector.eventNames ?? [undefined];
-    const perQuery = await Promise.all(
-      (selector.states ?? []).flatMap((state) =>
-        names.map((name) => store.eventIdsIn({ state, ...(name ? { name } : {}) })),
-      ),
-    );
-    eventIds = [...new Set(perQuery.flat())];
-  }
-  let deleted = 0;
-  for (const chunk of chunks(eventIds)) deleted += await store.deleteEvents(chunk);
-  return { deleted };
+  const states = selector.states ?? [];
+  const names = selector.eventNames ?? [undefined];
+  const perQuery = await Promise.all(
+    states.flatMap((state) => names.map((name) => store.eventIdsIn({ state, ...(name ? { name } : {}) }))),
+  );
+  for (const chunk of chunks([...new Set(perQuery.flat())]))
+    add(await store.deleteRunsInStates(chunk, states));
+  return report;
 }
 
 // ---- Internal events ----

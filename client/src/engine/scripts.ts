@@ -20,6 +20,7 @@ export type ScriptName =
   | "retry"
   | "delete"
   | "delete-runs"
+  | "delete-in-states"
   | "reconcile"
   | "stats";
 

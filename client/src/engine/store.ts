@@ -93,6 +93,12 @@ export interface ListQuery {
   limit: number;
 }
 
+/** What a run-level delete removed: runs, and events that went with their last run. */
+export interface RunsDeleted {
+  runs: number;
+  events: number;
+}
+
 export class EngineStore {
   readonly keys: EngineKeys;
 
@@ -271,13 +277,27 @@ export class EngineStore {
   }
 
   /** Deletes single runs; an event goes with its last run. */
-  async deleteRuns(runIds: string[]): Promise<{ runs: number; events: number }> {
-    if (runIds.length === 0) return { runs: 0, events: 0 };
-    const [runs, events] = await runScript<[number, number]>(this.redis, "delete-runs", [
+  deleteRuns(runIds: string[]): Promise<RunsDeleted> {
+    return this.deleteRunsBy("delete-runs", [], runIds);
+  }
+
+  /** Deletes the runs of these events that are in one of the states (checked atomically). */
+  deleteRunsInStates(eventIds: string[], states: readonly RunState[]): Promise<RunsDeleted> {
+    return this.deleteRunsBy("delete-in-states", [states.length, ...states], eventIds);
+  }
+
+  private async deleteRunsBy(
+    script: "delete-runs" | "delete-in-states",
+    options: (string | number)[],
+    ids: string[],
+  ): Promise<RunsDeleted> {
+    if (ids.length === 0) return { runs: 0, events: 0 };
+    const [runs, events] = await runScript<[number, number]>(this.redis, script, [
       this.prefix,
       this.settings.completedRetentionMs,
       this.settings.deadLetteredRetentionMs,
-      ...runIds,
+      ...options,
+      ...ids,
     ]);
     return { runs, events };
   }

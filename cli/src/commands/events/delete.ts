@@ -1,6 +1,7 @@
 /**
- * `awl events delete`: deletes events with their runs (by id, or by state narrowed to names), or
- * single runs. A delete without a selector is refused: there is no "delete everything" by accident.
+ * `awl events delete`: deletes events with their runs (by id), single runs, or the runs in some
+ * states (narrowed to event names); an event goes with its last run. A delete without a selector is
+ * refused: there is no "delete everything" by accident.
  */
 import type { Command } from "commander";
 import type { DeleteReport, DeleteSelector } from "@awl/client";
@@ -18,7 +19,7 @@ interface DeleteOptions extends ConnectionOptions {
 export function registerDelete(events: Command): void {
   const command = events
     .command("delete")
-    .description("Delete events with their runs (by id or by state), or single runs")
+    .description("Delete events with their runs, single runs, or the runs in a state")
     .argument("[ids...]", "the event ids to delete")
     .option(
       "--run <runId>",
@@ -27,12 +28,12 @@ export function registerDelete(events: Command): void {
     )
     .option(
       "--state <state>",
-      "every event with a run in this state (repeatable), e.g. completed",
+      "every run in this state (repeatable), e.g. dead-lettered; an event goes with its last run",
       collect(parseState),
     )
     .option(
       "--name <event>",
-      "with --state: only events with this name (repeatable)",
+      "with --state: only runs of events with this name (repeatable)",
       collect((value) => value),
     );
   addConnectionOptions(command)

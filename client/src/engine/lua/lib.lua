@@ -71,6 +71,30 @@ local function delete_event(eventId)
   return redis.call('DEL', ev)
 end
 
+-- Deletes the runs of a routed event for which doomed(runId, state) holds: each leaves the event's
+-- run list and tally (so the event leaves the state indexes it was only in through them), and the
+-- event takes the retention of the runs it keeps. An event whose last run goes is deleted with it:
+-- it has nothing left to show or retry. Returns runs deleted, events deleted (0 or 1).
+local function delete_runs_of(eventId, doomed, ttlCompleted, ttlDead)
+  local ev = k('ev', eventId)
+  local kept, removed = {}, 0
+  for runId in string.gmatch(redis.call('HGET', ev, 'runs') or '', '[^,]+') do
+    local state = redis.call('HGET', k('run', runId), 'state')
+    if state and doomed(runId, state) then
+      drop_run(runId)
+      tally(eventId, state, nil)
+      removed = removed + 1
+    else
+      kept[#kept + 1] = runId
+    end
+  end
+  if removed == 0 then return 0, 0 end
+  if #kept == 0 then return removed, delete_event(eventId) end
+  redis.call('HSET', ev, 'runs', table.concat(kept, ','))
+  settle_event(eventId, ttlCompleted, ttlDead)
+  return removed, 0
+end
+
 -- Ends a run in a terminal state (completed or dead-lettered): no more deliveries, and its keys
 -- expire after the retention for that state.
 local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDead)
