@@ -68,7 +68,7 @@ describe("restart", () => {
         keyPrefix: h.prefix,
         log: () => undefined,
       }),
-    ).rejects.toThrow(/EADDRINUSE/);
+    ).rejects.toThrow(/Cannot serve the QStash API on 127.0.0.1:\d+: the port is in use/);
     expect(h.receiver.deliveries.length).toBe(before + 1);
   });
 });

@@ -5,8 +5,7 @@
  * Inngest Dev Server: requests with a non-loopback Host or from another origin are refused.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { createEventsApi, DEFAULT_API_BASE_PATH } from "../../../../client/src/api/events-api.ts";
@@ -14,6 +13,7 @@ import type { Runtime } from "../../../../client/src/engine/runtime.ts";
 import { DEFAULT_DASHBOARD_PORT } from "../defaults.ts";
 import { bundleDashboard } from "./bundle.ts";
 import { refusal } from "./loopback.ts";
+import { listenOn } from "../listen.ts";
 
 export interface DashboardServerOptions {
   /** The engine state to show and act on: `localRuntime(stack.env)` under awl dev, a test's own runtime. */
@@ -94,10 +94,14 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const port = options.port ?? DEFAULT_DASHBOARD_PORT;
   const app = createDashboardApp(options.runtime, await bundleDashboard());
   const server = createServer(getRequestListener(app.fetch));
-  await listen(server, port, host);
-  const address = server.address() as AddressInfo;
+  const url = await listenOn(server, {
+    port,
+    host,
+    service: "the events dashboard",
+    hint: "another awl dev? pick another with --dashboard-port, or 0 for any free port",
+  });
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`,
+    url,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -105,23 +109,4 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         server.closeAllConnections();
       }),
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === "EADDRINUSE"
-          ? new Error(
-              `Cannot serve the events dashboard on ${host}:${port}: the port is in use ` +
-                `(another awl dev? pick another with --dashboard-port, or 0 for any free port)`,
-            )
-          : error,
-      );
-    server.once("error", failed);
-    server.listen(port, host, () => {
-      server.off("error", failed);
-      resolve();
-    });
-  });
 }

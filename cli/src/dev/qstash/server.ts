@@ -7,7 +7,6 @@
  */
 import { createAdaptorServer } from "@hono/node-server";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { RedisConnection } from "../redis-connection.ts";
 import { createDeliverer } from "./delivery.ts";
 import { Engine } from "./engine.ts";
@@ -15,6 +14,7 @@ import { createRoutes } from "./routes.ts";
 import { createSigner } from "./signing.ts";
 import { Stats, type QStashStats } from "./stats.ts";
 import { createStore, DEFAULT_KEY_PREFIX } from "./store.ts";
+import { listenOn } from "../listen.ts";
 
 export type { QStashStats } from "./stats.ts";
 
@@ -86,12 +86,11 @@ export async function startQStash(options: QStashOptions): Promise<QStashServer>
   }) as Server;
 
   // Listen first: a port already taken must fail before this server delivers anything.
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+  const url = await listenOn(server, {
+    port: options.port ?? 8080,
+    host,
+    service: "the QStash API",
+    hint: "another awl dev?",
   });
   try {
     await engine.start();
@@ -101,8 +100,6 @@ export async function startQStash(options: QStashOptions): Promise<QStashServer>
     await engine.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closing: Promise<void> | undefined;
   return {

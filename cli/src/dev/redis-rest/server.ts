@@ -3,11 +3,11 @@
  * owns the listener's lifecycle. The Redis connection belongs to the caller, which shares it with
  * the QStash emulator, so closing the server leaves it open.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type { RedisConnection } from "../redis-connection.ts";
 import { createRedisRestApp } from "./app.ts";
+import { listenOn } from "../listen.ts";
 
 export { createRedisRestApp } from "./app.ts";
 
@@ -34,9 +34,12 @@ export async function startRedisRest(options: RedisRestOptions): Promise<RedisRe
   const host = options.host ?? "127.0.0.1";
   const app = createRedisRestApp(options.connection, options.token, options.log);
   const server = createServer(getRequestListener(app.fetch));
-  await listen(server, options.port ?? DEFAULT_REDIS_REST_PORT, host);
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = await listenOn(server, {
+    port: options.port ?? DEFAULT_REDIS_REST_PORT,
+    host,
+    service: "the Upstash Redis REST API",
+    hint: "another awl dev?",
+  });
   options.log?.(`Upstash Redis REST API on ${url}, backed by ${options.connection.url}`);
   return {
     url,
@@ -49,23 +52,4 @@ export async function startRedisRest(options: RedisRestOptions): Promise<RedisRe
         server.closeAllConnections();
       }),
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "EADDRINUSE"
-          ? new Error(
-              `Cannot serve the Upstash Redis REST API on ${host}:${port}: the port is in use (another awl dev?)`,
-            )
-          : error,
-      );
-    };
-    server.once("error", failed);
-    server.listen(port, host, () => {
-      server.off("error", failed);
-      resolve();
-    });
-  });
 }
