@@ -65,7 +65,8 @@ describe("POST /events", () => {
     const [run] = event.runs;
     expect(run).toMatchObject({ workload: "greet", state: "completed", attempt: 1 });
     expect(run.steps).toEqual([
-      expect.objectContaining({ id: "greet", status: "completed", result: "hello Ada" }),
+      // size: the stored result's JSON, "hello Ada" with its quotes, in bytes.
+      expect.objectContaining({ id: "greet", status: "completed", result: "hello Ada", size: 11 }),
     ]);
     expect(run.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: "completed" })]);
   });
@@ -279,7 +280,7 @@ describe("DELETE /events", () => {
     ).toBe(0);
   });
 
-  test("by state: removes every event with a run in that state, and no other", async () => {
+  test("by state: deletes every run in that state (a one-run event goes with it), and no other", async () => {
     const unmatched = await site.api.call("POST", "/events", { body: { name: "keep-me" } });
     const { body } = await site.api.call("POST", "/events", {
       body: { name: "greet", data: { who: "by state" } },

@@ -142,8 +142,8 @@ export class EventsApiClient {
   }
 
   /**
-   * Deletes events with their runs (by ids, or every event with a run in one of the states, of some
-   * names), or single runs by `runIds` (an event goes with its last run).
+   * Deletes events with all their runs (`eventIds`), or runs: by `runIds`, or every run in one of
+   * the `states` (of events with one of the `eventNames`). An event goes with its last run.
    */
   delete(selector: DeleteSelector): Promise<DeleteReport> {
     return this.call<DeleteReport>("DELETE", "/events", selector);

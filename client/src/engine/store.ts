@@ -532,7 +532,7 @@ function toRun(run: Record<string, string>, steps: Record<string, string>, attem
     manualRetries: Number(run.manualRetries ?? 0),
     lastError: run.lastError ? (JSON.parse(run.lastError) as ErrorRecord) : undefined,
     steps: Object.entries(steps)
-      .map(([id, text]) => ({ id, ...(JSON.parse(text) as Omit<StepRecord, "id">), size: text.length }))
+      .map(([id, text]) => stepRecord(id, text))
       .sort((a, b) => (a.startedAt ?? a.wakeAt ?? 0) - (b.startedAt ?? b.wakeAt ?? 0)),
     attempts: attempts.map((text) => JSON.parse(text) as AttemptRecord),
   };
@@ -544,4 +544,13 @@ function parseJson(text: string): JsonValue {
   } catch {
     return text;
   }
+}
+
+const utf8 = new TextEncoder();
+
+/** A journal entry as the API shows it, with its result's size as stored (UTF-8 bytes of its JSON). */
+function stepRecord(id: string, text: string): StepRecord {
+  const record = JSON.parse(text) as Omit<StepRecord, "id" | "size">;
+  if (record.result === undefined) return { id, ...record };
+  return { id, ...record, size: utf8.encode(JSON.stringify(record.result)).length };
 }

@@ -21,7 +21,7 @@ export interface StepRecord {
   result?: JsonValue;
   startedAt?: number;
   endedAt?: number;
-  /** Size of the stored result in bytes. */
+  /** Size of the stored result: UTF-8 bytes of its JSON (absent while a step sleeps). */
   size?: number;
   attempt?: number;
   wakeAt?: number;
