@@ -76,4 +76,4 @@ export {
   type RetryResult,
   type SendEventInput,
 } from "./client/events-api-client.ts";
-export { EVENT_STATES, type RunState } from "./engine/keys.ts";
+export { EVENT_STATES, RUN_STATES, type RunState } from "./engine/keys.ts";

@@ -4,7 +4,12 @@
  * led to the page live in the URL hash (see hash-route.ts), so the page survives a refresh or a link.
  */
 import { useEffect, useState } from "react";
-import { EVENT_STATES, type EventsApiClient, type EventSummary, type RunState } from "@awl/client/api-client";
+import {
+  EVENT_STATES,
+  type EventsApiClient,
+  type EventSummary,
+  type EventState,
+} from "@awl/client/api-client";
 import { useActions } from "./actions.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
 import { formatTime, plural } from "./format.ts";
@@ -99,7 +104,9 @@ export function EventsList(props: {
           State{" "}
           <select
             value={route.state ?? ""}
-            onChange={(event) => filter({ state: (event.target.value || undefined) as RunState | undefined })}
+            onChange={(event) =>
+              filter({ state: (event.target.value || undefined) as EventState | undefined })
+            }
           >
             <option value="">any state</option>
             {EVENT_STATES.map((state) => (

@@ -4,14 +4,14 @@
  * the stack of cursors that led to the page shown), `#/events/<id>` an event's page. Hash routing
  * needs nothing from the host, so it works the same under `awl dev` and inside the Netlify UI.
  */
-import { EVENT_STATES, type RunState } from "@awl/client/api-client";
+import { EVENT_STATES, type EventState } from "@awl/client/api-client";
 
 export type Route =
-  { page: "list"; state?: RunState; name?: string; cursors: string[] } | { page: "event"; id: string };
+  { page: "list"; state?: EventState; name?: string; cursors: string[] } | { page: "event"; id: string };
 
 export const HOME: Route = { page: "list", cursors: [] };
 
-const isState = (value: string): value is RunState => (EVENT_STATES as readonly string[]).includes(value);
+const isState = (value: string): value is EventState => (EVENT_STATES as readonly string[]).includes(value);
 
 /** Reads a `location.hash`; anything it does not recognise is the unfiltered list. */
 export function parseRoute(hash: string): Route {

@@ -397,6 +397,27 @@ describe("DELETE /events: single runs", () => {
   });
 });
 
+describe("unmatched events", () => {
+  test("an event no workload subscribes to is listed, counted and deleted as unmatched", async () => {
+    const name = `typo-${Date.now()}`;
+    const { body } = await site.api.call("POST", "/events", { body: { name } });
+    await waitFor(
+      async () =>
+        (await site.api.call("GET", `/events/${body.eventId}`)).body.state === "unmatched" || undefined,
+      { what: `${body.eventId} to be unmatched` },
+    );
+    const listed = await site.api.call("GET", `/events?state=unmatched&name=${name}`);
+    expect(listed.body.events.map((event: { id: string }) => event.id)).toEqual([body.eventId]);
+    const removed = await site.api.call("DELETE", "/events", {
+      body: { states: ["unmatched"], eventNames: [name] },
+    });
+    expect(removed.body).toEqual({ deleted: 1, deletedRuns: 0 });
+    expect((await site.api.call("GET", `/events/${body.eventId}`)).status).toBe(404);
+    const keys = site.stack.runtime.store.keys;
+    expect(await site.stack.redis.zscore(keys.eventsByState("unmatched"), body.eventId)).toBeNull();
+  });
+});
+
 describe("GET /stats", () => {
   test("counts events per state and per name, and forgets events that are gone", async () => {
     const name = `count-${Date.now()}`;
@@ -405,6 +426,14 @@ describe("GET /stats", () => {
     });
     const greetId = sent.body.events[0].eventId as string;
     await completed(greetId);
+    // No workload listens to `name`: once routed, its events are unmatched.
+    for (const { eventId } of sent.body.events.slice(1) as { eventId: string }[]) {
+      await waitFor(
+        async () =>
+          (await site.api.call("GET", `/events/${eventId}`)).body.state === "unmatched" || undefined,
+        { what: `${eventId} to be unmatched` },
+      );
+    }
     const { status, body } = await site.api.call("GET", "/stats");
     expect(status).toBe(200);
     expect(Object.keys(body.states)).toEqual([
@@ -414,10 +443,11 @@ describe("GET /stats", () => {
       "sleeping",
       "completed",
       "dead-lettered",
+      "unmatched",
     ]);
     expect(body.states.completed).toBeGreaterThanOrEqual(1);
-    // No workload listens to `name`: its events stay counted by name, in no run state.
-    expect(body.names).toContainEqual({ name, total: 2, states: {} });
+    expect(body.states.unmatched).toBeGreaterThanOrEqual(2);
+    expect(body.names).toContainEqual({ name, total: 2, states: { unmatched: 2 } });
     const greet = body.names.find((entry: { name: string }) => entry.name === "greet");
     expect(greet.states.completed).toBeGreaterThanOrEqual(1);
 

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from "commander";
 import ms from "ms";
 import { EVENT_STATES } from "@awl/client/api-client";
-import type { RunState } from "@awl/client";
+import type { EventState } from "@awl/client";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -49,7 +49,7 @@ export function parseSiteUrl(value: string): string {
   return value;
 }
 
-export function parseState(value: string): RunState {
+export function parseState(value: string): EventState {
   const state = EVENT_STATES.find((known) => known === value);
   if (!state)
     throw new InvalidArgumentError(`"${value}" is not a state: use one of ${EVENT_STATES.join(", ")}`);

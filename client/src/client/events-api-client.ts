@@ -8,7 +8,7 @@
  */
 import { DEFAULT_API_BASE_PATH } from "../api/base-path.ts";
 import type { Issue } from "../events/validation-error.ts";
-import type { RunState } from "../engine/keys.ts";
+import type { EventState } from "../engine/keys.ts";
 
 export type {
   AttemptRecord,
@@ -53,7 +53,7 @@ export interface SendEventInput {
 }
 
 export interface ListEventsQuery {
-  state?: RunState;
+  state?: EventState;
   name?: string;
   /** The `cursor` of the previous page. */
   cursor?: string;

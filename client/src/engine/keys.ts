@@ -3,7 +3,7 @@
  * (see lua/lib.lua); a change here must be mirrored there. Ids and names that reach a key are
  * validated first (see ../events/limits.ts), so user input cannot address another key.
  */
-export const EVENT_STATES = [
+export const RUN_STATES = [
   "pending",
   "processing",
   "delayed",
@@ -11,7 +11,15 @@ export const EVENT_STATES = [
   "completed",
   "dead-lettered",
 ] as const;
-export type RunState = (typeof EVENT_STATES)[number];
+export type RunState = (typeof RUN_STATES)[number];
+
+/**
+ * What events are indexed, listed, counted and deleted by: the states of their runs, and
+ * `unmatched` for an event no workload subscribes to (a typo in a name shows up there).
+ * The Lua side's STATES (lua/lib.lua) lists the same, in the same order.
+ */
+export const EVENT_STATES = [...RUN_STATES, "unmatched"] as const;
+export type EventState = (typeof EVENT_STATES)[number];
 
 export function engineKeys(prefix: string) {
   return {
@@ -23,7 +31,7 @@ export function engineKeys(prefix: string) {
     eventsByName: (lowerCaseName: string) => `${prefix}idx:name:${lowerCaseName}`,
     /** Every lower-cased event name that has events, for the per-name counts. */
     eventNames: `${prefix}idx:names`,
-    eventsByState: (state: RunState) => `${prefix}idx:state:${state}`,
+    eventsByState: (state: EventState) => `${prefix}idx:state:${state}`,
     outbox: `${prefix}outbox`,
   };
 }

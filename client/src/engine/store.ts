@@ -4,14 +4,20 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "@upstash/redis";
-import { EVENT_STATES, engineKeys, type EngineKeys, type RunState } from "./keys.ts";
+import {
+  EVENT_STATES,
+  RUN_STATES,
+  engineKeys,
+  type EngineKeys,
+  type EventState,
+  type RunState,
+} from "./keys.ts";
 import { runScript } from "./scripts.ts";
 import type { EngineSettings } from "./settings.ts";
 import type {
   AttemptRecord,
   ErrorRecord,
   EventDetail,
-  EventState,
   EventStats,
   EventSummary,
   JsonValue,
@@ -87,7 +93,7 @@ export interface DueEntry {
 }
 
 export interface ListQuery {
-  state?: RunState;
+  state?: EventState;
   name?: string;
   cursor?: string;
   limit: number;
@@ -282,7 +288,7 @@ export class EngineStore {
   }
 
   /** Deletes the runs of these events that are in one of the states (checked atomically). */
-  deleteRunsInStates(eventIds: string[], states: readonly RunState[]): Promise<RunsDeleted> {
+  deleteRunsInStates(eventIds: string[], states: readonly EventState[]): Promise<RunsDeleted> {
     return this.deleteRunsBy("delete-in-states", [states.length, ...states], eventIds);
   }
 
@@ -309,9 +315,9 @@ export class EngineStore {
       STATS_PRUNE_LIMIT,
       STATS_MAX_NAMES,
     ]);
-    const countsAt = (offset: number): Record<RunState, number> =>
+    const countsAt = (offset: number): Record<EventState, number> =>
       Object.fromEntries(EVENT_STATES.map((state, i) => [state, Number(flat[offset + i])])) as Record<
-        RunState,
+        EventState,
         number
       >;
     const states = countsAt(0);
@@ -359,7 +365,7 @@ export class EngineStore {
   }
 
   /** Every event id in an index, newest first (for bulk retry and delete). */
-  async eventIdsIn(query: { state?: RunState; name?: string }): Promise<string[]> {
+  async eventIdsIn(query: { state?: EventState; name?: string }): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
@@ -497,7 +503,7 @@ function stateOf(runStates: Partial<Record<RunState, number>>): RunState {
 
 function toSummary(record: Record<string, string>): EventSummary {
   const runStates: Partial<Record<RunState, number>> = {};
-  for (const state of EVENT_STATES) {
+  for (const state of RUN_STATES) {
     const n = Number(record[`n:${state}`] ?? 0);
     if (n > 0) runStates[state] = n;
   }

@@ -1,11 +1,11 @@
 /**
  * The engine's records as the API, the CLI and the dashboard see them.
  */
-import type { RunState } from "./keys.ts";
+import type { EventState, RunState } from "./keys.ts";
+
+export type { EventState } from "./keys.ts";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-export type EventState = RunState | "unmatched";
 
 export interface ErrorRecord {
   name: string;
@@ -75,7 +75,7 @@ export interface EventDetail extends EventSummary {
 /** What `GET /stats` answers: how many events are in each state, overall and per event name. */
 export interface EventStats {
   /** Events per state; an event counts once in every state one of its runs is in. */
-  states: Record<RunState, number>;
+  states: Record<EventState, number>;
   /** Every event name with events, most events first. */
-  names: { name: string; total: number; states: Partial<Record<RunState, number>> }[];
+  names: { name: string; total: number; states: Partial<Record<EventState, number>> }[];
 }

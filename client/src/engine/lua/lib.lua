@@ -47,7 +47,9 @@ local function run_keys(runId)
   return k('run', runId), k('run', runId, 'steps'), k('run', runId, 'attempts')
 end
 
-local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered' }
+-- The states events are indexed by (keys.ts EVENT_STATES, same order): their runs' states, and
+-- 'unmatched' for an event no workload subscribes to.
+local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'unmatched' }
 
 -- Removes one run's keys and its outbox entry (its event's tally and run list are the caller's).
 local function drop_run(runId)

@@ -26,9 +26,15 @@ if not routed then
     out[#out + 1] = url
   end
   redis.call('HSET', ev, 'routedAt', now, 'runs', table.concat(runIds, ','))
-  if fields[3] ~= '' then tally(eventId, 'delayed', nil) else tally(eventId, 'pending', nil) end
-  -- An event no workload subscribes to is kept (visible as unmatched) for the completed retention.
-  if count == 0 then redis.call('PEXPIRE', ev, ARGV[5]) end
+  -- The event itself stops counting as pending (or delayed); its runs count from now on. An event
+  -- no workload subscribes to is kept as unmatched, for the completed retention.
+  local waited = fields[3] ~= '' and 'delayed' or 'pending'
+  if count == 0 then
+    tally(eventId, waited, 'unmatched')
+    redis.call('PEXPIRE', ev, ARGV[5])
+  else
+    tally(eventId, waited, nil)
+  end
 else
   local runs = redis.call('HGET', ev, 'runs')
   for runId in string.gmatch(runs or '', '[^,]+') do

@@ -7,7 +7,7 @@
 -- times) are checked, up to ARGV[2] per index, and the expired ones removed, so the counts converge
 -- on the truth as the dashboard refreshes instead of growing forever.
 -- ARGV: prefix, pruneLimit, maxNames. Returns { {state, count}..., {name, total, {state, count}...}... }
--- as a flat list: 6 state counts, then per name: name, total, 6 counts (STATES order).
+-- as a flat list: a count per state, then per name: name, total, a count per state (STATES order, lib.lua).
 local pruneLimit = tonumber(ARGV[2])
 local maxNames = tonumber(ARGV[3])
 
