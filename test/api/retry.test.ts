@@ -152,9 +152,12 @@ describe("internal events", () => {
     expect(response.body.issues[0].path).toEqual(["data", "states", 0]);
   });
 
-  test("an unknown awl: event is dead-lettered with a reason naming the known ones", async () => {
+  test("an unknown awl: event is refused at send, naming the known ones, and nothing is stored", async () => {
+    const before = await site.stack.runtime.store.listEvents({ limit: 100 });
     const sent = await site.api.call("POST", "/events", { body: { name: "awl:reticulate-splines" } });
-    const event = await inState(sent.body.eventId, "dead-lettered");
-    expect(event.runs[0]?.lastError?.message).toMatch(/awl:retry-failed-events, awl:delete-events/);
+    expect(sent.status).toBe(400);
+    expect(sent.body.issues[0].path).toEqual(["name"]);
+    expect(sent.body.issues[0].message).toMatch(/reserved.*awl:retry-failed-events, awl:delete-events/);
+    expect(await site.stack.runtime.store.listEvents({ limit: 100 })).toEqual(before);
   });
 });

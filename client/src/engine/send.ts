@@ -17,6 +17,7 @@ import {
   type DelayUntil,
 } from "../events/limits.ts";
 import { InvalidInputError, issuesFromZod, type Issue } from "../events/validation-error.ts";
+import { DELETE_EVENTS, RETRY_FAILED_EVENTS, isInternalEvent } from "./operations.ts";
 import type { Runtime } from "./runtime.ts";
 import type { NewEvent } from "./store.ts";
 
@@ -43,6 +44,8 @@ export function newEventId(now: number): string {
   return `evt_${now.toString(36)}${randomBytes(8).toString("hex")}`;
 }
 
+const INTERNAL_EVENTS = new Set([RETRY_FAILED_EVENTS, DELETE_EVENTS]);
+
 /** Validates a batch of sends; throws InvalidInputError naming every bad field, or returns the events. */
 export function prepareEvents(inputs: readonly SendInput[], now: number, catalog?: EventCatalog): NewEvent[] {
   const issues: Issue[] = [];
@@ -59,6 +62,14 @@ export function prepareEvents(inputs: readonly SendInput[], now: number, catalog
     const before = issues.length;
     const name = eventNameSchema.safeParse(input.name);
     if (!name.success) issues.push(...issuesFromZod(name.error.issues, at("name")));
+    else if (isInternalEvent(name.data) && !INTERNAL_EVENTS.has(name.data.toLowerCase())) {
+      issues.push({
+        path: at("name"),
+        message:
+          `"${name.data}" is reserved: names starting with "awl:" are internal events ` +
+          `(known: ${[...INTERNAL_EVENTS].join(", ")})`,
+      });
+    }
     let data: unknown = input.data ?? null;
     if (catalog && name.success) {
       const validated = catalog.validate(name.data, data, at("data"));
