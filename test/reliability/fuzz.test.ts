@@ -195,7 +195,11 @@ test("3. random and almost-valid JSON at the events API with a valid key: no 5xx
         fc.record(
           {
             eventIds: fc.array(anyId, { maxLength: 3 }),
-            states: fc.array(fc.constantFrom("pending", "sleeping", "bogus", ""), { maxLength: 3 }),
+            runIds: fc.array(anyId, { maxLength: 3 }),
+            states: fc.array(fc.constantFrom("pending", "sleeping", "unmatched", "bogus", ""), {
+              maxLength: 3,
+            }),
+            eventNames: fc.array(fc.string(), { maxLength: 2 }),
           },
           { requiredKeys: [] },
         ),
