@@ -1,5 +1,5 @@
 /**
- * The events dashboard, whole: a toolbar (Refresh, auto-refresh), then either the overview (counts
+ * The events dashboard, whole: a toolbar (Go to event, Refresh, auto-refresh), then either the overview (counts
  * per state and per name) with the events list, or one event's page, chosen by the URL hash. It
  * renders inside whatever element the host gives it and assumes nothing else about the page.
  */
@@ -9,6 +9,7 @@ import { ActionsProvider } from "./actions.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
 import { EventPage } from "./event-page.tsx";
 import { EventsList } from "./events-list.tsx";
+import { FindEvent } from "./find-event.tsx";
 import { formatTime } from "./format.ts";
 import { formatRoute } from "./hash-route.ts";
 import { StatsPanel } from "./stats-panel.tsx";
@@ -45,6 +46,7 @@ export function EventsDashboard({
     <div className="awl-dashboard">
       <header className="masthead">
         <h1>{title}</h1>
+        <FindEvent navigate={navigate} />
         <div className="refresh">
           <span className="muted" aria-live="off">
             {updatedAt === undefined ? "Loading…" : `Updated ${formatTime(updatedAt)}`}

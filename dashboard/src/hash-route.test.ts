@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { formatRoute, parseRoute, type Route } from "./hash-route.ts";
+import { eventIdFrom, formatRoute, parseRoute, type Route } from "./hash-route.ts";
 
 test("an empty or unknown hash is the unfiltered list", () => {
   for (const hash of ["", "#", "#/", "#/nowhere/at/all"]) {
@@ -29,4 +29,12 @@ test("an event page round-trips, with ids that need escaping", () => {
 test("values this dashboard never writes are dropped, not passed to the API", () => {
   expect(parseRoute("#/?state=exploded&after=drop%20table,3:4")).toEqual({ page: "list", cursors: ["3:4"] });
   expect(formatRoute({ page: "list", cursors: [] })).toBe("#/");
+});
+
+test("Go to event takes an event id or a run id, and nothing else", () => {
+  expect(eventIdFrom(" evt_mwramp074bd8c3ff5d201c65 ")).toBe("evt_mwramp074bd8c3ff5d201c65");
+  expect(eventIdFrom("evt_mwramp074bd8c3ff5d201c65.send-receipt")).toBe("evt_mwramp074bd8c3ff5d201c65");
+  for (const text of ["", "   ", "evt 1", "../etc", ".checkout", "x".repeat(129)]) {
+    expect(eventIdFrom(text)).toBeUndefined();
+  }
 });

@@ -41,3 +41,12 @@ export function formatRoute(route: Route): string {
   const search = query.toString();
   return search ? `#/?${search}` : "#/";
 }
+
+/**
+ * The event a pasted id belongs to: an event id, or a run id (`<eventId>.<workload>`, as logs and
+ * alerts print it); undefined when the text is neither.
+ */
+export function eventIdFrom(text: string): string | undefined {
+  const id = text.trim().split(".")[0] ?? "";
+  return /^[A-Za-z0-9_:-]{1,128}$/.test(id) ? id : undefined;
+}

@@ -278,6 +278,26 @@ test("Delete all dead-lettered of a name deletes those runs and keeps the events
   await site.stack.runtime.store.deleteEvents(eventIds);
 });
 
+test("Go to event opens an event from its run id, and refuses text that is no id", async () => {
+  const client = new AsyncWorkloadsClient({ runtime: site.host.runtime });
+  const { eventId } = await client.send("signup", { email: "barbara@example.com" });
+  await eventInState(site.stack.runtime, eventId, "completed");
+  await page.goto(`${dashboard.url}/#/`);
+  const search = page.getByRole("search", { name: "Go to an event" });
+  const field = search.getByRole("searchbox", { name: "Event or run id" });
+  await field.fill("not an id");
+  await field.press("Enter");
+  await search
+    .getByRole("alert")
+    .getByText(/Not an event or run id/)
+    .waitFor();
+  expect(await field.getAttribute("aria-invalid")).toBe("true");
+  await field.fill(`${eventId}.welcome`);
+  await field.press("Enter");
+  await page.getByRole("heading", { name: "Event signup" }).waitFor();
+  expect(await page.locator("[data-run]").getAttribute("data-run")).toBe(`${eventId}.welcome`);
+});
+
 test("the server refuses a non-loopback Host and another origin, and serves the page only on loopback", async () => {
   const page = await fetch(dashboard.url);
   expect(page.status).toBe(200);
