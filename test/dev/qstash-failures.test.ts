@@ -48,7 +48,7 @@ describe("dead letters", () => {
     const filtered = await h.client.dlq.listMessages({ filter: { messageId } });
     expect(filtered.messages.map((message) => message.dlqId)).toEqual([payload.dlqId]);
 
-    await eventually("the failure callback to be settled", () => h.server.stats().pending === 0);
+    await h.settled("the failure callback to be settled");
     const after = h.server.stats();
     expect(after.deadLettered - before.deadLettered).toBe(1);
     expect(after.retried - before.retried).toBe(2);

@@ -47,7 +47,7 @@ describe("publish", () => {
     expect(pending.notBefore).toBe(pending.createdAt + 2000);
     expect(h.receiver.to("/delayed")).toEqual([]);
     await eventually("the delayed delivery", () => h.receiver.to("/delayed")[0]);
-    await eventually("the message to be settled", () => h.server.stats().pending === 0);
+    await h.settled("the message to be settled");
     await expect(h.client.messages.get(messageId)).rejects.toMatchObject({ status: 404 });
   });
 
@@ -71,7 +71,7 @@ describe("publish", () => {
     expect(first.deduplicated).toBeUndefined();
     expect(second).toEqual({ messageId: first.messageId, deduplicated: true });
     await eventually("the delivery", () => h.receiver.to("/dedup-id")[0]);
-    await eventually("nothing left to deliver", () => h.server.stats().pending === 0);
+    await h.settled("nothing left to deliver");
     expect(h.receiver.to("/dedup-id").map((delivery) => delivery.body)).toEqual([JSON.stringify({ n: 1 })]);
     const after = h.server.stats();
     expect(after.published - before.published).toBe(1);
@@ -86,7 +86,7 @@ describe("publish", () => {
     expect(second).toEqual({ messageId: first.messageId, deduplicated: true });
     expect(other.messageId).not.toBe(first.messageId);
     await eventually("both distinct deliveries", () => h.receiver.to("/dedup-content").length === 2);
-    await eventually("nothing left to deliver", () => h.server.stats().pending === 0);
+    await h.settled("nothing left to deliver");
     expect(
       h.receiver
         .to("/dedup-content")

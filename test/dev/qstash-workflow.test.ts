@@ -107,10 +107,7 @@ describe("Upstash Workflow on awl dev's QStash", () => {
     // Cancelling drops the pending wake-up and the history.
     await workflowClient().cancel({ ids: workflowRunId });
     expect((await h.request(`/v2/workflows/runs/${workflowRunId}`)).status).toBe(404);
-    await eventually(
-      "nothing left pending",
-      () => h.server.stats().pending + h.server.stats().inFlight === 0,
-    );
+    await h.settled("nothing left pending");
     expect(finished.has(workflowRunId)).toBe(false);
   });
 

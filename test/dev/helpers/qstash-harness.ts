@@ -117,6 +117,11 @@ export interface Harness {
   restart(): Promise<void>;
   /** Keys the server holds in Redis. */
   keys(): Promise<string[]>;
+  /**
+   * Waits until every message is settled: none waiting and none in flight. (`pending` alone is 0
+   * while the last delivery is still in flight, before its outcome is recorded.)
+   */
+  settled(what: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -146,6 +151,9 @@ export async function startHarness(options: Partial<QStashOptions> = {}): Promis
       server = await start();
       harness.server = server;
       harness.client = new Client({ baseUrl: server.url, token: server.token, retry: false });
+    },
+    async settled(what) {
+      await eventually(what, () => harness.server.stats().pending + harness.server.stats().inFlight === 0);
     },
     async keys() {
       const found: string[] = [];
