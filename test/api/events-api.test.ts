@@ -255,6 +255,40 @@ describe("GET /events", () => {
   });
 });
 
+describe("GET /events, state and name together", () => {
+  test("pages hold only the matching events, and an expired event's entries are dropped on the way", async () => {
+    const needle = `needle-${Date.now()}`;
+    const noise = `noise-${Date.now()}`;
+    // Interleaved: 4 needles among 24 other unmatched events.
+    const body = Array.from({ length: 28 }, (_, i) => ({ name: i % 7 === 3 ? needle : noise, data: i }));
+    const sent = await site.api.call("POST", "/events", { body });
+    const ids = sent.body.events.map((event: ApiBody) => event.eventId as string);
+    const needles = ids.filter((_: string, i: number) => i % 7 === 3);
+    for (const id of ids) {
+      await waitFor(
+        async () => (await site.api.call("GET", `/events/${id}`)).body.state === "unmatched" || undefined,
+        { what: `${id} to be unmatched` },
+      );
+    }
+    // One needle expires (its retention ran out): its hash is gone, its index entries are not.
+    const keys = site.stack.runtime.store.keys;
+    await site.stack.redis.del(keys.event(needles[1]));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?state=unmatched&name=${needle}&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = await site.api.call("GET", `/events${query}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.events.map((event: ApiBody) => event.id));
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([needles[0], needles[2], needles[3]].sort());
+    expect(await site.stack.redis.zscore(keys.eventsByState("unmatched"), needles[1])).toBeNull();
+    await site.api.call("DELETE", "/events", { body: { eventIds: ids } });
+  });
+});
+
 describe("GET /events/:id", () => {
   test("an unknown id is 404; an id that could not be an id is 400", async () => {
     expect((await site.api.call("GET", "/events/evt_doesnotexist")).status).toBe(404);

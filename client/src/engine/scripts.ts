@@ -22,6 +22,7 @@ export type ScriptName =
   | "delete-runs"
   | "delete-in-states"
   | "reconcile"
+  | "page"
   | "stats";
 
 interface LoadedScript {

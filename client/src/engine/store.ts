@@ -25,6 +25,14 @@ import type {
   StepRecord,
 } from "./types.ts";
 
+/**
+ * Index entries one page script looks at, at most (see lua/page.lua): a script holds Upstash's lock
+ * while it runs, so a sparse filter answers a short page rather than scanning on; and the page size
+ * of the bulk operations, which read ids only.
+ */
+const LIST_SCAN_LIMIT = 1000;
+const BULK_PAGE = 1000;
+const BULK_SCAN_LIMIT = 2000;
 /** Expired index entries the stats script removes per index and call (see lua/stats.lua). */
 const STATS_PRUNE_LIMIT = 100;
 /** Event names counted per call; a site with more names sees the first this many. */
@@ -364,61 +372,45 @@ export class EngineStore {
     return runIds.filter((_, i) => states[i] === state);
   }
 
-  /** Every event id in an index, newest first (for bulk retry and delete). */
+  /** Every event id in an index, newest first (for bulk retry and delete), without reading the events. */
   async eventIdsIn(query: { state?: EventState; name?: string }): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.listEvents({ ...query, cursor, limit: 500 });
-      ids.push(...page.events.map((event) => event.id));
+      const page = await this.pageOfIds({ ...query, cursor, limit: BULK_PAGE }, BULK_SCAN_LIMIT);
+      ids.push(...page.ids);
       cursor = page.cursor ?? undefined;
     } while (cursor);
     return ids;
   }
 
+  /**
+   * A page of events, newest first: the ids chosen in Redis (lua/page.lua), then only those events
+   * read. A filter by state and name that matches few events may answer a short page with a cursor.
+   */
   async listEvents(query: ListQuery): Promise<{ events: EventSummary[]; cursor: string | null }> {
-    const index = query.state
-      ? this.keys.eventsByState(query.state)
-      : query.name
-        ? this.keys.eventsByName(query.name.toLowerCase())
-        : this.keys.allEvents;
-    const wantName = query.state && query.name ? query.name.toLowerCase() : undefined;
-    let { score, skip } = parseCursor(query.cursor);
-    const events: EventSummary[] = [];
-    while (events.length < query.limit) {
-      const batch = query.limit - events.length + 1;
-      const page = (await this.redis.zrange(index, score, "-inf", {
-        byScore: true,
-        rev: true,
-        offset: skip,
-        count: batch,
-        withScores: true,
-      })) as string[];
-      const entries = pairs(page).map(([id, s]) => ({ id, score: Number(s) }));
-      if (entries.length === 0) return { events, cursor: null };
-      const records = await this.pipelineHgetall(entries.map((entry) => this.keys.event(entry.id)));
-      const expired: string[] = [];
-      for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i]!;
-        skip = entry.score === score ? skip + 1 : 1;
-        score = entry.score;
-        const record = records[i];
-        if (!record) {
-          expired.push(entry.id);
-          continue;
-        }
-        if (wantName && record.name !== wantName) continue;
-        events.push(toSummary(record));
-        if (events.length === query.limit) {
-          const more = i < entries.length - 1 || entries.length === batch;
-          if (expired.length) await this.redis.zrem(index, ...expired);
-          return { events, cursor: more ? `${score}:${skip}` : null };
-        }
-      }
-      if (expired.length) await this.redis.zrem(index, ...expired);
-      if (entries.length < batch) return { events, cursor: null };
-    }
-    return { events, cursor: null };
+    const { ids, cursor } = await this.pageOfIds(query, LIST_SCAN_LIMIT);
+    const records = await this.pipelineHgetall(ids.map((id) => this.keys.event(id)));
+    // An event deleted between the two calls is left out.
+    const events = records.flatMap((record) => (record ? [toSummary(record)] : []));
+    return { events, cursor };
+  }
+
+  private async pageOfIds(
+    query: ListQuery,
+    scanLimit: number,
+  ): Promise<{ ids: string[]; cursor: string | null }> {
+    const { score, skip } = parseCursor(query.cursor);
+    const [more, nextScore, nextSkip, ...ids] = await runScript<(string | number)[]>(this.redis, "page", [
+      this.prefix,
+      query.state ?? "",
+      query.name?.toLowerCase() ?? "",
+      score,
+      skip,
+      query.limit,
+      scanLimit,
+    ]);
+    return { ids: ids.map(String), cursor: Number(more) ? `${nextScore}:${nextSkip}` : null };
   }
 
   async getEvent(eventId: string): Promise<EventDetail | null> {
