@@ -42,14 +42,16 @@ afterAll(() => site?.close());
 const stored = async (name: string) =>
   (await site.stack.runtime.store.listEvents({ name, limit: 100 })).events;
 
-const completed = (eventId: string) =>
+/** The event as GET /events/:id shows it, once it is in `state`. */
+const inState = (eventId: string, state: string) =>
   waitFor(
     async () => {
       const { status, body } = await site.api.call("GET", `/events/${eventId}`);
-      return status === 200 && body.state === "completed" ? body : undefined;
+      return status === 200 && body.state === state ? body : undefined;
     },
-    { what: `${eventId} to complete` },
+    { what: `${eventId} to be ${state}` },
   );
+const completed = (eventId: string) => inState(eventId, "completed");
 
 describe("POST /events", () => {
   test("one event: 202 with its id; it runs, and GET /events/:id shows its run with steps and attempts", async () => {
@@ -264,12 +266,7 @@ describe("GET /events, state and name together", () => {
     const sent = await site.api.call("POST", "/events", { body });
     const ids = sent.body.events.map((event: ApiBody) => event.eventId as string);
     const needles = ids.filter((_: string, i: number) => i % 7 === 3);
-    for (const id of ids) {
-      await waitFor(
-        async () => (await site.api.call("GET", `/events/${id}`)).body.state === "unmatched" || undefined,
-        { what: `${id} to be unmatched` },
-      );
-    }
+    for (const id of ids) await inState(id, "unmatched");
     // One needle expires (its retention ran out): its hash is gone, its index entries are not.
     const keys = site.stack.runtime.store.keys;
     await site.stack.redis.del(keys.event(needles[1]));
@@ -435,11 +432,7 @@ describe("unmatched events", () => {
   test("an event no workload subscribes to is listed, counted and deleted as unmatched", async () => {
     const name = `typo-${Date.now()}`;
     const { body } = await site.api.call("POST", "/events", { body: { name } });
-    await waitFor(
-      async () =>
-        (await site.api.call("GET", `/events/${body.eventId}`)).body.state === "unmatched" || undefined,
-      { what: `${body.eventId} to be unmatched` },
-    );
+    await inState(body.eventId, "unmatched");
     const listed = await site.api.call("GET", `/events?state=unmatched&name=${name}`);
     expect(listed.body.events.map((event: { id: string }) => event.id)).toEqual([body.eventId]);
     const removed = await site.api.call("DELETE", "/events", {
@@ -462,11 +455,7 @@ describe("GET /stats", () => {
     await completed(greetId);
     // No workload listens to `name`: once routed, its events are unmatched.
     for (const { eventId } of sent.body.events.slice(1) as { eventId: string }[]) {
-      await waitFor(
-        async () =>
-          (await site.api.call("GET", `/events/${eventId}`)).body.state === "unmatched" || undefined,
-        { what: `${eventId} to be unmatched` },
-      );
+      await inState(eventId, "unmatched");
     }
     const { status, body } = await site.api.call("GET", "/stats");
     expect(status).toBe(200);
