@@ -429,12 +429,14 @@ describe("DELETE /events: single runs", () => {
 });
 
 describe("unmatched events", () => {
-  test("an event no workload subscribes to is listed, counted and deleted as unmatched", async () => {
-    const name = `typo-${Date.now()}`;
+  test("an event no workload subscribes to is listed, counted (under its name as sent) and deleted as unmatched", async () => {
+    const name = `Typo-${Date.now()}`;
     const { body } = await site.api.call("POST", "/events", { body: { name } });
     await inState(body.eventId, "unmatched");
-    const listed = await site.api.call("GET", `/events?state=unmatched&name=${name}`);
+    const listed = await site.api.call("GET", `/events?state=unmatched&name=${name.toLowerCase()}`);
     expect(listed.body.events.map((event: { id: string }) => event.id)).toEqual([body.eventId]);
+    const stats = await site.api.call("GET", "/stats");
+    expect(stats.body.names).toContainEqual({ name, total: 1, states: { unmatched: 1 } });
     const removed = await site.api.call("DELETE", "/events", {
       body: { states: ["unmatched"], eventNames: [name] },
     });

@@ -41,7 +41,9 @@ for _, name in ipairs(names) do
     redis.call('SREM', k('idx', 'names'), name)
   else
     counted = counted + 1
-    out[#out + 1] = name
+    -- Names match case-insensitively; show each as its newest event spelled it.
+    local newest = redis.call('ZRANGE', index, -1, -1)[1]
+    out[#out + 1] = (newest and redis.call('HGET', k('ev', newest), 'displayName')) or name
     out[#out + 1] = total
     for _, s in ipairs(STATES) do
       out[#out + 1] = redis.call('ZINTERCARD', 2, index, k('idx', 'state', s))
