@@ -258,7 +258,7 @@ describe("GET /events", () => {
 });
 
 describe("GET /events, state and name together", () => {
-  test("pages hold only the matching events, and an expired event's entries are dropped on the way", async () => {
+  test("pages hold only the matching events (from the name's own index of the state), and an expired event's entries are dropped on the way", async () => {
     const needle = `needle-${Date.now()}`;
     const noise = `noise-${Date.now()}`;
     // Interleaved: 4 needles among 24 other unmatched events.
@@ -281,7 +281,9 @@ describe("GET /events, state and name together", () => {
       cursor = page.body.cursor;
     } while (cursor);
     expect(seen.sort()).toEqual([needles[0], needles[2], needles[3]].sort());
-    expect(await site.stack.redis.zscore(keys.eventsByState("unmatched"), needles[1])).toBeNull();
+    expect(
+      await site.stack.redis.zscore(keys.eventsByNameAndState("unmatched", needle), needles[1]),
+    ).toBeNull();
     await site.api.call("DELETE", "/events", { body: { eventIds: ids } });
   });
 });

@@ -32,6 +32,9 @@ export function engineKeys(prefix: string) {
     /** Every lower-cased event name that has events, for the per-name counts. */
     eventNames: `${prefix}idx:names`,
     eventsByState: (state: EventState) => `${prefix}idx:state:${state}`,
+    /** One state's events of one name; the state first, as it never holds a ':' (see lib.lua). */
+    eventsByNameAndState: (state: EventState, lowerCaseName: string) =>
+      `${prefix}idx:ns:${state}:${lowerCaseName}`,
     outbox: `${prefix}outbox`,
   };
 }

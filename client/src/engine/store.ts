@@ -27,8 +27,8 @@ import type {
 
 /**
  * Index entries one page script looks at, at most (see lua/page.lua): a script holds Upstash's lock
- * while it runs, so a sparse filter answers a short page rather than scanning on; and the page size
- * of the bulk operations, which read ids only.
+ * while it runs, so a stretch of expired entries answers a short page rather than a long lock; and
+ * the page size of the bulk operations, which read ids only.
  */
 const LIST_SCAN_LIMIT = 1000;
 const BULK_PAGE = 1000;
@@ -384,10 +384,7 @@ export class EngineStore {
     return ids;
   }
 
-  /**
-   * A page of events, newest first: the ids chosen in Redis (lua/page.lua), then only those events
-   * read. A filter by state and name that matches few events may answer a short page with a cursor.
-   */
+  /** A page of events, newest first: the ids chosen in Redis (lua/page.lua), then only those events read. */
   async listEvents(query: ListQuery): Promise<{ events: EventSummary[]; cursor: string | null }> {
     const { ids, cursor } = await this.pageOfIds(query, LIST_SCAN_LIMIT);
     const records = await this.pipelineHgetall(ids.map((id) => this.keys.event(id)));

@@ -29,7 +29,8 @@ export interface Census {
   examples: string[];
 }
 
-const TERMINAL = new Set(["completed", "dead-lettered"]);
+const TERMINAL_STATES = ["completed", "dead-lettered"] as const;
+const TERMINAL = new Set<string>(TERMINAL_STATES);
 
 export async function takeCensus(redis: Redis, prefix: string, eventIds: readonly string[]): Promise<Census> {
   const keys = engineKeys(prefix);
@@ -61,6 +62,7 @@ export async function takeCensus(redis: Redis, prefix: string, eventIds: readonl
       ([, value]) => value as Record<string, string>,
     );
     let cursor = 0;
+    const ended: Record<string, string>[] = [];
     events.forEach((event, i) => {
       const runs = runIds[i]!;
       const runStates = states.slice(cursor, cursor + runs.length);
@@ -76,6 +78,7 @@ export async function takeCensus(redis: Redis, prefix: string, eventIds: readonl
         (state) => Number(event[`n:${state}`] ?? 0) > 0,
       );
       const endedTally = Number(event["n:completed"] ?? 0) + Number(event["n:dead-lettered"] ?? 0);
+      ended.push(event);
       if (activeTally || endedTally !== runs.length) {
         census.inconsistent++;
         if (census.examples.length < 3) {
@@ -86,6 +89,7 @@ export async function takeCensus(redis: Redis, prefix: string, eventIds: readonl
         }
       }
     });
+    census.inconsistent += await unindexed(redis, prefix, ended, census.examples);
   }
   census.lost = census.accepted - census.completed - census.deadLettered;
   return census;
@@ -128,4 +132,35 @@ export async function attemptOutcomes(
     }
   }
   return tally;
+}
+
+/**
+ * Ended events whose index entries disagree with their tally: an event is in a terminal state's
+ * index, overall and for its name, exactly when its tally counts a run in that state.
+ */
+async function unindexed(
+  redis: Redis,
+  prefix: string,
+  events: Record<string, string>[],
+  examples: string[],
+): Promise<number> {
+  const keys = engineKeys(prefix);
+  const checks = events.flatMap((event) =>
+    TERMINAL_STATES.flatMap((state) => {
+      const expected = Number(event[`n:${state}`] ?? 0) > 0;
+      return [
+        { event, expected, key: keys.eventsByState(state) },
+        { event, expected, key: keys.eventsByNameAndState(state, event.name!) },
+      ];
+    }),
+  );
+  if (checks.length === 0) return 0;
+  const scores = (await redis.pipeline(checks.map(({ event, key }) => ["zscore", key, event.id!])).exec())!;
+  const wrong = new Set<string>();
+  checks.forEach(({ event, expected, key }, i) => {
+    if ((scores[i]![1] !== null) === expected) return;
+    wrong.add(event.id!);
+    if (examples.length < 3) examples.push(`${event.id} ${expected ? "missing from" : "left in"} ${key}`);
+  });
+  return wrong.size;
 }

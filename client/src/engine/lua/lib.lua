@@ -6,23 +6,33 @@ local function k(...) return P .. table.concat({ ... }, ':') end
 
 local ACTIVE_STATES = { 'pending', 'processing', 'delayed', 'sleeping' }
 
+-- The index of one state's events of one (lower-cased) name. The state comes first: it never holds
+-- a ':', so no event name can make this key collide with another.
+local function name_state_index(state, name) return k('idx', 'ns', state, name) end
+
 -- Moves one unit of an event's tally from one state to another. An event's tally counts its runs
--- (and, before routing, the event itself) per state; the per-state event index holds exactly the
--- events whose tally for that state is above zero, so listing by state needs no scan.
+-- (and, before routing, the event itself) per state; the per-state event index, and the per-state
+-- index of the event's name, hold exactly the events whose tally for that state is above zero, so
+-- listing and counting by state (and name) need no scan.
 local function tally(eventId, from, to)
   local ev = k('ev', eventId)
-  local created = redis.call('HGET', ev, 'createdAt')
+  local f = redis.call('HMGET', ev, 'createdAt', 'name')
+  local created, name = f[1], f[2]
   if not created then return end
   if from and from ~= '' then
     local n = redis.call('HINCRBY', ev, 'n:' .. from, -1)
     if n <= 0 then
       redis.call('HDEL', ev, 'n:' .. from)
       redis.call('ZREM', k('idx', 'state', from), eventId)
+      redis.call('ZREM', name_state_index(from, name), eventId)
     end
   end
   if to and to ~= '' then
     local n = redis.call('HINCRBY', ev, 'n:' .. to, 1)
-    if n == 1 then redis.call('ZADD', k('idx', 'state', to), created, eventId) end
+    if n == 1 then
+      redis.call('ZADD', k('idx', 'state', to), created, eventId)
+      redis.call('ZADD', name_state_index(to, name), created, eventId)
+    end
   end
 end
 
@@ -63,7 +73,10 @@ local function delete_event(eventId)
   local ev = k('ev', eventId)
   local f = redis.call('HMGET', ev, 'name', 'runs')
   for runId in string.gmatch(f[2] or '', '[^,]+') do drop_run(runId) end
-  for _, s in ipairs(STATES) do redis.call('ZREM', k('idx', 'state', s), eventId) end
+  for _, s in ipairs(STATES) do
+    redis.call('ZREM', k('idx', 'state', s), eventId)
+    if f[1] then redis.call('ZREM', name_state_index(s, f[1]), eventId) end
+  end
   redis.call('ZREM', k('idx', 'all'), eventId)
   if f[1] then
     redis.call('ZREM', k('idx', 'name', f[1]), eventId)

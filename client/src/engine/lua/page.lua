@@ -1,8 +1,8 @@
 -- Selects a page of event ids, newest first, without reading the events: from every event, one
--- name's events, or one state's events narrowed to a name (membership checked here, in Redis, so a
--- filter that matches few events costs no read of the others). Entries of the page whose event has
--- expired (retention) are removed from the index on the way. At most scanLimit entries are looked at per
--- call, so a sparse filter can answer a short page with a position to go on from.
+-- name's, one state's, or one state's of one name (see tally in lib.lua). Entries whose event has
+-- expired (retention) are removed from the index on the way, so a page is not cut short by them; at
+-- most scanLimit entries are looked at per call (a script holds Upstash's lock while it runs), so
+-- a stretch of expired entries can answer a short page with a position to go on from.
 -- A position is (score, skip): the creation time reached, and how many entries with exactly that
 -- score were already passed (events created in the same millisecond share a score).
 -- ARGV: prefix, state ('' = any), lower-cased name ('' = any), score ('+inf' = from the newest),
@@ -12,10 +12,11 @@ local state, name = ARGV[2], ARGV[3]
 local score, skip = ARGV[4], tonumber(ARGV[5])
 local limit, scanLimit = tonumber(ARGV[6]), tonumber(ARGV[7])
 
-local index, filter
-if state ~= '' then
+local index
+if state ~= '' and name ~= '' then
+  index = name_state_index(state, name)
+elseif state ~= '' then
   index = k('idx', 'state', state)
-  if name ~= '' then filter = k('idx', 'name', name) end
 elseif name ~= '' then
   index = k('idx', 'name', name)
 else
@@ -24,25 +25,20 @@ end
 
 local ids, scanned = {}, 0
 while scanned < scanLimit do
-  -- At least one more than needed, so that a page that ends the index says so; more when a filter
-  -- is likely to pass over entries.
-  local wanted = limit - #ids + 1
-  if filter then wanted = math.max(wanted, 100) end
-  local count = math.min(wanted, scanLimit - scanned)
+  -- One more than needed, so that a page that ends the index says so.
+  local count = math.min(limit - #ids + 1, scanLimit - scanned)
   local entries = redis.call('ZRANGE', index, score, '-inf', 'BYSCORE', 'REV', 'LIMIT', skip, count, 'WITHSCORES')
   for i = 1, #entries, 2 do
     if #ids == limit then return { 1, score, skip, unpack(ids) } end
     local id, s = entries[i], entries[i + 1]
     scanned = scanned + 1
     if s == score then skip = skip + 1 else score, skip = s, 1 end
-    if filter and not redis.call('ZSCORE', filter, id) then
-      -- Not this name's: passed over (the stats script prunes it if it has expired).
-    elseif redis.call('EXISTS', k('ev', id)) == 0 then
+    if redis.call('EXISTS', k('ev', id)) == 1 then
+      ids[#ids + 1] = id
+    else
       redis.call('ZREM', index, id)
       -- The entry is gone, so the entries after it moved up by one.
       skip = skip - 1
-    else
-      ids[#ids + 1] = id
     end
   end
   if #entries < count * 2 then return { 0, score, skip, unpack(ids) } end

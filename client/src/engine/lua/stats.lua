@@ -1,7 +1,7 @@
 -- Counts events per state, overall and per event name, in one round trip (the dashboard's counts).
--- An event counts once in every state one of its runs is in: the per-state indexes hold exactly
--- those events (see tally in lib.lua), so counting is ZCARD, and per name ZINTERCARD with the name's
--- index.
+-- An event counts once in every state one of its runs is in: the per-state indexes, overall and
+-- per name, hold exactly those events (see tally in lib.lua), so every count is a ZCARD and the
+-- script's work grows with the number of names, not of events.
 -- Events expire after their retention while their index entries stay until something notices;
 -- before counting, the oldest entries of each index (the first to expire, since scores are creation
 -- times) are checked, up to ARGV[2] per index, and the expired ones removed, so the counts converge
@@ -46,7 +46,9 @@ for _, name in ipairs(names) do
     out[#out + 1] = (newest and redis.call('HGET', k('ev', newest), 'displayName')) or name
     out[#out + 1] = total
     for _, s in ipairs(STATES) do
-      out[#out + 1] = redis.call('ZINTERCARD', 2, index, k('idx', 'state', s))
+      local byState = name_state_index(s, name)
+      prune(byState)
+      out[#out + 1] = redis.call('ZCARD', byState)
     end
   end
 end
