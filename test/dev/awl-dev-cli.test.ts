@@ -16,36 +16,54 @@ const dir = mkdtempSync(join(tmpdir(), "awl-dev-"));
 let child: ChildProcess;
 let output = "";
 
-const port = () => 20000 + Math.floor(Math.random() * 20000);
-const qstashPort = port();
-const redisPort = qstashPort + 1;
+/**
+ * Three consecutive ports below Linux's ephemeral range (32768 and up), where the free ports other
+ * tests ask the kernel for, and their outgoing connections, never land.
+ */
+const ports = () => {
+  const first = 20000 + Math.floor(Math.random() * 12000);
+  return { qstash: first, redis: first + 1, dashboard: first + 2 };
+};
 
-beforeAll(async () => {
-  child = spawn(
+/** Starts `awl dev`; resolves once it has written the environment, or rejects with its output. */
+function startAwlDev(chosen: ReturnType<typeof ports>): Promise<ChildProcess> {
+  output = "";
+  const started = spawn(
     process.execPath,
     [
       BIN,
       "dev",
       "--qstash-port",
-      String(qstashPort),
+      String(chosen.qstash),
       "--redis-port",
-      String(redisPort),
+      String(chosen.redis),
+      "--dashboard-port",
+      String(chosen.dashboard),
       "--write-env",
       ".env.local",
     ],
-    {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
   );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
+  return new Promise((resolve, reject) => {
+    started.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("wrote the environment")) resolve();
+      if (output.includes("wrote the environment")) resolve(started);
     });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("exit", (code) => reject(new Error(`awl dev exited with ${code}: ${output}`)));
+    started.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    started.on("exit", (code) => reject(new Error(`awl dev exited with ${code}: ${output}`)));
   });
+}
+
+beforeAll(async () => {
+  // A port taken by something outside this test is not what it tests: pick others and try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      child = await startAwlDev(ports());
+      return;
+    } catch (error) {
+      if (attempt === 3 || !/the port is in use/.test((error as Error).message)) throw error;
+    }
+  }
 });
 afterAll(() => {
   child?.kill("SIGTERM");
