@@ -15,6 +15,8 @@ export interface Action extends Confirmation {
 
 interface Actions {
   ask: (action: Action) => void;
+  /** Says what happened in the status message, for what needs no confirmation (a sent event). */
+  announce: (message: string) => void;
 }
 
 const ActionsContext = createContext<Actions | undefined>(undefined);
@@ -35,6 +37,10 @@ export function ActionsProvider(props: { onDone: () => void; children: ReactNode
     setFailure("");
     setPending(action);
   }, []);
+  const announce = useCallback((message: string) => {
+    setFailure("");
+    setStatus(message);
+  }, []);
 
   const confirm = async () => {
     if (!pending) return;
@@ -54,7 +60,7 @@ export function ActionsProvider(props: { onDone: () => void; children: ReactNode
   };
 
   return (
-    <ActionsContext.Provider value={{ ask }}>
+    <ActionsContext.Provider value={{ ask, announce }}>
       {/* Live regions exist before they change, so that screen readers announce the change. */}
       <p role="status" className="status-message">
         {status}

@@ -1,5 +1,5 @@
 /**
- * An event's page: what was sent (name, ids, times, data), Delete for the event, and one timeline
+ * An event's page: what was sent (name, ids, times, data), Send again and Delete for the event, and one timeline
  * per run with its own Retry and Delete (see run-timeline.tsx). Reached by `#/events/<id>`; leaves
  * for the list when the event is deleted.
  */
@@ -8,6 +8,7 @@ import { useActions } from "./actions.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
 import { formatJson, formatTime, plural } from "./format.ts";
 import { RunTimeline } from "./run-timeline.tsx";
+import type { SendDraft } from "./send-event.tsx";
 import { StateBadge } from "./state-badge.tsx";
 import { useResource } from "./use-resource.ts";
 
@@ -17,8 +18,10 @@ export function EventPage(props: {
   tick: number;
   /** The list the user came from, for the back link and after a delete. */
   backHref: string;
+  /** Opens the send form with this event's name and data. */
+  onSendAgain: (draft: SendDraft) => void;
 }) {
-  const { client, id, tick, backHref } = props;
+  const { client, id, tick, backHref, onSendAgain } = props;
   const { ask } = useActions();
   const event = useResource(() => client.get(id), id, tick);
   const detail = event.data;
@@ -53,6 +56,14 @@ export function EventPage(props: {
           Event <span className="mono">{detail?.name ?? id}</span>
         </h2>
         {detail && <StateBadge state={detail.state} />}
+        {detail && (
+          <button
+            type="button"
+            onClick={() => onSendAgain({ name: detail.name, data: JSON.stringify(detail.data, null, 2) })}
+          >
+            Send again
+          </button>
+        )}
         {detail && (
           <button type="button" className="danger" onClick={remove}>
             Delete event

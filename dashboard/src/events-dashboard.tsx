@@ -1,17 +1,18 @@
 /**
- * The events dashboard, whole: a toolbar (Go to event, Refresh, auto-refresh), then either the overview (counts
+ * The events dashboard, whole: a toolbar (Go to event, Send event, Refresh, auto-refresh), then either the overview (counts
  * per state and per name) with the events list, or one event's page, chosen by the URL hash. It
  * renders inside whatever element the host gives it and assumes nothing else about the page.
  */
 import { useEffect, useRef, useState } from "react";
 import type { EventsApiClient } from "@awl/client/api-client";
-import { ActionsProvider } from "./actions.tsx";
+import { ActionsProvider, useActions } from "./actions.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
 import { EventPage } from "./event-page.tsx";
 import { EventsList } from "./events-list.tsx";
 import { FindEvent } from "./find-event.tsx";
+import { SendEventDialog, type SendDraft } from "./send-event.tsx";
 import { formatTime } from "./format.ts";
-import { formatRoute } from "./hash-route.ts";
+import { formatRoute, type Route } from "./hash-route.ts";
 import { StatsPanel } from "./stats-panel.tsx";
 import { useHashRoute } from "./use-hash-route.ts";
 import { useRefresh } from "./use-refresh.ts";
@@ -38,6 +39,8 @@ export function EventsDashboard({
   const lastList = useRef("#/");
   if (route.page === "list") lastList.current = formatRoute(route);
   const [updatedAt, setUpdatedAt] = useState<number>();
+  const [sendDraft, setSendDraft] = useState<SendDraft>();
+  const names = stats.data?.names.map((entry) => entry.name) ?? [];
   useEffect(() => {
     if (stats.data && !stats.loading) setUpdatedAt(Date.now());
   }, [stats.data, stats.loading]);
@@ -47,6 +50,9 @@ export function EventsDashboard({
       <header className="masthead">
         <h1>{title}</h1>
         <FindEvent navigate={navigate} />
+        <button type="button" onClick={() => setSendDraft({ name: "", data: "{}" })}>
+          Send event
+        </button>
         <div className="refresh">
           <span className="muted" aria-live="off">
             {updatedAt === undefined ? "Loading…" : `Updated ${formatTime(updatedAt)}`}
@@ -62,21 +68,52 @@ export function EventsDashboard({
       </header>
       <ActionsProvider onDone={refresh}>
         {route.page === "event" ? (
-          <EventPage client={client} id={route.id} tick={tick} backHref={lastList.current} />
+          <EventPage
+            client={client}
+            id={route.id}
+            tick={tick}
+            backHref={lastList.current}
+            onSendAgain={setSendDraft}
+          />
         ) : (
           <>
             <ErrorAlert error={stats.error} what="the counts" />
             {stats.data && <StatsPanel stats={stats.data} client={client} />}
-            <EventsList
-              client={client}
-              route={route}
-              names={stats.data?.names.map((entry) => entry.name) ?? []}
-              tick={tick}
-              navigate={navigate}
-            />
+            <EventsList client={client} route={route} names={names} tick={tick} navigate={navigate} />
           </>
         )}
+        <SendEvent
+          client={client}
+          draft={sendDraft}
+          names={names}
+          onClose={() => setSendDraft(undefined)}
+          navigate={navigate}
+        />
       </ActionsProvider>
     </div>
+  );
+}
+
+/** The send dialog, inside the actions provider so that it can say what it sent. */
+function SendEvent(props: {
+  client: EventsApiClient;
+  draft: SendDraft | undefined;
+  names: string[];
+  onClose: () => void;
+  navigate: (route: Route) => void;
+}) {
+  const { announce } = useActions();
+  return (
+    <SendEventDialog
+      client={props.client}
+      draft={props.draft}
+      names={props.names}
+      onClose={props.onClose}
+      onSent={(eventId, name) => {
+        props.onClose();
+        announce(`Sent ${name} as event ${eventId}.`);
+        props.navigate({ page: "event", id: eventId });
+      }}
+    />
   );
 }

@@ -298,6 +298,48 @@ test("Go to event opens an event from its run id, and refuses text that is no id
   expect(await page.locator("[data-run]").getAttribute("data-run")).toBe(`${eventId}.welcome`);
 });
 
+test("Send event refuses bad JSON and a bad name under their fields, then sends and opens the new event; Send again repeats it", async () => {
+  await page.goto(`${dashboard.url}/#/`);
+  await page.getByRole("button", { name: "Send event" }).click();
+  const dialog = page.getByRole("dialog", { name: "Send an event" });
+  const name = dialog.getByRole("combobox", { name: "Event name" });
+  const data = dialog.getByRole("textbox", { name: "Data (JSON)" });
+  await name.fill("signup");
+  await data.fill('{"email": ');
+  await dialog.getByRole("button", { name: "Send event" }).click();
+  await dialog.getByText(/^not JSON: /).waitFor();
+  expect(await data.getAttribute("aria-invalid")).toBe("true");
+
+  await name.fill("sign up");
+  await data.fill('{"email": "katherine@example.com"}');
+  await dialog.getByRole("button", { name: "Send event" }).click();
+  await dialog.getByText(/may contain only letters, digits/).waitFor();
+  expect(await name.getAttribute("aria-invalid")).toBe("true");
+  await screenshot(page, "dashboard-send-event");
+  expect((await site.stack.runtime.store.listEvents({ name: "sign up", limit: 5 })).events).toEqual([]);
+
+  await name.fill("signup");
+  await dialog.getByRole("button", { name: "Send event" }).click();
+  const sent = await page
+    .getByRole("status")
+    .getByText(/^Sent signup as event evt_/)
+    .textContent();
+  const eventId = /(evt_[0-9a-z]+)/.exec(sent!)![1]!;
+  await page.getByRole("heading", { name: "Event signup" }).waitFor();
+  expect(await page.evaluate(() => location.hash)).toBe(`#/events/${eventId}`);
+  await eventInState(site.stack.runtime, eventId, "completed");
+  expect((await site.stack.runtime.store.getEvent(eventId))?.data).toEqual({
+    email: "katherine@example.com",
+  });
+
+  // Send again opens the form with this event's name and data.
+  await page.getByRole("button", { name: "Send again" }).click();
+  expect(await name.inputValue()).toBe("signup");
+  expect(JSON.parse(await data.inputValue())).toEqual({ email: "katherine@example.com" });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "hidden" });
+});
+
 test("the server refuses a non-loopback Host and another origin, and serves the page only on loopback", async () => {
   const page = await fetch(dashboard.url);
   expect(page.status).toBe(200);
