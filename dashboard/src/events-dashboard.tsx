@@ -1,7 +1,8 @@
 /**
- * The events dashboard, whole: a toolbar (Go to event, Send event, Refresh, auto-refresh), then either the overview (counts
- * per state and per name) with the events list, or one event's page, chosen by the URL hash. It
- * renders inside whatever element the host gives it and assumes nothing else about the page.
+ * The events dashboard, whole: a toolbar (Go to event, Send event, Refresh, auto-refresh), then
+ * either the overview (counts per state and per name) with the events list, or one event's page,
+ * chosen by the URL hash. It renders inside whatever element the host gives it and assumes nothing
+ * else about the page.
  */
 import { useEffect, useRef, useState } from "react";
 import type { EventsApiClient } from "@awl/client/api-client";

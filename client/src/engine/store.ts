@@ -300,9 +300,10 @@ export class EngineStore {
     return this.deleteRunsBy("delete-in-states", [states.length, ...states], eventIds);
   }
 
+  /** Both run-level deletes take the retentions (for the events they keep), then their own arguments. */
   private async deleteRunsBy(
     script: "delete-runs" | "delete-in-states",
-    options: (string | number)[],
+    scriptArgs: (string | number)[],
     ids: string[],
   ): Promise<RunsDeleted> {
     if (ids.length === 0) return { runs: 0, events: 0 };
@@ -310,7 +311,7 @@ export class EngineStore {
       this.prefix,
       this.settings.completedRetentionMs,
       this.settings.deadLetteredRetentionMs,
-      ...options,
+      ...scriptArgs,
       ...ids,
     ]);
     return { runs, events };
