@@ -16,7 +16,7 @@ export type RunState = (typeof RUN_STATES)[number];
 /**
  * What events are indexed, listed, counted and deleted by: the states of their runs, and
  * `unmatched` for an event no workload subscribes to (a typo in a name shows up there).
- * The Lua side's STATES (lua/lib.lua) lists the same, in the same order.
+ * The Lua side's STATES (lua/lib.lua) is generated from this list (`npm run generate:lua`).
  */
 export const EVENT_STATES = [...RUN_STATES, "unmatched"] as const;
 export type EventState = (typeof EVENT_STATES)[number];

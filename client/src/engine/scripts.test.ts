@@ -9,7 +9,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, expect, test } from "vitest";
-import { GENERATED_MODULE, renderLuaSources } from "../../../scripts/generate-lua-sources.ts";
+import {
+  GENERATED_MODULE,
+  LUA_LIB,
+  renderLuaLib,
+  renderLuaSources,
+} from "../../../scripts/generate-lua-sources.ts";
+import { EVENT_STATES } from "./keys.ts";
 import { LUA_SOURCES } from "./lua-sources.generated.ts";
 import { loadScript, type ScriptName } from "./scripts.ts";
 
@@ -20,6 +26,15 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 test("lua-sources.generated.ts is up to date with the .lua files (else: npm run generate:lua)", async () => {
   expect(readFileSync(GENERATED_MODULE, "utf8")).toBe(await renderLuaSources());
+});
+
+// The stats script answers a count per state in lib.lua's STATES order and store.ts labels them in
+// EVENT_STATES order: two entries swapped in either would mislabel every count.
+test("lib.lua's STATES is keys.ts's EVENT_STATES, in order (else: npm run generate:lua)", () => {
+  const lib = readFileSync(LUA_LIB, "utf8");
+  expect(lib).toBe(renderLuaLib(lib));
+  const luaStates = [.../^local STATES = \{(.*)\}/m.exec(lib)![1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+  expect(luaStates).toEqual([...EVENT_STATES]);
 });
 
 test("every script is the library followed by its own file", () => {

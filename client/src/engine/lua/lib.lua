@@ -57,9 +57,10 @@ local function run_keys(runId)
   return k('run', runId), k('run', runId, 'steps'), k('run', runId, 'attempts')
 end
 
--- The states events are indexed by (keys.ts EVENT_STATES, same order): their runs' states, and
--- 'unmatched' for an event no workload subscribes to.
-local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'unmatched' }
+-- The states events are indexed by: their runs' states, and 'unmatched' for an event no workload
+-- subscribes to. `npm run generate:lua` writes this line from keys.ts EVENT_STATES (same order: the
+-- stats script answers counts in it, and store.ts labels them in EVENT_STATES order).
+local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'unmatched' } -- generated from keys.ts EVENT_STATES
 
 -- Removes one run's keys and its outbox entry (its event's tally and run list are the caller's).
 local function drop_run(runId)
