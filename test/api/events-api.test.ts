@@ -99,6 +99,29 @@ describe("POST /events", () => {
     expect(events.map((event) => event.data)).toEqual([{ n: 1 }]);
   });
 
+  test("an idempotency key is scoped to its event name (matched without case)", async () => {
+    const send = (name: string) =>
+      site.api.call("POST", "/events", { body: { name, idempotencyKey: "user-7" } });
+    const signup = await send("idem-signup");
+    const welcome = await send("idem-welcome");
+    expect(signup.body.status).toBe("accepted");
+    expect(welcome.body.status).toBe("accepted");
+    expect(welcome.body.eventId).not.toBe(signup.body.eventId);
+    expect((await send("IDEM-SIGNUP")).body).toEqual({ eventId: signup.body.eventId, status: "duplicate" });
+    expect(await stored("idem-welcome")).toHaveLength(1);
+  });
+
+  test("a key whose event was deleted is free again", async () => {
+    const body = { name: "idem-deleted", idempotencyKey: "order-43" };
+    const first = await site.api.call("POST", "/events", { body });
+    const deleted = await site.api.call("DELETE", "/events", { body: { eventIds: [first.body.eventId] } });
+    expect(deleted.body).toMatchObject({ deleted: 1 });
+    const again = await site.api.call("POST", "/events", { body });
+    expect(again.body.status).toBe("accepted");
+    expect(again.body.eventId).not.toBe(first.body.eventId);
+    expect((await site.api.call("GET", `/events/${again.body.eventId}`)).status).toBe(200);
+  });
+
   test("keys such as __proto__ inside data are kept as data, and pollute nothing", async () => {
     const response = await site.api.call("POST", "/events", {
       body: '{"name":"proto-data","data":{"__proto__":{"polluted":true}}}',

@@ -13,10 +13,14 @@ for i = 0, count - 1 do
   local priority, createdAt, delayUntil, idem, outboxAt = ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
   local prior = false
   if idem ~= '' then
-    prior = redis.call('GET', k('idem', idem))
-    -- The key naming this very event is a repeat of this call, not a duplicate send.
-    if prior == id then prior = false end
-    if not prior then redis.call('SET', k('idem', idem), id, 'PX', idemTtl) end
+    -- A key is scoped to its event name: `welcome` and `signup` may share one. Names never hold a
+    -- '/', so the first one ends the name and no (name, key) pair can build another's Redis key.
+    local idemKey = k('idem', name) .. '/' .. idem
+    prior = redis.call('GET', idemKey)
+    -- The key naming this very event is a repeat of this call, not a duplicate send; a key naming
+    -- an event that is gone (deleted, or expired) is free again: there is nothing to point to.
+    if prior == id or (prior and redis.call('EXISTS', k('ev', prior)) == 0) then prior = false end
+    if not prior then redis.call('SET', idemKey, id, 'PX', idemTtl) end
   end
   if prior then
     out[#out + 1] = prior
