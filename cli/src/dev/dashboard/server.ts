@@ -12,7 +12,7 @@ import { createEventsApi, DEFAULT_API_BASE_PATH } from "../../../../client/src/a
 import type { Runtime } from "../../../../client/src/engine/runtime.ts";
 import { DEFAULT_DASHBOARD_PORT } from "../defaults.ts";
 import { bundleDashboard } from "./bundle.ts";
-import { refusal } from "./loopback.ts";
+import { refusal } from "../loopback.ts";
 import { listenOn } from "../listen.ts";
 
 export interface DashboardServerOptions {
@@ -60,7 +60,7 @@ export function createDashboardApp(runtime: Runtime, bundle: { js: string; css: 
   const app = new Hono();
 
   app.use("*", async (c, next) => {
-    const refused = refusal(c.req.raw.headers);
+    const refused = refusal(c.req.raw.headers, "the awl dev dashboard");
     if (refused) return c.json({ error: refused }, 403);
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);

@@ -3,9 +3,9 @@
  * that goes into `{"error": "..."}`, which the official client surfaces as `QstashError.message`.
  */
 export class QStashError extends Error {
-  readonly status: 400 | 401 | 404;
+  readonly status: 400 | 401 | 403 | 404;
 
-  constructor(status: 400 | 401 | 404, message: string) {
+  constructor(status: 400 | 401 | 403 | 404, message: string) {
     super(message);
     this.status = status;
   }

@@ -9,7 +9,9 @@
  * Upstash Workflow's routes (`DELETE` and `GET /v2/workflows/runs/{id}`) and the shape of its
  * deliveries are in workflow.ts.
  *
- * Every route needs the server's token, as `Authorization: Bearer <token>` or `?qstash_token=`.
+ * Every route is loopback only (../loopback.ts: a web page must not make this server send signed
+ * requests to local ports, whatever token it sends), then needs the server's token, as
+ * `Authorization: Bearer <token>` or `?qstash_token=` (which the real QStash accepts too).
  * Input is checked in full before anything is stored: a bad request changes nothing.
  */
 import type { HttpBindings } from "@hono/node-server";
@@ -21,6 +23,7 @@ import { acceptPublish, type AcceptedMessage, type HeaderMap } from "./publish-r
 import { QUEUE_NAME } from "./queues.ts";
 import type { Store } from "./store.ts";
 import { WorkflowRuns } from "./workflow.ts";
+import { refusal } from "../loopback.ts";
 
 export interface RoutesOptions {
   engine: Engine;
@@ -168,6 +171,9 @@ export function createRoutes(options: RoutesOptions): Hono<Env> {
   const app = new Hono<Env>();
 
   app.use("*", async (c, next) => {
+    // Before the token: a refused request learns nothing about it.
+    const refused = refusal(c.req.raw.headers, "the QStash API of awl dev");
+    if (refused) throw new QStashError(403, refused);
     const authorization = c.req.header("authorization");
     const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? c.req.query("qstash_token");
     if (token !== options.token) throw new QStashError(401, "Unauthorized");

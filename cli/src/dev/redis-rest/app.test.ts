@@ -20,6 +20,8 @@ function app() {
 
 async function call(path: string, init: RequestInit & { token?: string | null } = {}) {
   const headers = new Headers(init.headers);
+  // What every HTTP/1.1 client sends; the app answers only to loopback Hosts.
+  headers.set("host", "127.0.0.1:8079");
   const token = init.token === undefined ? TOKEN : init.token;
   if (token !== null) headers.set("authorization", `Bearer ${token}`);
   const response = await app().request(path, { method: "POST", ...init, headers });

@@ -1,6 +1,7 @@
 /**
- * The Upstash Redis REST API as a hono app: bearer-token auth (or Upstash's `_token` query
- * parameter), `POST /` for one command, `POST /pipeline`, `POST /multi-exec`, and the path form
+ * The Upstash Redis REST API as a hono app: loopback only (../loopback.ts: a web page must not run
+ * FLUSHALL or CONFIG here, whatever token it sends), bearer-token auth (or Upstash's `_token` query
+ * parameter, which the real service accepts too), `POST /` for one command, `POST /pipeline`, `POST /multi-exec`, and the path form
  * (`GET /set/k/v`). It owns the HTTP side only: statuses and bodies. Parsing lives in request.ts,
  * running commands in executor.ts, result encoding in encoding.ts.
  */
@@ -11,6 +12,7 @@ import type { Reply } from "./commands.ts";
 import { toEntry, responseEncoding, type ResponseEncoding } from "./encoding.ts";
 import { BadRequestError, METHOD_NOT_ALLOWED, WRONG_TOKEN, errorBody } from "./errors.ts";
 import { createExecutor } from "./executor.ts";
+import { refusal } from "../loopback.ts";
 import { commandFromPath, parseCommand, parseCommands, parseJsonBody } from "./request.ts";
 
 export function createRedisRestApp(
@@ -29,6 +31,9 @@ export function createRedisRestApp(
   });
 
   app.use(async (c, next) => {
+    // Before the token: a refused request learns nothing about it.
+    const refused = refusal(c.req.raw.headers, "the Upstash Redis REST API of awl dev");
+    if (refused) return c.json(errorBody(refused), 403);
     if (!authorized(c)) return c.json(errorBody(WRONG_TOKEN), 401);
     await next();
   });
