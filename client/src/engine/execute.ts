@@ -8,12 +8,13 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { retryDelayMs } from "../workload/backoff.ts";
 import type { WorkloadDefinition } from "../workload/definition.ts";
-import { ErrorDoNotRetry } from "../workload/errors.ts";
-import { StepRunner, failedStepOf, type StepApi } from "../workload/step.ts";
+import { ErrorDoNotRetry, isNonRetryable } from "../workload/errors.ts";
+import { StepRunner, type StepApi } from "../workload/step.ts";
+import { errorRecord } from "./error-record.ts";
 import type { Runtime } from "./runtime.ts";
 import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
 import type { Outcome } from "./store.ts";
-import type { AttemptRecord, ErrorRecord } from "./types.ts";
+import type { AttemptRecord } from "./types.ts";
 
 export interface WorkloadContext<D = unknown> {
   /** The event's name as it was sent. */
@@ -40,21 +41,6 @@ export interface ExecutionReport {
   status: ExecutionStatus;
   attempt?: number;
   nextAt?: number;
-}
-
-const MAX_STACK_CHARS = 4000;
-
-export function errorRecord(error: unknown): ErrorRecord {
-  const step = failedStepOf(error);
-  if (error instanceof Error) {
-    return {
-      name: error.name,
-      message: error.message,
-      ...(error.stack ? { stack: error.stack.slice(0, MAX_STACK_CHARS) } : {}),
-      ...(step ? { step } : {}),
-    };
-  }
-  return { name: "NonError", message: String(error), ...(step ? { step } : {}) };
 }
 
 export async function executeRun(
@@ -149,17 +135,23 @@ export async function executeRun(
   } else {
     const error = errorRecord(failure.error);
     const exhausted = claim.attempt >= workload.maxRetries + 1;
-    if (failure.error instanceof ErrorDoNotRetry || exhausted) {
+    if (isNonRetryable(failure.error) || exhausted) {
       outcome = { kind: "dead-lettered", now, lastError: error, attempt: ended("dead-lettered", { error }) };
     } else {
-      const nextAt = now + retryDelayMs(failure.error, claim.attempt, workload.backoffSchedule, now);
+      const retry = retryDelayMs(failure.error, claim.attempt, workload.backoffSchedule, now);
+      if (retry.scheduleProblem) runtime.log(`awl: ${runId}: ${retry.scheduleProblem}`);
+      const nextAt = now + retry.delayMs;
       outcome = {
         kind: "delayed",
         now,
         nextAt,
         lastError: error,
         nextAttempt: claim.attempt + 1,
-        attempt: ended("failed", { error, nextAt }),
+        attempt: ended("failed", {
+          error,
+          nextAt,
+          ...(retry.scheduleProblem ? { warning: retry.scheduleProblem } : {}),
+        }),
       };
     }
   }

@@ -35,6 +35,8 @@ export interface AttemptRecord {
   error?: ErrorRecord;
   nextAt?: number;
   steps?: string[];
+  /** A problem the engine worked around in this attempt (a backoffSchedule that gave no duration). */
+  warning?: string;
 }
 
 export interface RunRecord {

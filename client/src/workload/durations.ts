@@ -8,7 +8,7 @@ export type Duration = number | string;
 export type Delay = Duration | Date;
 
 export function toDurationMs(value: Duration, field: string): number {
-  const parsed = typeof value === "number" ? value : ms(value as ms.StringValue);
+  const parsed = typeof value === "number" ? value : parseMs(value);
   if (typeof parsed !== "number" || !Number.isFinite(parsed) || parsed < 0) {
     throw new RangeError(
       `${field}: ${JSON.stringify(value)} is not a duration (milliseconds or e.g. "10s", "7 days")`,
@@ -25,4 +25,13 @@ export function toDelayMs(value: Delay, field: string, now = Date.now()): number
     return Math.max(0, time - now);
   }
   return toDurationMs(value, field);
+}
+
+/** `ms` throws on some inputs (an empty string, a non-string): those are not durations either. */
+function parseMs(value: unknown): number | undefined {
+  try {
+    return ms(value as ms.StringValue);
+  } catch {
+    return undefined;
+  }
 }

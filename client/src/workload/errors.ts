@@ -26,6 +26,19 @@ export class ErrorDoNotRetry extends Error {
   }
 }
 
+/**
+ * Whether a failure can only repeat on retry, so the run goes straight to the dead letters: every
+ * ErrorDoNotRetry, including the engine's own (a duplicate step id, a result that cannot be stored,
+ * input a send refused). Never throws, whatever was thrown.
+ */
+export function isNonRetryable(error: unknown): boolean {
+  try {
+    return error instanceof ErrorDoNotRetry;
+  } catch {
+    return false;
+  }
+}
+
 /** A step id used twice in one run: a bug in the workload that no retry can fix. */
 export class DuplicateStepIdError extends ErrorDoNotRetry {
   constructor(readonly stepId: string) {

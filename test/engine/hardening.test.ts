@@ -1,0 +1,117 @@
+/**
+ * What a careless or hostile workload cannot do to the engine, end to end over real HTTP (issue 12):
+ * throw values that cannot be printed, give a backoff schedule that returns nothing, return values JSON
+ * would change, leave failing steps un-awaited, change step ids between invocations. Each ends the run
+ * the normal way (a retry or the dead letters) with a readable error, instead of a 503 and a lost error.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { sendEvents } from "../../client/src/engine/send.ts";
+import type { EventDetail } from "../../client/src/engine/types.ts";
+import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
+import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+
+const once = { maxRetries: 0 };
+
+const workloads = {
+  "throws-bare": asyncWorkload(
+    async () => {
+      throw Object.assign(Object.create(null) as object, { reason: "bare" });
+    },
+    { events: "h-bare", maxRetries: 1, backoffSchedule: () => 10 },
+  ),
+  "throws-hostile": asyncWorkload(
+    async () => {
+      throw {
+        code: "E_HOSTILE",
+        toString() {
+          throw new Error("not printable");
+        },
+      };
+    },
+    { events: "h-hostile", ...once },
+  ),
+  "throws-symbol": asyncWorkload(
+    async () => {
+      throw Symbol("boom");
+    },
+    { events: "h-symbol", ...once },
+  ),
+  "huge-message": asyncWorkload(
+    async () => {
+      throw new Error("m".repeat(2 * 1024 * 1024));
+    },
+    { events: "h-huge", ...once },
+  ),
+  "bad-schedule": asyncWorkload(
+    async ({ attempt }) => {
+      if (attempt === 1) throw new Error("the real error");
+    },
+    { events: "h-schedule", backoffSchedule: () => undefined as unknown as number },
+  ),
+};
+
+let stack: Stack;
+let host: Host;
+
+beforeAll(async () => {
+  stack = await startStack();
+  host = await startHost(stack, workloads);
+});
+afterAll(async () => {
+  await host?.close();
+  await stack?.close();
+});
+
+async function send(name: string, data?: unknown) {
+  const [result] = await sendEvents(host.runtime, [{ name, data }]);
+  return result!.eventId;
+}
+
+async function settled(eventId: string, state: string, timeoutMs = 15_000): Promise<EventDetail> {
+  return waitFor(
+    async () => {
+      const event = await stack.runtime.store.getEvent(eventId);
+      return event && event.runs.length > 0 && event.runs.every((run) => run.state === state)
+        ? event
+        : undefined;
+    },
+    { what: `event ${eventId} to reach ${state}`, timeoutMs },
+  );
+}
+
+describe("recording a failure never fails", () => {
+  test("a thrown null-prototype object is retried, then dead-lettered with its content", async () => {
+    const event = await settled(await send("h-bare"), "dead-lettered");
+    const run = event.runs[0]!;
+    expect(run.attempts.map((a) => [a.outcome, a.error?.message])).toEqual([
+      ["failed", '{"reason":"bare"}'],
+      ["dead-lettered", '{"reason":"bare"}'],
+    ]);
+    expect(run.lastError).toEqual({ name: "NonError", message: '{"reason":"bare"}' });
+  });
+
+  test("an object whose toString throws, and a Symbol, are recorded readably", async () => {
+    const hostile = await settled(await send("h-hostile"), "dead-lettered");
+    expect(hostile.runs[0]!.lastError).toEqual({ name: "NonError", message: '{"code":"E_HOSTILE"}' });
+    const symbol = await settled(await send("h-symbol"), "dead-lettered");
+    expect(symbol.runs[0]!.lastError).toEqual({ name: "NonError", message: "Symbol(boom)" });
+  });
+
+  test("a 2 MB message is stored capped, in the attempt and as the last error", async () => {
+    const event = await settled(await send("h-huge"), "dead-lettered");
+    const run = event.runs[0]!;
+    expect(run.lastError!.message.length).toBeLessThan(4200);
+    expect(run.lastError!.message).toMatch(/more characters\)$/);
+    expect(run.lastError!.stack!.length).toBeLessThan(16_500);
+    expect(run.attempts[0]!.error).toEqual(run.lastError);
+  });
+
+  test("a backoffSchedule returning undefined: the default backoff, the real error kept, the problem noted", async () => {
+    const event = await settled(await send("h-schedule"), "completed", 25_000);
+    const [failed, completed] = event.runs[0]!.attempts;
+    expect(failed).toMatchObject({ outcome: "failed", error: { message: "the real error" } });
+    expect(failed!.warning).toMatch(/backoffSchedule\(1\) returned undefined/);
+    expect(failed!.nextAt! - failed!.endedAt).toBeGreaterThanOrEqual(4_500);
+    expect(completed!.outcome).toBe("completed");
+  }, 30_000);
+});
