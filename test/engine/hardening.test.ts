@@ -48,6 +48,12 @@ const workloads = {
     },
     { events: "h-schedule", backoffSchedule: () => undefined as unknown as number },
   ),
+  "map-result": asyncWorkload(
+    async ({ step }) => {
+      await step.run("load-users", () => new Map([["ada", 1]]));
+    },
+    { events: "h-map", backoffSchedule: () => 10 },
+  ),
 };
 
 let stack: Stack;
@@ -114,4 +120,17 @@ describe("recording a failure never fails", () => {
     expect(failed!.nextAt! - failed!.endedAt).toBeGreaterThanOrEqual(4_500);
     expect(completed!.outcome).toBe("completed");
   }, 30_000);
+});
+
+describe("step results JSON would change", () => {
+  test("a Map is refused, naming the step: dead-lettered at once, nothing stored for the step", async () => {
+    const event = await settled(await send("h-map"), "dead-lettered");
+    const run = event.runs[0]!;
+    expect(run.attempts).toHaveLength(1);
+    expect(run.lastError).toMatchObject({ name: "StepResultError", step: "load-users" });
+    expect(run.lastError!.message).toMatch(
+      /^step "load-users" returned a Map at result, which JSON would store as \{\}/,
+    );
+    expect(run.steps).toEqual([]);
+  });
 });

@@ -57,6 +57,50 @@ describe("step.run", () => {
     );
   });
 
+  test.each([
+    [
+      "a Map",
+      () => ({ users: new Map([["a", 1]]) }),
+      /step "m" returned a Map at result\.users, which JSON would store as \{\}/,
+    ],
+    ["a Set", () => [new Set([1])], /step "m" returned a Set at result\[0\]/],
+    ["NaN", () => ({ total: NaN }), /step "m" returned NaN at result\.total, which JSON would store as null/],
+    ["Infinity", () => Infinity, /step "m" returned Infinity at result, which JSON would store as null/],
+    [
+      "undefined in an array",
+      () => [1, undefined],
+      /returned undefined at result\[1\], which JSON would store as null/,
+    ],
+    ["a hole in an array", () => new Array<number>(3).fill(1, 0, 1), /returned undefined at result\[1\]/],
+    ["a function", () => ({ fn: () => 1 }), /returned a function at result\.fn, which JSON would leave out/],
+    [
+      "a class instance",
+      () => ({
+        at: new (class Point {
+          x = 1;
+        })(),
+      }),
+      /a Point at result\.at/,
+    ],
+    ["an Error", () => new Error("x"), /returned an Error at result, which JSON would store as \{\}/],
+  ])("a result JSON would change (%s) is refused, naming the step and where", async (_, fn, message) => {
+    const { runner: r, written } = runner();
+    const error = await r.api.run("m", fn as () => unknown).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepResultError);
+    expect((error as Error).message).toMatch(message);
+    expect(written.has("m")).toBe(false);
+  });
+
+  test("kept: a Date (as its ISO string), undefined fields (left out), no result at all", async () => {
+    const { runner: r } = runner();
+    const when = new Date(0);
+    await expect(r.api.run("d", () => ({ when, note: undefined, n: -0 }))).resolves.toEqual({
+      when: "1970-01-01T00:00:00.000Z",
+      n: 0,
+    });
+    await expect(r.api.run("u", () => undefined)).resolves.toBeUndefined();
+  });
+
   test("an error thrown by a step is tagged with the step's id", async () => {
     const { runner: r } = runner();
     const error = await r.api

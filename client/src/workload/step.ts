@@ -8,10 +8,10 @@
  * on cannot turn a parked run into a "completed" one, and every later step call throws it again.
  */
 import { createHash } from "node:crypto";
-import { MAX_STEP_RESULT_BYTES } from "../events/limits.ts";
 import type { SendOptions, SendResult, SendInput } from "../engine/send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
-import { DuplicateStepIdError, StepResultError } from "./errors.ts";
+import { DuplicateStepIdError } from "./errors.ts";
+import { stepResultJson } from "./step-result.ts";
 
 export interface StepApi {
   /** Runs `fn` once for this run; on replay returns its stored result (as JSON: Dates become strings). */
@@ -145,21 +145,12 @@ export class StepRunner {
 
   private async execute<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>> {
     const startedAt = this.deps.now();
-    let result: Awaited<T>;
+    let json: string | undefined;
     try {
-      result = await fn();
+      json = stepResultJson(id, await fn());
     } catch (error) {
       if (typeof error === "object" && error !== null && !stepOfError.has(error)) stepOfError.set(error, id);
       throw error;
-    }
-    let json: string | undefined;
-    try {
-      json = result === undefined ? undefined : JSON.stringify(result);
-    } catch (error) {
-      throw new StepResultError(id, `a value that is not JSON-serializable (${(error as Error).message})`);
-    }
-    if (json !== undefined && Buffer.byteLength(json) > MAX_STEP_RESULT_BYTES) {
-      throw new StepResultError(id, `${Buffer.byteLength(json)} bytes of JSON; the limit is 1 MB`);
     }
     const endedAt = this.deps.now();
     const head = `{"status":"completed","startedAt":${startedAt},"endedAt":${endedAt},"attempt":${this.deps.attempt}`;
