@@ -23,7 +23,7 @@ export async function startDevStack(
   infraRedisUrl: string,
   options: { cpuProfileDir?: string } = {},
 ): Promise<DevStack> {
-  const execArgv = ["--import", "tsx"];
+  const execArgv = ["--conditions=@awl/source", "--import", "tsx"];
   if (options.cpuProfileDir) execArgv.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`);
   const child: ChildProcess = fork(new URL("./dev-child.ts", import.meta.url), [appRedisUrl, infraRedisUrl], {
     execArgv,

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The `awl` binary. It runs the TypeScript sources through tsx so a fresh clone needs no build step.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/main.ts");
+// The `awl` binary: the CLI compiled to JavaScript by `npm run build` (dist/ ships in the package).
+await import("../dist/main.js");

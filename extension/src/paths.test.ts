@@ -1,6 +1,5 @@
 import { expect, test } from "vitest";
-import { ROUTER_PATH } from "../../client/src/engine/runtime.ts";
-import { DEFAULT_API_BASE_PATH } from "../../client/src/api/events-api.ts";
+import { DEFAULT_API_BASE_PATH, ROUTER_PATH } from "@awl/client";
 import { config as apiConfig } from "./functions/api.mts";
 import { API_BASE_PATH, ROUTER_FUNCTION } from "./paths.ts";
 

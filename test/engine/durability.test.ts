@@ -107,7 +107,7 @@ describe("a host killed mid-step", () => {
       AWL_LEASE_MARGIN: "300",
     };
     const startChild = async () => {
-      const proc = spawn(process.execPath, ["--import", "tsx", "test/helpers/child-host.ts"], {
+      const proc = spawn(process.execPath, ["--conditions=@awl/source", "--import", "tsx", "test/helpers/child-host.ts"], {
         env,
         stdio: ["ignore", "pipe", "inherit"],
       });

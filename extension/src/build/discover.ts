@@ -3,8 +3,8 @@
  * `asyncWorkload`, or a Netlify-style module (`asyncWorkloadFn` plus `asyncWorkloadConfig`), which
  * `workloadFromModule` combines. Anything else is an ordinary function and is left alone.
  */
-import { isAsyncWorkload, workloadFromModule } from "../../../client/src/index.ts";
-import type { WorkloadDefinition } from "../../../client/src/index.ts";
+import { isAsyncWorkload, workloadFromModule } from "@awl/client";
+import type { WorkloadDefinition } from "@awl/client";
 import type { FunctionFile } from "./function-files.ts";
 import type { LoadResult } from "./load-modules.ts";
 

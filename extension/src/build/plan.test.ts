@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { defineWorkload, type WorkloadOptions } from "../../../client/src/workload/definition.ts";
+import { defineWorkload, type WorkloadOptions } from "@awl/client/internal";
 import type { DiscoveredWorkload } from "./discover.ts";
 import { planWorkloads, reservedNameProblems } from "./plan.ts";
 

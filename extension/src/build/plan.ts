@@ -3,9 +3,7 @@
  * problem names the file it comes from, so that the build fails with something to fix rather than
  * a router that silently skips a workload at the first event.
  */
-import { OPERATIONS_WORKLOAD } from "../../../client/src/engine/operations.ts";
-import { WORKLOAD_NAME_PATTERN } from "../../../client/src/workload/definition.ts";
-import { toDurationMs } from "../../../client/src/workload/durations.ts";
+import { OPERATIONS_WORKLOAD, toDurationMs, WORKLOAD_NAME_PATTERN } from "@awl/client/internal";
 import { FUNCTION_PREFIX, ROUTER_FUNCTION, WRAPPER_FUNCTION_PREFIX } from "../paths.ts";
 import type { DiscoveredWorkload, Problem } from "./discover.ts";
 import type { FunctionFile } from "./function-files.ts";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, expect, test } from "vitest";
-import type { RegisteredWorkload } from "../../../client/src/index.ts";
+import type { RegisteredWorkload } from "@awl/client";
 import { prepareWorkloads, type BuildHookContext } from "./prepare.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;

@@ -6,9 +6,8 @@
  * SHA-256, stable and revealing nothing) and its last four characters. Every change is one write.
  */
 import { createHash } from "node:crypto";
-import { parseApiKeys } from "../../../client/src/api/auth.ts";
+import { ApiError, parseApiKeys } from "@awl/client/internal";
 import { API_KEY_VARIABLE, newApiKey } from "../install/on-install.ts";
-import { ApiError } from "../../../client/src/api/input.ts";
 import { last4, readEnvironment, valueOf, type SiteScope } from "./netlify.ts";
 
 export interface ApiKeyInfo {

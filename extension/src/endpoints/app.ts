@@ -17,8 +17,8 @@
  *   ALL    /api/events/<stats|events|events/retry|events/:id>  → the site's events API, as it answers
  */
 import { Hono, type Context } from "hono";
-import { ApiError, check, readJson } from "../../../client/src/api/input.ts";
-import { InvalidInputError } from "../../../client/src/events/validation-error.ts";
+import { ApiError, check, readJson } from "@awl/client/internal";
+import { InvalidInputError } from "@awl/client";
 import { createApiKey, revokeApiKey, rotateApiKey } from "./api-keys.ts";
 import { DEFAULT_CHECK_TIMEOUT_MS, testConnection } from "./connection-test.ts";
 import { proxyEvents } from "./events-proxy.ts";

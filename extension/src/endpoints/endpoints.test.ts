@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import { check } from "../../../client/src/api/input.ts";
-import { InvalidInputError } from "../../../client/src/events/validation-error.ts";
+import { check } from "@awl/client/internal";
+import { InvalidInputError } from "@awl/client";
 import { keyId, listApiKeys } from "./api-keys.ts";
 import { isForwarded } from "./events-proxy.ts";
 import { defaultsSchema, parseDuration, upstashCredentialsSchema } from "./schemas.ts";

@@ -4,10 +4,9 @@
  * with the site's first API key, the same method, query string and JSON body, and answers with the
  * site's status and body. The key is read on the server and never reaches the browser.
  */
-import { parseApiKeys } from "../../../client/src/api/auth.ts";
+import { ApiError, parseApiKeys } from "@awl/client/internal";
 import { API_BASE_PATH } from "../paths.ts";
 import { API_KEY_VARIABLE } from "../install/on-install.ts";
-import { ApiError } from "../../../client/src/api/input.ts";
 import { readEnvironment, siteUrlOf, valueOf, type SiteScope } from "./netlify.ts";
 
 const ALLOWED = [/^stats$/, /^events$/, /^events\/retry$/, /^events\/[A-Za-z0-9_-]{1,128}$/];

@@ -5,7 +5,7 @@
  * are kept, in the extension's site configuration record (merged with what onInstall records there).
  */
 import ms from "ms";
-import { DEFAULT_MAX_RETRIES, DEFAULT_SETTINGS } from "../../../client/src/engine/settings.ts";
+import { DEFAULT_MAX_RETRIES, DEFAULT_SETTINGS } from "@awl/client/internal";
 import { API_KEY_VARIABLE, UPSTASH_VARIABLES } from "../install/on-install.ts";
 import { listApiKeys, type ApiKeyInfo } from "./api-keys.ts";
 import {

@@ -3,7 +3,7 @@
  * accepted work that should be in flight but is not (a failed publish, a lost message, an expired
  * lease). `POST /awl/api/reconcile` runs the same pass on demand.
  */
-import { MissingEnvironmentError, reconcile, runtimeFromEnv } from "../../../client/src/index.ts";
+import { MissingEnvironmentError, reconcile, runtimeFromEnv } from "@awl/client";
 
 export default async function reconcileNow(): Promise<Response> {
   try {

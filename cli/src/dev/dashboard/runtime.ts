@@ -4,7 +4,7 @@
  * a site's functions use them (invariant 5). The key prefix and router URL come from the shell like
  * a site's (`AWL_PREFIX`, `AWL_ROUTER_URL` or `URL`), defaulting to `netlify dev`'s router.
  */
-import { runtimeFromEnv, type Runtime } from "../../../../client/src/engine/runtime.ts";
+import { runtimeFromEnv, type Runtime } from "@awl/client";
 
 export const DEFAULT_LOCAL_ROUTER_URL = "http://localhost:8888/.netlify/functions/awl-router";
 

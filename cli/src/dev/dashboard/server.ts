@@ -8,10 +8,9 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
-import { createEventsApi, DEFAULT_API_BASE_PATH } from "../../../../client/src/api/events-api.ts";
-import type { Runtime } from "../../../../client/src/engine/runtime.ts";
+import { createEventsApi, DEFAULT_API_BASE_PATH, type Runtime } from "@awl/client";
 import { DEFAULT_DASHBOARD_PORT } from "../defaults.ts";
-import { bundleDashboard } from "./bundle.ts";
+import { loadDashboardAssets, type DashboardAssets } from "./assets.ts";
 import { refusal } from "../loopback.ts";
 import { listenOn } from "../listen.ts";
 
@@ -54,7 +53,7 @@ const SECURITY_HEADERS = {
   "cache-control": "no-store",
 };
 
-export function createDashboardApp(runtime: Runtime, bundle: { js: string; css: string }): Hono {
+export function createDashboardApp(runtime: Runtime, bundle: DashboardAssets): Hono {
   const apiKey = `awl_dashboard_${randomBytes(24).toString("base64url")}`;
   const api = createEventsApi({ runtime, apiKeys: [apiKey], basePath: DEFAULT_API_BASE_PATH });
   const app = new Hono();
@@ -92,7 +91,7 @@ export function createDashboardApp(runtime: Runtime, bundle: { js: string; css: 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_DASHBOARD_PORT;
-  const app = createDashboardApp(options.runtime, await bundleDashboard());
+  const app = createDashboardApp(options.runtime, loadDashboardAssets());
   const server = createServer(getRequestListener(app.fetch));
   const url = await listenOn(server, {
     port,
