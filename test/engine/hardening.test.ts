@@ -54,6 +54,15 @@ const workloads = {
     },
     { events: "h-map", backoffSchedule: () => 10 },
   ),
+  "unawaited-step": asyncWorkload(
+    async ({ step }) => {
+      // eslint-disable-next-line @typescript-eslint/no-floating-promises -- the bug this test is about
+      step.run("background", async () => {
+        throw new Error("nobody awaited me");
+      });
+    },
+    { events: "h-unawaited", ...once },
+  ),
 };
 
 let stack: Stack;
@@ -132,5 +141,12 @@ describe("step results JSON would change", () => {
       /^step "load-users" returned a Map at result, which JSON would store as \{\}/,
     );
     expect(run.steps).toEqual([]);
+  });
+});
+
+describe("a step promise nobody awaited", () => {
+  test("rejecting fails the attempt with the step's error, instead of the run completing", async () => {
+    const event = await settled(await send("h-unawaited"), "dead-lettered");
+    expect(event.runs[0]!.lastError).toMatchObject({ message: "nobody awaited me", step: "background" });
   });
 });

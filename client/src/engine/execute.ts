@@ -15,6 +15,7 @@ import type { Runtime } from "./runtime.ts";
 import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
 import type { Outcome } from "./store.ts";
 import type { AttemptRecord } from "./types.ts";
+import { runDelivery } from "./undelivered.ts";
 
 export interface WorkloadContext<D = unknown> {
   /** The event's name as it was sent. */
@@ -108,6 +109,11 @@ export async function executeRun(
     }
   }
   await runner.settle();
+  // A step that failed while nobody awaited it fails the attempt, as an awaited one would have.
+  if (!failure && !runner.interrupt) {
+    const unobserved = runner.unobservedFailure();
+    if (unobserved !== undefined) failure = { error: unobserved };
+  }
 
   const now = runtime.now();
   const ended = (outcome: string, extra: Partial<AttemptRecord> = {}): AttemptRecord => ({
@@ -160,7 +166,11 @@ export async function executeRun(
   if (outcome.nextAt !== undefined) {
     try {
       await runtime.publisher.publish([
-        { url: claim.url, body: { runId }, notBefore: outcome.nextAt, holdsUntilDue: true },
+        runDelivery(
+          runtime,
+          { runId, url: claim.url, generation: claim.generation },
+          { notBefore: outcome.nextAt, holdsUntilDue: true },
+        ),
       ]);
     } catch (error) {
       runtime.log(

@@ -126,6 +126,28 @@ describe("step.run", () => {
   });
 });
 
+describe("a step promise that is not awaited", () => {
+  const fail = () => Promise.reject(new Error("nobody awaited me"));
+
+  test("when it rejects, the runner reports its error after settling", async () => {
+    const { runner: r } = runner();
+    // eslint-disable-next-line @typescript-eslint/no-floating-promises -- the point of the test
+    r.api.run("background", fail);
+    await r.settle();
+    expect(r.unobservedFailure()).toMatchObject({ message: "nobody awaited me" });
+  });
+
+  test("awaited, caught, or handed to Promise.allSettled, its rejection is the workload's to handle", async () => {
+    const { runner: r } = runner();
+    await r.api.run("caught", fail).catch(() => undefined);
+    await Promise.allSettled([r.api.run("settled", fail)]);
+    const chained = r.api.run("chained", fail).then(undefined, () => "handled");
+    await r.settle();
+    await expect(chained).resolves.toBe("handled");
+    expect(r.unobservedFailure()).toBeUndefined();
+  });
+});
+
 describe("step.sleep", () => {
   test("parks the run with its wake time and journal entry, and later calls keep throwing", async () => {
     const { runner: r } = runner({ now: () => 10_000 });

@@ -52,6 +52,28 @@ export interface StepRunnerDeps {
 const stepOfError = new WeakMap<object, string>();
 
 /**
+ * The promise every step call returns: it knows whether the workload ever attached a handler to it
+ * (`await`, `then`, `catch`, `Promise.all`... all call `then`). A failed step nobody awaited would
+ * otherwise be lost without a trace and the run reported completed. Promises derived from it are
+ * ordinary ones.
+ */
+class StepPromise<T> extends Promise<T> {
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+
+  observed = false;
+
+  override then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.observed = true;
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
+/**
  * The idempotency key step.sendEvent derives: readable (`runId:stepId`) when it fits the 256
  * characters keys may have, otherwise the run id and a digest of the step id, so every valid step
  * id works and the key stays the same on every retry.
@@ -73,27 +95,54 @@ export class StepRunner {
   readonly executed: string[] = [];
   private readonly used = new Set<string>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Every promise handed to the workload, to find failures nobody awaited. */
+  private readonly returned: { promise: StepPromise<unknown>; failed: boolean; error?: unknown }[] = [];
 
   constructor(private readonly deps: StepRunnerDeps) {}
 
   readonly api: StepApi = {
-    run: (id, fn) => this.run(id, fn),
-    sleep: (id, duration) => this.sleepFor(id, () => toDurationMs(duration, `step.sleep("${id}")`)),
+    run: (id, fn) => this.track(this.run(id, fn)),
+    sleep: (id, duration) =>
+      this.track(this.sleepFor(id, () => toDurationMs(duration, `step.sleep("${id}")`))),
     sleepUntil: (id, time) =>
-      this.sleepFor(id, () => {
-        const date = time instanceof Date ? time : new Date(time);
-        return toDelayMs(date, `step.sleepUntil("${id}")`, this.deps.now());
-      }),
-    sendEvent: (id, name, data, options) =>
-      this.run(id, () =>
-        this.deps.send({
-          ...options,
-          name,
-          data,
-          idempotencyKey: options?.idempotencyKey ?? sendEventKey(this.deps.runId, id),
+      this.track(
+        this.sleepFor(id, () => {
+          const date = time instanceof Date ? time : new Date(time);
+          return toDelayMs(date, `step.sleepUntil("${id}")`, this.deps.now());
         }),
       ),
+    sendEvent: (id, name, data, options) =>
+      this.track(
+        this.run(id, () =>
+          this.deps.send({
+            ...options,
+            name,
+            data,
+            idempotencyKey: options?.idempotencyKey ?? sendEventKey(this.deps.runId, id),
+          }),
+        ),
+      ),
   };
+
+  /** The error of the first step that failed with no handler attached, once settled (interrupts aside). */
+  unobservedFailure(): unknown {
+    return this.returned.find((entry) => entry.failed && !entry.promise.observed)?.error;
+  }
+
+  private track<T>(inner: Promise<T>): Promise<T> {
+    const promise = new StepPromise<T>((resolve, reject) => inner.then(resolve, reject));
+    const entry: { promise: StepPromise<T>; failed: boolean; error?: unknown } = { promise, failed: false };
+    this.returned.push(entry);
+    // Keep Node from calling the rejection unhandled (it would crash the process) without marking it
+    // observed: the failure is reported through unobservedFailure instead.
+    Promise.prototype.then.call(promise, undefined, () => undefined);
+    inner.catch((error: unknown) => {
+      if (error instanceof StepInterrupt) return;
+      entry.failed = true;
+      entry.error = error;
+    });
+    return promise;
+  }
 
   /** Waits until every step started in this invocation has finished and been checkpointed. */
   async settle(): Promise<void> {
