@@ -6,6 +6,7 @@
  */
 import { jsonResponse, readDelivery } from "../transport/inbound.ts";
 import { MissingEnvironmentError, runtimeFromEnv, type Runtime } from "./runtime.ts";
+import { DELIVER_AGAIN_HEADER } from "./undelivered.ts";
 
 export type DeliveryWork = (runtime: Runtime, body: Record<string, unknown>) => Promise<Response>;
 
@@ -26,7 +27,7 @@ export async function handleDelivery(
   return work(resolved, delivery.body);
 }
 
-/** 200 with the work's report, or 503 (logged) when it could not be done. */
+/** 200 with the work's report, or 503 (logged, and marked as the engine's own) when it could not be done. */
 export async function respond(
   runtime: Runtime,
   what: string,
@@ -37,6 +38,9 @@ export async function respond(
   } catch (error) {
     const message = `${what} failed: ${(error as Error).message}`;
     runtime.log(`awl: ${message}`);
-    return jsonResponse(503, { error: message });
+    // Marked, so that QStash giving up on it is not a failed attempt of the run (see undelivered.ts).
+    const response = jsonResponse(503, { error: message });
+    response.headers.set(DELIVER_AGAIN_HEADER, "true");
+    return response;
   }
 }

@@ -19,7 +19,9 @@ function fakeRuntime(options: { deadLettered: Record<string, string[]>; publishF
     eventIdsIn: async ({ name }: { state?: string; name?: string }) =>
       Object.keys(options.deadLettered).filter((id) => !name || id.startsWith(name.toLowerCase())),
     runIdsOf: async (eventIds: string[]) => eventIds.flatMap((id) => options.deadLettered[id] ?? []),
-    retryRuns: async (runIds: string[]) => runIds.map((runId) => ({ runId, url: `http://site/w/${runId}` })),
+    retryRuns: async (runIds: string[]) =>
+      runIds.map((runId) => ({ runId, url: `http://site/w/${runId}`, generation: 1 })),
+    settings: { outboxGraceMs: 60_000 },
     deleteEvents: async (eventIds: string[]) => {
       deleted.push(eventIds);
       return eventIds.length;
@@ -86,7 +88,12 @@ describe("retryDeadLettered", () => {
     const report = await retryDeadLettered(runtime, {});
     expect(report.runIds).toHaveLength(150);
     expect(published.map((batch) => batch.length)).toEqual([100, 50]);
-    expect(published[0]?.[0]).toEqual({ url: "http://site/w/evt_0.w", body: { runId: "evt_0.w" } });
+    // With the generation the retry gave it, and QStash's report to the router if it is never delivered.
+    expect(published[0]?.[0]).toMatchObject({
+      url: "http://site/w/evt_0.w",
+      body: { runId: "evt_0.w", generation: 1 },
+      failureCallback: "http://site/router",
+    });
   });
 
   test("by name: only those events' runs", async () => {

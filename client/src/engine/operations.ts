@@ -19,6 +19,7 @@ import type { WorkloadHandler } from "./execute.ts";
 import { EVENT_STATES } from "./keys.ts";
 import type { Runtime } from "./runtime.ts";
 import type { PublishTarget, RunsDeleted } from "./store.ts";
+import { runDelivery } from "./undelivered.ts";
 
 /** How many ids one request may name; bulk operations without a list are not limited. */
 export const MAX_SELECTOR_IDS = 1000;
@@ -109,7 +110,7 @@ export async function retryDeadLettered(runtime: Runtime, selector: RetrySelecto
   for (const chunk of chunks(runIds)) retried.push(...(await store.retryRuns(chunk, runtime.now())));
   for (const chunk of chunks(retried)) {
     try {
-      await runtime.publisher.publish(chunk.map((run) => ({ url: run.url, body: { runId: run.runId } })));
+      await runtime.publisher.publish(chunk.map((run) => runDelivery(runtime, run)));
     } catch (error) {
       runtime.log(
         `awl: publishing ${chunk.length} retried run(s) failed (${(error as Error).message}); ` +

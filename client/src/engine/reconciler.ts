@@ -5,6 +5,7 @@
  */
 import type { OutboundMessage } from "../transport/publish.ts";
 import type { Runtime } from "./runtime.ts";
+import { runDelivery } from "./undelivered.ts";
 
 export interface ReconcileReport {
   events: number;
@@ -22,7 +23,7 @@ export async function reconcile(runtime: Runtime): Promise<ReconcileReport> {
     const messages: OutboundMessage[] = due.map((entry) =>
       entry.kind === "route"
         ? { url: runtime.routerUrl, body: { eventId: entry.id, name: entry.target } }
-        : { url: entry.target, body: { runId: entry.id } },
+        : runDelivery(runtime, { runId: entry.id, url: entry.target, generation: entry.generation }),
     );
     await runtime.publisher.publish(messages);
     for (const entry of due) report[entry.kind === "route" ? "events" : "runs"]++;

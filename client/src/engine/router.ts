@@ -4,7 +4,8 @@
  * however often the event is delivered), and publishes every new run in one QStash call.
  * The registry of workloads is generated at build time by the extension (or given by a test host).
  * Internal events (names starting with `awl:`) go to the engine's own operations workload instead,
- * whose runs are delivered back here (see operations.ts).
+ * whose runs are delivered back here (see operations.ts). QStash's failure callbacks for run
+ * deliveries it gave up on come here too, and each counts as a failed attempt (see undelivered.ts).
  */
 import { eventNameSchema, idSchema } from "../events/limits.ts";
 import { jsonResponse } from "../transport/inbound.ts";
@@ -14,6 +15,7 @@ import { executeRun } from "./execute.ts";
 import { OPERATIONS_WORKLOAD, isInternalEvent, isOperationsRun, operationsWorkload } from "./operations.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store.ts";
+import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
 
 export interface RegisteredWorkload {
   name: string;
@@ -73,7 +75,7 @@ export async function routeEvent(
   }));
   const runs = await runtime.store.route(eventId, targets, runtime.now());
   if (!runs) return { eventId, status: "missing", runs: [] };
-  await runtime.publisher.publish(runs.map((run) => ({ url: run.url, body: { runId: run.runId } })));
+  await runtime.publisher.publish(runs.map((run) => runDelivery(runtime, run)));
   return {
     eventId,
     status: "routed",
@@ -91,6 +93,9 @@ export function createRouterHandler(
     throw new Error(`workload name "${reserved.name}" is reserved for the engine's internal events`);
   return (request) =>
     handleDelivery(request, runtime, async (resolved, body) => {
+      if (isFailureCallback(body)) {
+        return respond(resolved, "recording a failed delivery", () => recordUndelivered(resolved, body));
+      }
       if (body.runId !== undefined) return runOperation(resolved, body.runId);
       const eventId = idSchema.safeParse(body.eventId);
       const name = eventNameSchema.safeParse(body.name);

@@ -17,6 +17,7 @@ export type ScriptName =
   | "claim"
   | "checkpoint"
   | "finish"
+  | "fail-delivery"
   | "retry"
   | "delete"
   | "delete-runs"

@@ -58,6 +58,8 @@ export interface RouteTarget {
 export interface PublishTarget {
   runId: string;
   url: string;
+  /** The run's generation when the delivery is published; it travels with the delivery (see undelivered.ts). */
+  generation: number;
 }
 
 export type ClaimResult =
@@ -98,7 +100,13 @@ export interface DueEntry {
   id: string;
   /** The event name for a route, the workload URL for a run. */
   target: string;
+  /** A run's generation (0 for a route). */
+  generation: number;
 }
+
+export type FailedDelivery =
+  | { status: "delayed"; generation: number; url: string; attempt: number; nextAt: number }
+  | { status: "dead-lettered" | "stale" };
 
 export interface ListQuery {
   state?: EventState;
@@ -171,7 +179,8 @@ export class EngineStore {
     for (const target of targets) args.push(target.name, target.url, target.maxRetries);
     const flat = await runScript<string[] | null>(this.redis, "route", args);
     if (!flat) return null;
-    return pairs(flat).map(([runId, url]) => ({ runId, url }));
+    // route.lua hands back only runs that were never claimed: still at generation 0.
+    return pairs(flat).map(([runId, url]) => ({ runId, url, generation: 0 }));
   }
 
   /**
@@ -282,7 +291,49 @@ export class EngineStore {
       now + this.settings.outboxGraceMs,
       ...runIds,
     ]);
-    return pairs(flat).map(([runId, url]) => ({ runId, url }));
+    const targets: PublishTarget[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      targets.push({ runId: flat[i]!, url: flat[i + 1]!, generation: Number(flat[i + 2]) });
+    }
+    return targets;
+  }
+
+  /**
+   * Records a run's delivery that QStash gave up on as a failed attempt (lua/fail-delivery.lua),
+   * fenced by the generation the delivery carried. `retryDelay` gives the backoff after an attempt.
+   */
+  async failDelivery(
+    runId: string,
+    generation: number,
+    error: ErrorRecord,
+    now: number,
+    retryDelay: (attempt: number) => number,
+  ): Promise<FailedDelivery> {
+    // The backoff depends on the attempt, so it is read first; the script checks it is unchanged.
+    const read = await this.redis.hget<string | number>(this.keys.run(runId), "attempt");
+    if (read == null) return { status: "stale" };
+    const attempt = String(read);
+    const nextAt = now + retryDelay(Number(attempt));
+    const answer = await runScript<string[]>(this.redis, "fail-delivery", [
+      this.prefix,
+      runId,
+      generation,
+      attempt,
+      now,
+      JSON.stringify(error),
+      nextAt,
+      nextAt + this.settings.outboxGraceMs,
+      this.settings.completedRetentionMs,
+      this.settings.deadLetteredRetentionMs,
+    ]);
+    if (answer[0] !== "delayed") return { status: answer[0] as "dead-lettered" | "stale" };
+    return {
+      status: "delayed",
+      generation: Number(answer[1]),
+      url: answer[2]!,
+      attempt: Number(answer[3]),
+      nextAt,
+    };
   }
 
   async deleteEvents(eventIds: string[]): Promise<number> {
@@ -352,8 +403,13 @@ export class EngineStore {
       now + this.settings.outboxGraceMs,
     ]);
     const entries: DueEntry[] = [];
-    for (let i = 0; i + 2 < flat.length; i += 3) {
-      entries.push({ kind: flat[i] as "route" | "run", id: flat[i + 1]!, target: flat[i + 2]! });
+    for (let i = 0; i + 3 < flat.length; i += 4) {
+      entries.push({
+        kind: flat[i] as "route" | "run",
+        id: flat[i + 1]!,
+        target: flat[i + 2]!,
+        generation: Number(flat[i + 3] || 0),
+      });
     }
     return entries;
   }

@@ -15,13 +15,23 @@ export interface OutboundMessage {
    * first whole second not before `notBefore` (never early, up to a second late).
    */
   holdsUntilDue?: boolean;
+  /**
+   * Where QStash reports this message once it has given up on it (every try answered with an error,
+   * or not at all): a new signed message with the last answer's status and body (see undelivered.ts).
+   */
+  failureCallback?: string;
+  /** QStash's retries of this message wait this long, doubling each time (else QStash's own backoff). */
+  retryDelayMs?: number;
 }
 
 export interface Publisher {
   publish(messages: OutboundMessage[]): Promise<void>;
 }
 
-/** How many times QStash itself retries a delivery the host does not answer (the engine retries failures itself). */
+/**
+ * How many times QStash itself retries a delivery the host does not answer with a 2xx. The engine
+ * retries a workload's failures itself; a run's delivery QStash gives up on is one failed attempt.
+ */
 const DELIVERY_RETRIES = 3;
 
 /**
@@ -55,6 +65,11 @@ export function qstashPublisher(client: Client): Publisher {
       body: message.body,
       retries: DELIVERY_RETRIES,
       ...(notBefore !== undefined ? { notBefore } : {}),
+      ...(message.failureCallback ? { failureCallback: message.failureCallback } : {}),
+      // QStash's retry delay is an expression in `retried` (0 before the first retry), in ms.
+      ...(message.retryDelayMs !== undefined
+        ? { retryDelay: `pow(2, retried) * ${Math.max(1, Math.round(message.retryDelayMs))}` }
+        : {}),
     };
   };
   return {

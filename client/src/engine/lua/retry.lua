@@ -1,6 +1,7 @@
 -- Gives dead-lettered runs a fresh set of attempts, keeping their completed steps.
 -- ARGV: prefix, now, outboxAt, then runIds.
--- Returns a flat list: runId, url for each run that was dead-lettered and is now pending.
+-- Returns a flat list: runId, url, generation for each run that was dead-lettered and is now pending.
+-- The generation goes up, so that a failed delivery from before the retry cannot fail its new attempts.
 local now, outboxAt = ARGV[2], ARGV[3]
 local out = {}
 for i = 4, #ARGV do
@@ -14,11 +15,13 @@ for i = 4, #ARGV do
     redis.call('PERSIST', k('ev', f[2]))
     redis.call('HSET', run, 'state', 'pending', 'attempt', 1, 'finishedAt', '', 'nextAt', '')
     redis.call('HINCRBY', run, 'manualRetries', 1)
+    local generation = redis.call('HINCRBY', run, 'generation', 1)
     redis.call('RPUSH', attempts, cjson.encode({ outcome = 'retried', endedAt = tonumber(now) }))
     redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
     tally(f[2], 'dead-lettered', 'pending')
     out[#out + 1] = runId
     out[#out + 1] = f[3]
+    out[#out + 1] = tostring(generation)
   end
 end
 return out
