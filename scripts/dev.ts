@@ -7,9 +7,9 @@
  *
  *   npm run dev [-- --port 8888 --qstash-port 8080 --redis-port 8079 --dashboard-port 8288]
  */
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { generateApiKey, parseApiKeys, weakApiKeys } from "../client/src/api/auth.ts";
 import { mergeEnvFile } from "../cli/src/dev/env-file.ts";
 import type { ManagedProcess } from "./dev/processes.ts";
 import {
@@ -56,8 +56,12 @@ try {
   });
   running.push(awl.process);
 
-  // Keep the key across restarts, so that a terminal that already has it keeps working.
-  const apiKey = readEnvFile(envFile).AWL_API_KEY ?? `awl_${randomBytes(24).toString("base64url")}`;
+  // Keep the key across restarts, so that a terminal that already has it keeps working; but not
+  // one the events API would refuse to use (an older or hand-written .env).
+  const kept = readEnvFile(envFile).AWL_API_KEY || undefined;
+  const weak = kept === undefined ? undefined : weakApiKeys(parseApiKeys(kept), `AWL_API_KEY in ${envFile}`);
+  if (weak) console.log(`dev: ${weak}\ndev: replacing it with a new key.`);
+  const apiKey = kept !== undefined && !weak ? kept : generateApiKey();
   mergeEnvFile(envFile, { AWL_API_KEY: apiKey });
 
   console.log("dev: starting netlify dev...");

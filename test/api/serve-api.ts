@@ -2,14 +2,16 @@
  * Serves the events API over real HTTP on a free loopback port, the way the extension serves it
  * inside a site, and gives tests a `call` that sends JSON with (or without) an API key.
  */
+import { randomBytes } from "node:crypto";
 import { serve, type ServerType } from "@hono/node-server";
 import { createEventsApi, DEFAULT_API_BASE_PATH } from "../../client/src/api/events-api.ts";
 import type { Runtime } from "../../client/src/engine/runtime.ts";
 import type { AsyncWorkloadFunction } from "../../client/src/workload/async-workload.ts";
 import { startHost, startStack, type Host, type Stack } from "../helpers/stack.ts";
 
-export const API_KEY = "test-key-current";
-export const PREVIOUS_API_KEY = "test-key-previous";
+// Random, and long enough for the API's key policy (client/src/api/auth.ts).
+export const API_KEY = `test-key-current-${randomBytes(16).toString("hex")}`;
+export const PREVIOUS_API_KEY = `test-key-previous-${randomBytes(16).toString("hex")}`;
 
 export interface ServedApi {
   /** The site's origin. */
@@ -27,8 +29,12 @@ export interface ServedApi {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ApiBody = any;
 
-export async function serveApi(runtime: Runtime, apiKeys = [API_KEY, PREVIOUS_API_KEY]): Promise<ServedApi> {
-  const api = createEventsApi({ runtime, apiKeys });
+/** `apiKeys: "env"` reads them from AWL_API_KEY, as the injected function does. */
+export async function serveApi(
+  runtime: Runtime,
+  apiKeys: string[] | "env" = [API_KEY, PREVIOUS_API_KEY],
+): Promise<ServedApi> {
+  const api = createEventsApi({ runtime, ...(apiKeys === "env" ? {} : { apiKeys }) });
   let url = "";
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ hostname: "127.0.0.1", port: 0, fetch: api }, (info) => {

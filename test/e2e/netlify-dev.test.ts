@@ -283,9 +283,9 @@ describe("netlify build --offline", () => {
 
     const api = await runDeployed(
       "awl_api",
-      `const response = await fn.default(new Request("http://site/awl/api/events", { headers: { authorization: "Bearer k" } }));
+      `const response = await fn.default(new Request("http://site/awl/api/events", { headers: { authorization: "Bearer ${apiKey}" } }));
        console.log(JSON.stringify({ status: response.status, body: await response.json() }));`,
-      { AWL_API_KEY: "k" },
+      { AWL_API_KEY: apiKey },
     );
     expect(api.status).toBe(500);
     expect((api.body as { error: string }).error).toContain(

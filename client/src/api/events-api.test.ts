@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import type { Runtime } from "../engine/runtime.ts";
 import { createEventsApi } from "./events-api.ts";
@@ -22,11 +23,14 @@ function untouchableRuntime(): Runtime {
   } as unknown as Runtime;
 }
 
-const api = createEventsApi({ runtime: untouchableRuntime(), apiKeys: ["k1"] });
+/** Keys strong enough for the API's policy (auth.ts). */
+const key = (name: string) => `${name}-${randomBytes(16).toString("hex")}`;
+const K1 = key("k1");
+const api = createEventsApi({ runtime: untouchableRuntime(), apiKeys: [K1] });
 const request = (method: string, path: string, init: { key?: string | null; body?: string } = {}) =>
   new Request(`http://site${path}`, {
     method,
-    headers: init.key === null ? {} : { authorization: `Bearer ${init.key ?? "k1"}` },
+    headers: init.key === null ? {} : { authorization: `Bearer ${init.key ?? K1}` },
     ...(init.body !== undefined ? { body: init.body } : {}),
   });
 const call = async (...args: Parameters<typeof request>) => {
@@ -57,13 +61,14 @@ describe("authentication comes before anything else", () => {
   });
 
   test("without options, the keys come from AWL_API_KEY (several at once, comma-separated)", async () => {
-    vi.stubEnv("AWL_API_KEY", "old-key, new-key");
+    const [oldKey, newKey] = [key("old"), key("new")];
+    vi.stubEnv("AWL_API_KEY", `${oldKey}, ${newKey}`);
     const fromEnv = createEventsApi({ runtime: untouchableRuntime() });
-    for (const key of ["old-key", "new-key"]) {
-      const response = await fromEnv(request("GET", "/awl/api/nowhere", { key }));
+    for (const accepted of [oldKey, newKey]) {
+      const response = await fromEnv(request("GET", "/awl/api/nowhere", { key: accepted }));
       expect(response.status).toBe(404);
     }
-    expect((await fromEnv(request("GET", "/awl/api/nowhere", { key: "k1" }))).status).toBe(401);
+    expect((await fromEnv(request("GET", "/awl/api/nowhere", { key: K1 }))).status).toBe(401);
   });
 });
 
@@ -85,7 +90,7 @@ describe("routing", () => {
   });
 
   test("honours a custom base path", async () => {
-    const custom = createEventsApi({ runtime: untouchableRuntime(), apiKeys: ["k1"], basePath: "/api/awl" });
+    const custom = createEventsApi({ runtime: untouchableRuntime(), apiKeys: [K1], basePath: "/api/awl" });
     expect((await custom(request("PUT", "/api/awl/events"))).status).toBe(405);
     expect((await custom(request("PUT", "/awl/api/events"))).status).toBe(404);
   });
@@ -126,7 +131,7 @@ describe("bad input changes nothing", () => {
         ...untouchableRuntime(),
         store: { listEvents: async () => ({ events: [], cursor: null }) },
       } as unknown as Runtime,
-      apiKeys: ["k1"],
+      apiKeys: [K1],
     });
     const response = await list(request("GET", "/awl/api/events?state=&name=&cursor=&limit="));
     expect(response.status).toBe(200);
@@ -143,7 +148,7 @@ describe("configuration errors", () => {
   test("without the Upstash environment, an authenticated request gets 500 naming the missing variables", async () => {
     vi.stubEnv("UPSTASH_REDIS_REST_URL", "");
     vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "");
-    const unconfigured = createEventsApi({ apiKeys: ["k1"] });
+    const unconfigured = createEventsApi({ apiKeys: [K1] });
     const response = await unconfigured(request("GET", "/awl/api/events"));
     expect(response.status).toBe(500);
     expect(((await response.json()) as { error: string }).error).toMatch(/UPSTASH_REDIS_REST_URL/);

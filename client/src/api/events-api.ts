@@ -3,7 +3,8 @@
  * extension serves inside a site and the CLI, the dashboard and `AsyncWorkloadsClient` call.
  * It sends events, lists and inspects them with their runs, retries dead-lettered runs, deletes
  * events and runs the reconciler on demand. Every request is checked for an API key before any
- * state is read; every input is checked (size, JSON, strict schema) before any state is written.
+ * state is read (a client that keeps sending wrong keys is slowed down: failure-limiter.ts); every
+ * input is checked (size, JSON, strict schema) before any state is written.
  *
  *   POST   /events          one event, an array, or { events: [...] }  → 202
  *   GET    /events          ?state=&name=&cursor=&limit=               → 200 { events, cursor }
@@ -31,11 +32,19 @@ import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "../engine
 import { sendEvents, type SendInput } from "../engine/send.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import { apiKeyChecker, parseApiKeys } from "./auth.ts";
+import { createFailureLimiter } from "./failure-limiter.ts";
 import { ApiError, check, readJson } from "./input.ts";
 
 export { DEFAULT_API_BASE_PATH };
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 100;
+
+/**
+ * Who is asking, for the failure limiter: the address Netlify (and `netlify dev`) puts on every
+ * request it hands a function. Without it nothing tells callers apart, and one shared record would
+ * let any caller's typos slow everyone's, so such requests are not limited.
+ */
+const CLIENT_ADDRESS_HEADER = "x-nf-client-connection-ip";
 
 export interface EventsApiOptions {
   /** Defaults to the runtime from the site's environment, resolved on the first request that needs it. */
@@ -82,17 +91,34 @@ const listQuerySchema = z.strictObject({
 });
 
 export function createEventsApi(options: EventsApiOptions = {}): (request: Request) => Promise<Response> {
-  const authorize = apiKeyChecker(options.apiKeys ?? parseApiKeys(process.env.AWL_API_KEY));
+  const authorize = options.apiKeys
+    ? apiKeyChecker(options.apiKeys, "the events API's apiKeys option")
+    : apiKeyChecker(parseApiKeys(process.env.AWL_API_KEY), "AWL_API_KEY");
+  const limiter = createFailureLimiter();
   const runtime = () => options.runtime ?? runtimeFromEnv();
   const app = new Hono().basePath(options.basePath ?? DEFAULT_API_BASE_PATH);
 
   app.use("*", async (c, next) => {
+    const client = c.req.header(CLIENT_ADDRESS_HEADER);
+    const waitSeconds = client === undefined ? undefined : limiter.refusedFor(client, Date.now());
+    if (waitSeconds !== undefined) {
+      const response = jsonResponse(429, {
+        error: `too many wrong API keys from this client: wait for the answers it is owed, then retry after ${waitSeconds} s`,
+      });
+      response.headers.set("retry-after", String(waitSeconds));
+      return response;
+    }
     const auth = authorize(c.req.header("authorization") ?? null);
     if (!auth.ok) {
+      if (client !== undefined && auth.reason === "wrong") {
+        const delayMs = limiter.failed(client, Date.now());
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       const response = jsonResponse(auth.status, { error: auth.error });
       if (auth.status === 401) response.headers.set("www-authenticate", 'Bearer realm="awl"');
       return response;
     }
+    if (client !== undefined) limiter.succeeded(client);
     await next();
   });
 
