@@ -29,6 +29,41 @@ export interface Census {
   examples: string[];
 }
 
+/**
+ * Every event's record and its runs' states, read in one script: one moment. Read in separate
+ * round trips, an event routed between reading its run list and reading its record looked routed
+ * with no runs, every one of them ended: counted completed while its run was still pending.
+ * ARGV: prefix, eventIds. Returns per event: its record (HGETALL, flat), its runs' states ('' if gone).
+ */
+const SNAPSHOT = `
+local out = {}
+for i = 2, #ARGV do
+  local ev = ARGV[1] .. 'ev:' .. ARGV[i]
+  local states = {}
+  for runId in string.gmatch(redis.call('HGET', ev, 'runs') or '', '[^,]+') do
+    states[#states + 1] = redis.call('HGET', ARGV[1] .. 'run:' .. runId, 'state') or ''
+  end
+  out[#out + 1] = redis.call('HGETALL', ev)
+  out[#out + 1] = states
+end
+return out`;
+
+async function snapshot(redis: Redis, prefix: string, eventIds: readonly string[]) {
+  const flat = (await redis.eval(SNAPSHOT, 0, prefix, ...eventIds)) as string[][];
+  const events: Record<string, string>[] = [];
+  const runIds: string[][] = [];
+  const states: (string | null)[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const fields = flat[i]!;
+    const event: Record<string, string> = {};
+    for (let f = 0; f + 1 < fields.length; f += 2) event[fields[f]!] = fields[f + 1]!;
+    events.push(event);
+    runIds.push(event.runs ? event.runs.split(",") : []);
+    states.push(...flat[i + 1]!.map((state) => state || null));
+  }
+  return { events, runIds, states };
+}
+
 const TERMINAL_STATES = ["completed", "dead-lettered"] as const;
 const TERMINAL = new Set<string>(TERMINAL_STATES);
 
@@ -49,18 +84,7 @@ export async function takeCensus(redis: Redis, prefix: string, eventIds: readonl
   };
   for (let offset = 0; offset < eventIds.length; offset += 500) {
     const chunk = eventIds.slice(offset, offset + 500);
-    // Read in this order: the run ids, then the runs' states, then the events' records. A run's
-    // state and its event's tally change in one script, so a run read as ended has its ending in
-    // the record read after it (reading the record first would see a run that ended in between as
-    // inconsistent).
-    const runLists = (await redis.pipeline(chunk.map((id) => ["hget", keys.event(id), "runs"])).exec())!;
-    const runIds = runLists.map(([, value]) => (value ? String(value).split(",") : []));
-    const states = (await redis
-      .pipeline(runIds.flat().map((runId) => ["hget", keys.run(runId), "state"]))
-      .exec())!.map(([, value]) => value as string | null);
-    const events = (await redis.pipeline(chunk.map((id) => ["hgetall", keys.event(id)])).exec())!.map(
-      ([, value]) => value as Record<string, string>,
-    );
+    const { events, runIds, states } = await snapshot(redis, prefix, chunk);
     let cursor = 0;
     const ended: Record<string, string>[] = [];
     events.forEach((event, i) => {
