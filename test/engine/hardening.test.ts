@@ -56,12 +56,20 @@ const workloads = {
   ),
   "unawaited-step": asyncWorkload(
     async ({ step }) => {
-      // eslint-disable-next-line @typescript-eslint/no-floating-promises -- the bug this test is about
-      step.run("background", async () => {
+      // Not awaited: the bug this test is about.
+      void step.run("background", async () => {
         throw new Error("nobody awaited me");
       });
     },
     { events: "h-unawaited", ...once },
+  ),
+  "changing-ids": asyncWorkload(
+    async ({ step }) => {
+      const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+      await step.run(`fetch-${stamp}`, () => stamp);
+      await step.sleep(`nap-${stamp}`, "1s");
+    },
+    { events: "h-changing" },
   ),
 };
 
@@ -148,5 +156,17 @@ describe("a step promise nobody awaited", () => {
   test("rejecting fails the attempt with the step's error, instead of the run completing", async () => {
     const event = await settled(await send("h-unawaited"), "dead-lettered");
     expect(event.runs[0]!.lastError).toMatchObject({ message: "nobody awaited me", step: "background" });
+  });
+});
+
+describe("step ids that change between invocations", () => {
+  test("are reported as non-determinism naming the ids, instead of sleeping forever", async () => {
+    const event = await settled(await send("h-changing"), "dead-lettered");
+    const run = event.runs[0]!;
+    expect(run.attempts.map((a) => a.outcome)).toEqual(["sleeping", "dead-lettered"]);
+    expect(run.lastError!.name).toBe("NonDeterminismError");
+    const [journaled, fresh] = [run.attempts[0]!.steps, run.attempts[1]!.steps];
+    expect(run.lastError!.message).toContain(`"${journaled![0]}"`);
+    expect(run.lastError!.message).toContain(`"${fresh![0]}"`);
   });
 });

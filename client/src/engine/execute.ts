@@ -123,9 +123,14 @@ export async function executeRun(
     steps: runner.executed,
     ...extra,
   });
-  const interrupt = runner.interrupt;
+  if (runner.interrupt?.kind === "superseded") return { runId, status: "superseded" };
+  // An invocation that would complete, park or continue after reaching new step ids while journaled
+  // ones were left behind would repeat its steps forever: report it instead. (A failed attempt is
+  // retried as usual: it may have stopped early for its own reasons.)
+  const diverged = failure && !runner.interrupt ? undefined : runner.divergence();
+  if (diverged) failure = { error: diverged };
+  const interrupt = diverged ? undefined : runner.interrupt;
   let outcome: Outcome;
-  if (interrupt?.kind === "superseded") return { runId, status: "superseded" };
   if (interrupt?.kind === "sleep") {
     outcome = {
       kind: "sleeping",

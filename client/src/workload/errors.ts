@@ -54,3 +54,30 @@ export class StepResultError extends ErrorDoNotRetry {
     this.name = "StepResultError";
   }
 }
+
+/**
+ * A run whose step ids differ between invocations (built from the time or a random value, or the
+ * workload changed while the run was in flight): its journal cannot be replayed, and the steps would
+ * run again under new ids on every invocation, so no retry can help.
+ */
+export class NonDeterminismError extends ErrorDoNotRetry {
+  constructor(
+    readonly unreached: readonly string[],
+    readonly fresh: readonly string[],
+  ) {
+    super(
+      `step ids differ between invocations of this run: never reached: ${quoted(unreached)}; ` +
+        `new this time: ${quoted(fresh)}. A step's id must be the same on every invocation ` +
+        "(not built from Date.now(), random values or anything else that changes)",
+    );
+    this.name = "NonDeterminismError";
+  }
+}
+
+function quoted(ids: readonly string[], shown = 10): string {
+  const list = ids
+    .slice(0, shown)
+    .map((id) => JSON.stringify(id))
+    .join(", ");
+  return ids.length > shown ? `${list} and ${ids.length - shown} more` : list;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { DuplicateStepIdError, StepResultError } from "./errors.ts";
+import { DuplicateStepIdError, NonDeterminismError, StepResultError } from "./errors.ts";
 import { StepInterrupt, StepRunner, failedStepOf, sendEventKey, type StepRunnerDeps } from "./step.ts";
 
 function runner(overrides: Partial<StepRunnerDeps> = {}) {
@@ -131,8 +131,7 @@ describe("a step promise that is not awaited", () => {
 
   test("when it rejects, the runner reports its error after settling", async () => {
     const { runner: r } = runner();
-    // eslint-disable-next-line @typescript-eslint/no-floating-promises -- the point of the test
-    r.api.run("background", fail);
+    void r.api.run("background", fail); // not awaited: the point of the test
     await r.settle();
     expect(r.unobservedFailure()).toMatchObject({ message: "nobody awaited me" });
   });
@@ -145,6 +144,32 @@ describe("a step promise that is not awaited", () => {
     await r.settle();
     await expect(chained).resolves.toBe("handled");
     expect(r.unobservedFailure()).toBeUndefined();
+  });
+});
+
+describe("step ids that differ between invocations", () => {
+  const completed = JSON.stringify({ status: "completed", result: 1 });
+
+  test("a new id while journaled ones were never reached is reported, naming both", async () => {
+    const journal = new Map([
+      ["stamp-1", completed],
+      ["nap-1", JSON.stringify({ status: "sleeping", wakeAt: 1 })],
+    ]);
+    const { runner: r } = runner({ journal });
+    await r.api.run("stamp-2", () => 2);
+    const error = r.divergence();
+    expect(error).toBeInstanceOf(NonDeterminismError);
+    expect(error!.message).toMatch(/never reached: "stamp-1", "nap-1"; new this time: "stamp-2"/);
+  });
+
+  test("not when every journaled id was reached, or when nothing new was started", async () => {
+    const journal = new Map([["a", completed]]);
+    const all = runner({ journal }).runner;
+    await all.api.run("a", () => 0);
+    await all.api.run("b", () => 2);
+    expect(all.divergence()).toBeUndefined();
+    const stoppedEarly = runner({ journal }).runner;
+    expect(stoppedEarly.divergence()).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import type { SendOptions, SendResult, SendInput } from "../engine/send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
-import { DuplicateStepIdError } from "./errors.ts";
+import { DuplicateStepIdError, NonDeterminismError } from "./errors.ts";
 import { stepResultJson } from "./step-result.ts";
 
 export interface StepApi {
@@ -94,6 +94,8 @@ export class StepRunner {
   /** Steps that ran (not replayed) in this invocation, in completion order. */
   readonly executed: string[] = [];
   private readonly used = new Set<string>();
+  /** Ids reached in this invocation that the journal does not hold, in the order reached. */
+  private readonly fresh: string[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
   /** Every promise handed to the workload, to find failures nobody awaited. */
   private readonly returned: { promise: StepPromise<unknown>; failed: boolean; error?: unknown }[] = [];
@@ -163,7 +165,21 @@ export class StepRunner {
     }
     if (this.used.has(id)) throw new DuplicateStepIdError(id);
     this.used.add(id);
-    return this.deps.journal.get(id);
+    const stored = this.deps.journal.get(id);
+    if (stored === undefined) this.fresh.push(id);
+    return stored;
+  }
+
+  /**
+   * Non-determinism, judged once an invocation is over: it started steps or sleeps the journal does
+   * not hold while journal entries were never reached. Replayed code reaches every journaled id before
+   * it gets past them, so a new id with old ones left behind means the ids changed (checked at the end,
+   * not when the new id appears: steps started together may be reached in any order).
+   */
+  divergence(): NonDeterminismError | undefined {
+    if (this.fresh.length === 0) return undefined;
+    const unreached = [...this.deps.journal.keys()].filter((id) => !this.used.has(id));
+    return unreached.length ? new NonDeterminismError(unreached, this.fresh) : undefined;
   }
 
   private run<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>> {
