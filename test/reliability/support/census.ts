@@ -7,7 +7,7 @@
  * (its per-state tally shows no active run once every run has ended), or it is counted inconsistent.
  */
 import type { Redis } from "ioredis";
-import { engineKeys } from "../../../client/src/engine/keys.ts";
+import { engineKeys, type EngineKeys } from "../../../client/src/engine/keys.ts";
 
 export interface Census {
   accepted: number;
@@ -33,23 +33,24 @@ export interface Census {
  * Every event's record and its runs' states, read in one script: one moment. Read in separate
  * round trips, an event routed between reading its run list and reading its record looked routed
  * with no runs, every one of them ended: counted completed while its run was still pending.
- * ARGV: prefix, eventIds. Returns per event: its record (HGETALL, flat), its runs' states ('' if gone).
+ * ARGV: the key of event "" and of run "" (keys.ts, so the layout is not repeated here), then the
+ * event ids. Returns per event: its record (HGETALL, flat), its runs' states ('' if gone).
  */
 const SNAPSHOT = `
 local out = {}
-for i = 2, #ARGV do
-  local ev = ARGV[1] .. 'ev:' .. ARGV[i]
+for i = 3, #ARGV do
+  local ev = ARGV[1] .. ARGV[i]
   local states = {}
   for runId in string.gmatch(redis.call('HGET', ev, 'runs') or '', '[^,]+') do
-    states[#states + 1] = redis.call('HGET', ARGV[1] .. 'run:' .. runId, 'state') or ''
+    states[#states + 1] = redis.call('HGET', ARGV[2] .. runId, 'state') or ''
   end
   out[#out + 1] = redis.call('HGETALL', ev)
   out[#out + 1] = states
 end
 return out`;
 
-async function snapshot(redis: Redis, prefix: string, eventIds: readonly string[]) {
-  const flat = (await redis.eval(SNAPSHOT, 0, prefix, ...eventIds)) as string[][];
+async function snapshot(redis: Redis, keys: EngineKeys, eventIds: readonly string[]) {
+  const flat = (await redis.eval(SNAPSHOT, 0, keys.event(""), keys.run(""), ...eventIds)) as string[][];
   const events: Record<string, string>[] = [];
   const runIds: string[][] = [];
   const states: (string | null)[] = [];
@@ -84,7 +85,7 @@ export async function takeCensus(redis: Redis, prefix: string, eventIds: readonl
   };
   for (let offset = 0; offset < eventIds.length; offset += 500) {
     const chunk = eventIds.slice(offset, offset + 500);
-    const { events, runIds, states } = await snapshot(redis, prefix, chunk);
+    const { events, runIds, states } = await snapshot(redis, keys, chunk);
     let cursor = 0;
     const ended: Record<string, string>[] = [];
     events.forEach((event, i) => {
