@@ -12,7 +12,15 @@ import { reconcile } from "../../client/src/engine/reconciler.ts";
 import type { Runtime } from "../../client/src/engine/runtime.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { eventInState, startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import {
+  eventInState,
+  qstashSettled,
+  startHost,
+  startStack,
+  waitFor,
+  type Host,
+  type Stack,
+} from "../helpers/stack.ts";
 
 const calls: Record<string, number> = {};
 const count = (key: string) => (calls[key] = (calls[key] ?? 0) + 1);
@@ -57,8 +65,10 @@ describe("duplicate and stale deliveries", () => {
     // A stale delivery after completion: acknowledged, and nothing changes.
     const response = await fetch(url, { method: "POST", body: "{}" });
     expect(response.status).toBe(401);
+    // Wait until QStash has delivered it and the host acknowledged it (a 2xx), then look.
+    const { delivered } = await qstashSettled(stack);
     await qstash.publishJSON({ url, body: { runId } });
-    await new Promise((r) => setTimeout(r, 300));
+    await qstashSettled(stack, delivered + 1);
     const after = await stack.runtime.store.getEvent(eventId);
     expect(after).toEqual(event);
     expect(calls["slow:a"]).toBe(1);
@@ -107,10 +117,14 @@ describe("a host killed mid-step", () => {
       AWL_LEASE_MARGIN: "300",
     };
     const startChild = async () => {
-      const proc = spawn(process.execPath, ["--conditions=@awl/source", "--import", "tsx", "test/helpers/child-host.ts"], {
-        env,
-        stdio: ["ignore", "pipe", "inherit"],
-      });
+      const proc = spawn(
+        process.execPath,
+        ["--conditions=@awl/source", "--import", "tsx", "test/helpers/child-host.ts"],
+        {
+          env,
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
       await new Promise<void>((resolve, reject) => {
         proc.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
         proc.on("exit", (code) => reject(new Error(`host exited with ${code}`)));

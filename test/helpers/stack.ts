@@ -9,7 +9,7 @@ import { Client } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
 import { connectRedis, type RedisConnection } from "../../cli/src/dev/redis-connection.ts";
 import { startRedisRest, type RedisRestServer } from "../../cli/src/dev/redis-rest/server.ts";
-import { startQStash, type QStashServer } from "../../cli/src/dev/qstash/server.ts";
+import { startQStash, type QStashServer, type QStashStats } from "../../cli/src/dev/qstash/server.ts";
 import { createRouterHandler, type RegisteredWorkload } from "../../client/src/engine/router.ts";
 import { createRuntime, type Runtime } from "../../client/src/engine/runtime.ts";
 import type { EngineSettings } from "../../client/src/engine/settings.ts";
@@ -144,5 +144,20 @@ export function eventInState(runtime: Runtime, eventId: string, state: EventStat
       return event?.state === state ? event : undefined;
     },
     { what: `event ${eventId} to be ${state}` },
+  );
+}
+
+/**
+ * Waits until awl dev's QStash has answered at least `delivered` deliveries with a 2xx since it
+ * started and has nothing waiting or in flight, and returns its counts. A check that a delivery
+ * "changed nothing" waits for this (the delivery arrived and was acknowledged), never a fixed time.
+ */
+export function qstashSettled(stack: Stack, delivered = 0): Promise<QStashStats> {
+  return waitFor(
+    async () => {
+      const stats = stack.qstash.stats();
+      return stats.delivered >= delivered && stats.pending === 0 && stats.inFlight === 0 ? stats : undefined;
+    },
+    { what: `QStash to have delivered ${delivered} and be idle` },
   );
 }
