@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import { registerDev } from "./commands/dev.ts";
 import { registerEvents } from "./commands/events/index.ts";
+import { registerInit } from "./commands/init.ts";
 import { registerSend } from "./commands/send.ts";
 import { describeFailure } from "./errors.ts";
 
@@ -19,6 +20,7 @@ program.addHelpText(
   "after",
   `
 Examples:
+  $ awl init
   $ awl dev --write-env
   $ awl send checkout --data '{"cartId":"c_123"}'
   $ awl events list --state dead-lettered
@@ -27,6 +29,7 @@ Examples:
 Exit codes: 0 ok, 1 failure, 2 usage. Run \`awl <command> --help\` for each command's options.`,
 );
 
+registerInit(program);
 registerDev(program);
 registerSend(program);
 registerEvents(program);

@@ -1,12 +1,19 @@
 /**
  * The Netlify extension of Async Workloads on Upstash (Netlify SDK v5). In a site it:
  * - injects the events API (`/awl/api/*`) and the scheduled reconciler (src/functions);
- * - discovers the site's workloads before every build and dev start, checks them, and generates
- *   the router (`/.netlify/functions/awl-router`) that starts them;
+ * - discovers the site's workloads before every build and dev start, checks them (and that the
+ *   site's `@awl/client` fits this extension), and generates the router
+ *   (`/.netlify/functions/awl-router`) that starts them;
+ * - after a build, checks that each bundled workload and the router still hold their handler;
  * - on install, creates the site's API key and records the Upstash credentials still needed.
  */
 import { NetlifyExtension } from "@netlify/sdk";
 import { prepareWorkloads, type BuildHookContext } from "./build/prepare.ts";
+import {
+  builtFunctionProblems,
+  formatBuiltFunctionProblems,
+  type ExpectedFunction,
+} from "./build/verify-bundles.ts";
 import { onInstall } from "./install/on-install.ts";
 import { FUNCTION_PREFIX } from "./paths.ts";
 
@@ -15,9 +22,27 @@ export const extension = new NetlifyExtension();
 // The SDK types a hook's options as @netlify/build's plugin options, a package it does not install
 // beside itself (netlify-cli keeps its own copy), so they arrive untyped: BuildHookContext is the
 // part of them the hook uses.
-const prepare = (options: object) => prepareWorkloads(options as BuildHookContext);
+let builtFunctions: ExpectedFunction[] = [];
+const prepare = async (options: object) => {
+  builtFunctions = await prepareWorkloads(options as BuildHookContext);
+};
+
+/** The part of the post-build options the bundle check uses. */
+interface PostBuildContext {
+  constants: { FUNCTIONS_DIST?: string | undefined };
+  utils: BuildHookContext["utils"];
+}
+
+// The build plugin runs in one process for the whole build, so onPreBuild's list is still here.
+const verifyBundles = async (options: object) => {
+  const { constants, utils } = options as PostBuildContext;
+  if (!constants.FUNCTIONS_DIST || builtFunctions.length === 0) return;
+  const problems = await builtFunctionProblems(constants.FUNCTIONS_DIST, builtFunctions);
+  if (problems.length > 0) utils.build.failBuild(formatBuiltFunctionProblems(problems));
+};
 
 extension.addFunctions("src/functions", { prefix: FUNCTION_PREFIX });
 extension.addBuildEventHandler("onPreBuild", prepare);
 extension.addBuildEventHandler("onPreDev", prepare);
+extension.addBuildEventHandler("onPostBuild", verifyBundles);
 extension.onInstall(onInstall);

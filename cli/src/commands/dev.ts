@@ -1,6 +1,9 @@
 /**
  * `awl dev`: runs the local Upstash-compatible services until interrupted, prints the environment
  * a site needs, optionally writes it to a dotenv file, and serves the events dashboard on loopback.
+ * It serves the site in the current folder: its `AWL_PREFIX` (from the environment, `.env`, or
+ * derived from the folder, site/identity.ts) names the keys the dashboard reads and the QStash
+ * messages this awl dev keeps, so two sites on one Redis stay apart.
  */
 import type { Command } from "commander";
 import type { DashboardServer, DevStack } from "../dev/index.ts";
@@ -11,6 +14,7 @@ import {
   DEFAULT_REDIS_REST_TOKEN,
 } from "../dev/defaults.ts";
 import { formatEnv, mergeEnvFile } from "../dev/env-file.ts";
+import { envChanges, readEnvFile, readSiteEnv, siteVariables } from "../site/local-env.ts";
 import { parsePort } from "./options.ts";
 
 export function registerDev(program: Command): void {
@@ -49,7 +53,10 @@ export function registerDev(program: Command): void {
       }) => {
         // Loaded here, not at the top: every other command would otherwise pay for the servers' imports.
         const { startDevStack } = await import("../dev/index.ts");
+        const siteDir = process.cwd();
+        const site = siteVariables(siteDir, { ...readSiteEnv(siteDir), ...definedOnly(process.env) });
         const stack = await startDevStack({
+          siteNamespace: site.AWL_PREFIX,
           qstashPort: options.qstashPort,
           redisRestPort: options.redisPort,
           redisUrl: options.redisUrl,
@@ -59,15 +66,21 @@ export function registerDev(program: Command): void {
         console.log(
           `awl dev: QStash API on ${stack.qstash.url} (also found by @upstash/qstash with QSTASH_DEV=true)`,
         );
+        console.log(`awl dev: serving the site in ${siteDir} (AWL_PREFIX=${site.AWL_PREFIX})`);
         console.log(`\nEnvironment for your site:\n${formatEnv(stack.env)}\n`);
         if (options.writeEnv) {
           const path = options.writeEnv === true ? ".env" : options.writeEnv;
-          mergeEnvFile(path, stack.env);
+          // The services' variables always follow this run's ports; the site's prefix and API key
+          // are only added when missing, so a key already handed out keeps working.
+          const { add } = envChanges(readEnvFile(path), site);
+          mergeEnvFile(path, { ...stack.env, ...add });
           console.log(`awl dev: wrote the environment to ${path}`);
         }
         // After the environment line that scripts wait for: the services a site needs are up, and a
         // dashboard that cannot start (its port taken by another awl dev) must not take them down.
-        const dashboard = options.dashboard ? await startDashboard(stack, options.dashboardPort) : undefined;
+        const dashboard = options.dashboard
+          ? await startDashboard(stack, site.AWL_PREFIX, options.dashboardPort)
+          : undefined;
         const stop = async () => {
           await dashboard?.close();
           await stack.close();
@@ -79,10 +92,21 @@ export function registerDev(program: Command): void {
     );
 }
 
-async function startDashboard(stack: DevStack, port: number): Promise<DashboardServer | undefined> {
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  );
+}
+
+async function startDashboard(
+  stack: DevStack,
+  prefix: string,
+  port: number,
+): Promise<DashboardServer | undefined> {
   const { localRuntime, startDashboardServer } = await import("../dev/index.ts");
   try {
-    const dashboard = await startDashboardServer({ runtime: localRuntime(stack.env), port });
+    const runtime = localRuntime(stack.env, { ...process.env, AWL_PREFIX: prefix });
+    const dashboard = await startDashboardServer({ runtime, port });
     console.log(`awl dev: Dashboard  ${dashboard.url}  (events, runs, retry and delete; loopback only)`);
     return dashboard;
   } catch (error) {

@@ -4,6 +4,9 @@
  */
 import { connectRedis, type RedisConnection } from "./redis-connection.ts";
 import { startQStash, type QStashServer } from "./qstash/server.ts";
+import { devEnvironment } from "./environment.ts";
+
+export { devEnvironment, type DevEnvironmentUrls } from "./environment.ts";
 import { startRedisRest, type RedisRestServer } from "./redis-rest/server.ts";
 
 import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN } from "./defaults.ts";
@@ -25,6 +28,11 @@ export interface DevStackOptions {
   qstashPort?: number;
   redisUrl?: string;
   redisRestToken?: string;
+  /**
+   * Whose QStash messages this stack keeps (see site/identity.ts): a site's `AWL_PREFIX`, so that a
+   * site never receives the messages another site queued on the same Redis and port.
+   */
+  siteNamespace?: string;
   log?: (line: string) => void;
   warn?: (line: string) => void;
 }
@@ -52,23 +60,20 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       log,
     });
     const qstashPort = options.qstashPort ?? DEFAULT_QSTASH_PORT;
-    // One key space per port: only one server can hold a port, so two `awl dev`s on one Redis never
-    // deliver each other's messages, and a restart on the same port finds its scheduled messages.
+    // One key space per site and port: two sites on one Redis never deliver each other's messages
+    // (even one after the other on the same port), and a restart finds its scheduled messages.
     const qstash = await startQStash({
       host,
       port: qstashPort,
       connection,
       log,
-      keyPrefix: `awl-dev:qstash:${qstashPort}:`,
+      keyPrefix: `awl-dev:qstash:${qstashPort}:${options.siteNamespace ?? ""}`,
     });
-    const env = {
-      UPSTASH_REDIS_REST_URL: redisRest.url,
-      UPSTASH_REDIS_REST_TOKEN: redisRest.token,
-      QSTASH_URL: qstash.url,
-      QSTASH_TOKEN: qstash.token,
-      QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
-      QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
-    };
+    const env = devEnvironment({
+      redisRestUrl: redisRest.url,
+      redisRestToken: redisRest.token,
+      qstashUrl: qstash.url,
+    });
     const rest = redisRest;
     return {
       connection,

@@ -3,15 +3,18 @@
  * the router (and the wrappers of Netlify-style workloads) into `.netlify/awl/functions/`,
  * registered with `utils.functions.generate` so that `netlify build` deploys them and
  * `netlify dev` serves them. Any problem fails the build with every file and reason at once.
+ * It answers the functions whose built bundles `onPostBuild` checks (verify-bundles.ts).
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { GENERATED_FOLDER } from "../paths.ts";
+import { GENERATED_FOLDER, ROUTER_FUNCTION } from "../paths.ts";
 import { discoverWorkloads, mayDefineWorkload, type Problem } from "./discover.ts";
 import { listFunctionFiles } from "./function-files.ts";
 import { writeGeneratedFunctions } from "./generate.ts";
 import { loadFunctionModules } from "./load-modules.ts";
 import { planWorkloads, reservedNameProblems } from "./plan.ts";
+import type { ExpectedFunction } from "./verify-bundles.ts";
+import { clientVersionProblem } from "./versions.ts";
 
 /** The part of Netlify's build plugin options this hook uses (paths are relative to the cwd). */
 export interface BuildHookContext {
@@ -22,8 +25,13 @@ export interface BuildHookContext {
   };
 }
 
-export async function prepareWorkloads({ constants, utils }: BuildHookContext): Promise<void> {
+export async function prepareWorkloads({ constants, utils }: BuildHookContext): Promise<ExpectedFunction[]> {
   const siteDir = process.cwd();
+  const versionProblem = clientVersionProblem(siteDir);
+  if (versionProblem) {
+    utils.build.failBuild(`Async Workloads: ${versionProblem}`);
+    return [];
+  }
   // Beside Netlify's own .netlify/functions-internal, which follows the site's base and package path.
   const netlifyDir = constants.INTERNAL_FUNCTIONS_SRC
     ? dirname(resolve(constants.INTERNAL_FUNCTIONS_SRC))
@@ -40,14 +48,14 @@ export async function prepareWorkloads({ constants, utils }: BuildHookContext): 
       `Async Workloads could not bundle the site's functions to find its workloads:\n${(error as Error).message}`,
       { error },
     );
-    return;
+    return [];
   }
   const discovered = discoverWorkloads(candidates, loaded);
   const { planned, problems } = planWorkloads(discovered.workloads);
   const allProblems = [...reservedNameProblems(functions), ...discovered.problems, ...problems];
   if (allProblems.length > 0) {
     utils.build.failBuild(formatProblems(allProblems, siteDir));
-    return;
+    return [];
   }
 
   for (const path of writeGeneratedFunctions(planned, join(outDir, "functions")))
@@ -57,6 +65,13 @@ export async function prepareWorkloads({ constants, utils }: BuildHookContext): 
     `Async Workloads: ${planned.length} workload${planned.length === 1 ? "" : "s"}` +
       `${list.length ? `: ${list.join(", ")}` : ""}; generated the router at /.netlify/functions/awl-router`,
   );
+  return [
+    { name: ROUTER_FUNCTION, kind: "handler" },
+    ...planned.map((workload): ExpectedFunction => ({
+      name: workload.functionName,
+      kind: workload.wrapsModule ? "handler" : "workload",
+    })),
+  ];
 }
 
 export function formatProblems(problems: readonly Problem[], siteDir: string): string {

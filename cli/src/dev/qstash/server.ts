@@ -18,12 +18,9 @@ import { listenOn } from "../listen.ts";
 
 export type { QStashStats } from "./stats.ts";
 
-/** The fixed credentials of the official client's dev mode (`DEV_CREDENTIALS` in @upstash/qstash). */
-export const QSTASH_DEV_CREDENTIALS: { token: string; currentSigningKey: string; nextSigningKey: string } = {
-  token: "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIjoiZGVmYXVsdFBhc3N3b3JkIn0=",
-  currentSigningKey: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
-  nextSigningKey: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs",
-};
+import { QSTASH_DEV_CREDENTIALS } from "../defaults.ts";
+
+export { QSTASH_DEV_CREDENTIALS };
 
 export interface QStashOptions {
   /** Default 127.0.0.1. */
