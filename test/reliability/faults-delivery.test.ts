@@ -7,11 +7,20 @@
  * and retries are among the messages overtaking each other.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { waitFor } from "../helpers/stack.ts";
 import { startFaultStack, type FaultStack } from "./support/fault-stack.ts";
 import { report } from "./support/report.ts";
 import { EVENTS, MIN_IN_FLIGHT, scaled } from "./support/scale.ts";
 
 let stack: FaultStack;
+
+/** awl dev's QStash counters (our `GET /v2/awl/stats`). */
+const qstashStats = async () =>
+  (await (
+    await fetch(`${stack.dev.env.QSTASH_URL}/v2/awl/stats`, {
+      headers: { authorization: `Bearer ${stack.dev.env.QSTASH_TOKEN}` },
+    })
+  ).json()) as { pending: number; inFlight: number };
 
 beforeAll(async () => {
   // Nothing here kills an invocation: the production lease margin (30 s) keeps every lease alive,
@@ -43,9 +52,19 @@ test(
     expect(ids).toHaveLength(EVENTS);
     const atStart = await stack.census(ids);
     const census = await stack.settle(ids, scaled(120_000));
-    // Late replays keep arriving for a while after the last run completed: give them time to land.
-    await new Promise((r) => setTimeout(r, 1500));
     await reconciler.stop();
+    // Late replays keep arriving for a while after the last run completed: wait until every one has
+    // landed and been answered (QStash has nothing left to deliver, then the proxy nothing left to
+    // forward; a replay is only ever triggered by a delivery from QStash), then count again.
+    await waitFor(
+      async () => {
+        const qstash = await qstashStats();
+        return (
+          qstash.pending === 0 && qstash.inFlight === 0 && stack.deliveryProxy!.stats().outstanding === 0
+        );
+      },
+      { timeoutMs: scaled(60_000), intervalMs: 100, what: "every delivery and replay to be answered" },
+    );
     const after = await stack.census(ids);
     const ledger = await stack.ledger();
     const proxy = stack.deliveryProxy!.stats();

@@ -23,6 +23,8 @@ export interface DeliveryProxyStats {
   replayed: number;
   /** Copies that got no HTTP answer, or a 5xx. */
   failedCopies: number;
+  /** Copies and replays scheduled or being forwarded (gauge): 0 once every one has been answered. */
+  outstanding: number;
 }
 
 export interface DeliveryProxy {
@@ -39,7 +41,8 @@ interface Seen {
 }
 
 export async function startDeliveryProxy(options: DeliveryProxyOptions): Promise<DeliveryProxy> {
-  const stats: DeliveryProxyStats = { received: 0, forwarded: 0, replayed: 0, failedCopies: 0 };
+  const stats = { received: 0, forwarded: 0, replayed: 0, failedCopies: 0 };
+  let forwarding = 0;
   const history: Seen[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -54,8 +57,9 @@ export async function startDeliveryProxy(options: DeliveryProxyOptions): Promise
   };
   const forward = (
     seen: Seen,
-  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
-    new Promise((resolve) => {
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> => {
+    forwarding++;
+    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve) => {
       stats.forwarded++;
       const request = http.request(
         {
@@ -88,7 +92,8 @@ export async function startDeliveryProxy(options: DeliveryProxyOptions): Promise
         resolve({ status: 502, headers: {}, body: Buffer.from(`proxy: ${error.message}`) });
       });
       request.end(seen.body);
-    });
+    }).finally(() => forwarding--);
+  };
   const randomDelay = () => Math.floor(Math.random() * options.maxDelayMs);
 
   const server = http.createServer((req, res) => {
@@ -128,7 +133,7 @@ export async function startDeliveryProxy(options: DeliveryProxyOptions): Promise
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, outstanding: timers.size + forwarding }),
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;
