@@ -71,6 +71,12 @@ const workloads = {
     },
     { events: "h-changing" },
   ),
+  "parallel-sleeps": asyncWorkload(async ({ step }) => {
+    await Promise.all([step.sleep("a", "1s"), step.sleep("b", "2s")]);
+  }, "h-sleeps"),
+  "sleep-beside-step": asyncWorkload(async ({ step }) => {
+    await Promise.all([step.sleep("w", "1s"), step.run("fetch", () => Date.now())]);
+  }, "h-beside"),
 };
 
 let stack: Stack;
@@ -168,5 +174,30 @@ describe("step ids that change between invocations", () => {
     const [journaled, fresh] = [run.attempts[0]!.steps, run.attempts[1]!.steps];
     expect(run.lastError!.message).toContain(`"${journaled![0]}"`);
     expect(run.lastError!.message).toContain(`"${fresh![0]}"`);
+  });
+});
+
+describe("sleeps and steps started together run together", () => {
+  test("two parallel sleeps of 1 s and 2 s take about 2 s, not 3", async () => {
+    const event = await settled(await send("h-sleeps"), "completed");
+    const run = event.runs[0]!;
+    expect(run.finishedAt! - run.createdAt).toBeGreaterThanOrEqual(2_000);
+    expect(run.finishedAt! - run.createdAt).toBeLessThan(2_800);
+    const [a, b] = ["a", "b"].map((id) => run.steps.find((step) => step.id === id)!.wakeAt!);
+    expect(b! - a!).toBe(1_000);
+    // The first park wakes at the earlier sleep.
+    expect(run.attempts[0]).toMatchObject({ outcome: "sleeping", nextAt: a });
+  });
+
+  test("a step beside a sleep runs in the first invocation, without waiting for the sleep", async () => {
+    const event = await settled(await send("h-beside"), "completed");
+    const run = event.runs[0]!;
+    expect(run.attempts.map((a) => [a.outcome, a.steps])).toEqual([
+      ["sleeping", ["fetch"]],
+      ["completed", []],
+    ]);
+    const fetch = run.steps.find((step) => step.id === "fetch")!;
+    const wait = run.steps.find((step) => step.id === "w")!;
+    expect(fetch.result as number).toBeLessThan(wait.wakeAt!);
   });
 });

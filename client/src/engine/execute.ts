@@ -91,22 +91,30 @@ export async function executeRun(
     };
   } else {
     if (validated) data = validated.data;
-    try {
-      await handler({
-        name: claim.eventName,
-        data,
-        eventId: claim.eventId,
-        runId,
-        attempt: claim.attempt,
-        priority: claim.priority,
-        createdAt: claim.createdAt,
-        step: runner.api,
-        sendEvent: async (name, eventData, options) =>
-          (await sendEvents(runtime, [{ ...options, name, data: eventData }], workload.catalog))[0]!,
-      });
-    } catch (error) {
-      failure = { error };
-    }
+    const handled = (async (): Promise<{ error: unknown } | undefined> => {
+      try {
+        await handler({
+          name: claim.eventName,
+          data,
+          eventId: claim.eventId,
+          runId,
+          attempt: claim.attempt,
+          priority: claim.priority,
+          createdAt: claim.createdAt,
+          step: runner.api,
+          sendEvent: async (name, eventData, options) =>
+            (await sendEvents(runtime, [{ ...options, name, data: eventData }], workload.catalog))[0]!,
+        });
+        return undefined;
+      } catch (error) {
+        return { error };
+      }
+    })();
+    // Whichever comes first: the workload's code ends, or it can make no progress but through a
+    // pending sleep (then the run parks, and its code unwinds from the rejected sleeps).
+    const first = await Promise.race([handled, runner.parked().then(() => "parked" as const)]);
+    runner.close();
+    if (first !== "parked") failure = first;
   }
   await runner.settle();
   // A step that failed while nobody awaited it fails the attempt, as an awaited one would have.
@@ -137,7 +145,6 @@ export async function executeRun(
       now,
       nextAt: interrupt.wakeAt,
       attempt: ended("sleeping", { nextAt: interrupt.wakeAt }),
-      ...(interrupt.record ? { step: { id: interrupt.stepId, record: interrupt.record } } : {}),
     };
   } else if (interrupt?.kind === "continue") {
     outcome = { kind: "pending", now, nextAt: now, attempt: ended("continued") };
@@ -167,6 +174,9 @@ export async function executeRun(
     }
   }
 
+  // Sleeps first reached here are journaled with any outcome that lets the run go on (a retry, a
+  // continuation, a park), so that a replay keeps their wake times instead of starting them again.
+  if (outcome.kind !== "completed") outcome.steps = runner.newSleeps();
   if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
   if (outcome.nextAt !== undefined) {
     try {

@@ -91,8 +91,8 @@ export interface Outcome {
   attempt?: AttemptRecord;
   lastError?: ErrorRecord;
   nextAttempt?: number;
-  /** A journal entry to write with the outcome (a sleep's wake time). */
-  step?: { id: string; record: string };
+  /** Journal entries to write with the outcome (the wake times of sleeps first reached). */
+  steps?: { id: string; record: string }[];
 }
 
 export interface DueEntry {
@@ -275,10 +275,9 @@ export class EngineStore {
       outcome.attempt ? JSON.stringify(outcome.attempt) : "",
       outcome.lastError ? JSON.stringify(outcome.lastError) : "",
       outcome.nextAttempt ?? "",
-      outcome.step?.id ?? "",
-      outcome.step?.record ?? "",
       this.settings.completedRetentionMs,
       this.settings.deadLetteredRetentionMs,
+      ...(outcome.steps ?? []).flatMap((step) => [step.id, step.record]),
     ]);
     return written === 1;
   }

@@ -174,10 +174,18 @@ describe("step ids that differ between invocations", () => {
 });
 
 describe("step.sleep", () => {
-  test("parks the run with its wake time and journal entry, and later calls keep throwing", async () => {
+  test("parks the run with its wake time and journal entry once nothing else runs; later calls throw", async () => {
     const { runner: r } = runner({ now: () => 10_000 });
-    await expect(r.api.sleep("wait", "7 days")).rejects.toThrow(StepInterrupt);
-    expect(r.interrupt).toMatchObject({ kind: "sleep", stepId: "wait", wakeAt: 10_000 + 7 * 86_400_000 });
+    const sleeping = r.api.sleep("wait", "7 days");
+    await r.parked();
+    await expect(sleeping).rejects.toThrow(StepInterrupt);
+    expect(r.interrupt).toEqual({ kind: "sleep", wakeAt: 10_000 + 7 * 86_400_000 });
+    expect(r.newSleeps()).toEqual([
+      {
+        id: "wait",
+        record: JSON.stringify({ status: "sleeping", startedAt: 10_000, wakeAt: 10_000 + 7 * 86_400_000 }),
+      },
+    ]);
     await expect(r.api.run("after", () => 1)).rejects.toThrow(StepInterrupt);
   });
 
@@ -191,16 +199,61 @@ describe("step.sleep", () => {
   test("a wake delivered before its time parks the run again without a new journal entry", async () => {
     const journal = new Map([["wait", JSON.stringify({ status: "sleeping", wakeAt: 9_000 })]]);
     const { runner: r } = runner({ journal, now: () => 6_000 });
-    await expect(r.api.sleep("wait", "7 days")).rejects.toThrow(StepInterrupt);
-    expect(r.interrupt).toEqual({ kind: "sleep", stepId: "wait", wakeAt: 9_000 });
+    const sleeping = r.api.sleep("wait", "7 days");
+    await r.parked();
+    await expect(sleeping).rejects.toThrow(StepInterrupt);
+    expect(r.interrupt).toEqual({ kind: "sleep", wakeAt: 9_000 });
+    expect(r.newSleeps()).toEqual([]);
+  });
+});
+
+describe("sleeps and steps started together", () => {
+  test("two sleeps: both journaled, the run wakes at the earliest", async () => {
+    const { runner: r } = runner({ now: () => 1_000 });
+    const both = Promise.all([r.api.sleep("a", "1s"), r.api.sleep("b", "2s")]);
+    await r.parked();
+    await expect(both).rejects.toThrow(StepInterrupt);
+    expect(r.interrupt).toEqual({ kind: "sleep", wakeAt: 2_000 });
+    expect(r.newSleeps().map((s) => [s.id, JSON.parse(s.record).wakeAt])).toEqual([
+      ["a", 2_000],
+      ["b", 3_000],
+    ]);
+  });
+
+  test("a step next to a sleep runs at once, and the run parks after it is checkpointed", async () => {
+    const { runner: r, written } = runner({ now: () => 1_000 });
+    let ran = false;
+    const both = Promise.all([r.api.sleep("w", "1s"), r.api.run("fetch", () => (ran = true))]);
+    await r.parked();
+    await expect(both).rejects.toThrow(StepInterrupt);
+    expect(ran).toBe(true);
+    expect(written.has("fetch")).toBe(true);
+    expect(r.interrupt).toEqual({ kind: "sleep", wakeAt: 2_000 });
+  });
+
+  test("a sleep whose time comes while a step runs ends here, journaled first, and the code goes on", async () => {
+    let clock = 1_000;
+    const { runner: r, written } = runner({ now: () => clock });
+    const flow = (async () => {
+      await Promise.all([r.api.sleep("w", "1s"), r.api.run("slow", () => (clock += 2_000))]);
+      return r.api.run("after", () => "done");
+    })();
+    const parked = r.parked();
+    await expect(flow).resolves.toBe("done");
+    r.close();
+    await parked;
+    expect(r.interrupt).toBeUndefined();
+    expect(JSON.parse(written.get("w")!)).toMatchObject({ status: "sleeping", wakeAt: 2_000 });
+    expect(r.newSleeps()).toEqual([]);
   });
 });
 
 describe("step.sleepUntil", () => {
   test("parks the run until the given date", async () => {
     const { runner: r } = runner({ now: () => 1_000 });
-    await expect(r.api.sleepUntil("until", new Date(61_000))).rejects.toThrow(StepInterrupt);
-    expect(r.interrupt).toMatchObject({ kind: "sleep", stepId: "until", wakeAt: 61_000 });
+    void r.api.sleepUntil("until", new Date(61_000)).catch(() => undefined);
+    await r.parked();
+    expect(r.interrupt).toEqual({ kind: "sleep", wakeAt: 61_000 });
   });
 
   test("a date already past does not park the run", async () => {

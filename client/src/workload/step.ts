@@ -4,6 +4,12 @@
  * in one Redis round trip, and a sleep or a spent time budget interrupts the invocation so that
  * its outcome can be recorded and the run resumed by a later delivery.
  *
+ * Sleeps and steps started together run together: a sleep that is not yet due leaves its promise
+ * pending and lets other steps start. The run parks only once the workload can make no other
+ * progress (no step running, and nothing new started after a turn of the event loop), until the
+ * earliest pending sleep. A sleep whose time comes while other steps still run ends in this
+ * invocation.
+ *
  * Interrupts are remembered on the runner, not only thrown: a workload that catches one and carries
  * on cannot turn a parked run into a "completed" one, and every later step call throws it again.
  */
@@ -24,10 +30,7 @@ export interface StepApi {
   sendEvent(id: string, name: string, data?: unknown, options?: SendOptions): Promise<SendResult>;
 }
 
-export type Interrupt =
-  | { kind: "sleep"; stepId: string; wakeAt: number; record?: string }
-  | { kind: "continue" }
-  | { kind: "superseded" };
+export type Interrupt = { kind: "sleep"; wakeAt: number } | { kind: "continue" } | { kind: "superseded" };
 
 /** Unwinds a workload's code when the invocation must stop; never reported as a failure. */
 export class StepInterrupt extends Error {
@@ -97,6 +100,14 @@ export class StepRunner {
   /** Ids reached in this invocation that the journal does not hold, in the order reached. */
   private readonly fresh: string[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Sleeps reached and not yet due, by id; their promises settle when they end here or the run parks. */
+  private readonly pending = new Map<string, PendingSleep>();
+  /** Journal entries of sleeps first reached in this invocation, not yet written. */
+  private readonly sleepRecords = new Map<string, string>();
+  /** Bumped whenever a step or sleep is reached or a step ends, so the park waits for a quiet turn. */
+  private version = 0;
+  private wake: (() => void) | undefined;
+  private closed = false;
   /** Every promise handed to the workload, to find failures nobody awaited. */
   private readonly returned: { promise: StepPromise<unknown>; failed: boolean; error?: unknown }[] = [];
 
@@ -146,6 +157,72 @@ export class StepRunner {
     return promise;
   }
 
+  /**
+   * Resolves when the run should park: a sleep is pending, no step is running, and a turn of the event
+   * loop started nothing new (the code after a finished step has had its chance to start the next).
+   * A sleep that is due by then ends here instead (its journal entry written first, so that a later
+   * replay does not sleep again). Also resolves when another interrupt stops the invocation. Pending
+   * sleeps are then rejected with the interrupt, so the workload's code unwinds.
+   */
+  async parked(): Promise<void> {
+    while (!this.closed && !this.interrupt) {
+      if (this.inflight.size) {
+        await Promise.allSettled([...this.inflight]);
+        continue;
+      }
+      if (this.pending.size === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const seen = this.version;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed || this.interrupt || seen !== this.version || this.inflight.size) continue;
+      const now = this.deps.now();
+      const due = [...this.pending].filter(([, sleep]) => sleep.wakeAt <= now);
+      if (due.length === 0) {
+        this.interrupt = {
+          kind: "sleep",
+          wakeAt: Math.min(...[...this.pending.values()].map((s) => s.wakeAt)),
+        };
+        break;
+      }
+      for (const [id, sleep] of due) {
+        const record = this.sleepRecords.get(id);
+        if (record !== undefined) {
+          if (!(await this.deps.checkpoint(id, record))) {
+            this.interrupt ??= { kind: "superseded" };
+            break;
+          }
+          this.sleepRecords.delete(id);
+        }
+        this.pending.delete(id);
+        sleep.resolve();
+      }
+      this.changed();
+    }
+    if (this.closed || !this.interrupt) return;
+    for (const sleep of this.pending.values()) sleep.reject(new StepInterrupt(this.interrupt));
+    this.pending.clear();
+  }
+
+  /** The workload's code returned or threw: from now on, nothing parks it. */
+  close(): void {
+    this.closed = true;
+    this.changed();
+  }
+
+  /** Journal entries of sleeps first reached in this invocation and not written yet (written with the outcome). */
+  newSleeps(): { id: string; record: string }[] {
+    return [...this.sleepRecords].map(([id, record]) => ({ id, record }));
+  }
+
+  private changed(): void {
+    this.version++;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
   /** Waits until every step started in this invocation has finished and been checkpointed. */
   async settle(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
@@ -153,6 +230,7 @@ export class StepRunner {
 
   private raise(interrupt: Interrupt): never {
     this.interrupt ??= interrupt;
+    this.changed();
     throw new StepInterrupt(this.interrupt);
   }
 
@@ -165,6 +243,7 @@ export class StepRunner {
     }
     if (this.used.has(id)) throw new DuplicateStepIdError(id);
     this.used.add(id);
+    this.changed();
     const stored = this.deps.journal.get(id);
     if (stored === undefined) this.fresh.push(id);
     return stored;
@@ -204,7 +283,12 @@ export class StepRunner {
     }
     const task = this.execute(id, fn);
     this.inflight.add(task);
-    void task.finally(() => this.inflight.delete(task)).catch(() => undefined);
+    void task
+      .finally(() => {
+        this.inflight.delete(task);
+        this.changed();
+      })
+      .catch(() => undefined);
     return task;
   }
 
@@ -226,21 +310,30 @@ export class StepRunner {
     return (json === undefined ? undefined : JSON.parse(json)) as Awaited<T>;
   }
 
-  private async sleepFor(id: string, durationMs: () => number): Promise<void> {
-    const stored = this.claimId(id);
+  private sleepFor(id: string, durationMs: () => number): Promise<void> {
     let wakeAt: number;
-    let record: string | undefined;
-    if (stored !== undefined) {
-      const entry = JSON.parse(stored) as { status: string; wakeAt?: number };
-      if (entry.status !== "sleeping" || entry.wakeAt === undefined) throw new DuplicateStepIdError(id);
-      wakeAt = entry.wakeAt;
-    } else {
-      const now = this.deps.now();
-      wakeAt = now + durationMs();
-      if (wakeAt <= now) return;
-      record = JSON.stringify({ status: "sleeping", startedAt: now, wakeAt });
+    try {
+      const stored = this.claimId(id);
+      if (stored !== undefined) {
+        const entry = JSON.parse(stored) as { status: string; wakeAt?: number };
+        if (entry.status !== "sleeping" || entry.wakeAt === undefined) throw new DuplicateStepIdError(id);
+        wakeAt = entry.wakeAt;
+      } else {
+        const now = this.deps.now();
+        wakeAt = now + durationMs();
+        if (wakeAt <= now) return Promise.resolve();
+        this.sleepRecords.set(id, JSON.stringify({ status: "sleeping", startedAt: now, wakeAt }));
+      }
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (wakeAt <= this.deps.now()) return;
-    this.raise({ kind: "sleep", stepId: id, wakeAt, ...(record ? { record } : {}) });
+    if (wakeAt <= this.deps.now()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.pending.set(id, { wakeAt, resolve, reject }));
   }
+}
+
+interface PendingSleep {
+  wakeAt: number;
+  resolve(): void;
+  reject(reason: unknown): void;
 }
