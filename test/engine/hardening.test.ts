@@ -77,6 +77,10 @@ const workloads = {
   "sleep-beside-step": asyncWorkload(async ({ step }) => {
     await Promise.all([step.sleep("w", "1s"), step.run("fetch", () => Date.now())]);
   }, "h-beside"),
+  "truthy-filter": asyncWorkload(async () => undefined, {
+    events: "h-filter",
+    eventFilter: (event) => (event.data as { userId?: string }).userId,
+  }),
 };
 
 let stack: Stack;
@@ -199,5 +203,18 @@ describe("sleeps and steps started together run together", () => {
     const fetch = run.steps.find((step) => step.id === "fetch")!;
     const wait = run.steps.find((step) => step.id === "w")!;
     expect(fetch.result as number).toBeLessThan(wait.wakeAt!);
+  });
+});
+
+describe("eventFilter", () => {
+  test("a filter returning a truthy non-boolean matches, a falsy one skips", async () => {
+    const skippedId = send("h-filter", { userId: "" });
+    const matched = await settled(await send("h-filter", { userId: "u_1" }), "completed");
+    expect(matched.runs.map((run) => run.workload)).toEqual(["truthy-filter"]);
+    const skipped = await waitFor(async () => {
+      const event = await stack.runtime.store.getEvent(await skippedId);
+      return event?.state === "unmatched" ? event : undefined;
+    });
+    expect(skipped.runs).toEqual([]);
   });
 });

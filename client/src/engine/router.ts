@@ -10,7 +10,7 @@
 import { eventNameSchema, idSchema } from "../events/limits.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import { handleDelivery, respond } from "./delivery-endpoint.ts";
-import type { FilterableEvent } from "../workload/definition.ts";
+import { filterAccepts, type FilterableEvent } from "../workload/definition.ts";
 import { executeRun } from "./execute.ts";
 import { OPERATIONS_WORKLOAD, isInternalEvent, isOperationsRun, operationsWorkload } from "./operations.ts";
 import type { Runtime } from "./runtime.ts";
@@ -21,7 +21,7 @@ export interface RegisteredWorkload {
   name: string;
   /** Lower-cased event names. */
   events: string[];
-  eventFilter?: (event: FilterableEvent) => boolean;
+  eventFilter?: (event: FilterableEvent) => unknown;
   maxRetries: number;
   /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
   url: string;
@@ -60,7 +60,7 @@ export async function routeEvent(
     matched = candidates.filter((workload) => {
       if (!workload.eventFilter) return true;
       try {
-        return workload.eventFilter(filterable) === true;
+        return filterAccepts(workload.eventFilter, filterable);
       } catch (error) {
         filterErrors.push({ workload: workload.name, message: (error as Error).message });
         runtime.log(`awl: eventFilter of ${workload.name} threw for ${eventId}: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { defineWorkload } from "./definition.ts";
+import { defineWorkload, filterAccepts } from "./definition.ts";
 
 describe("workload configuration", () => {
   test("accepts a name, a list, or an object, and matches names case-insensitively", () => {
@@ -22,5 +22,21 @@ describe("workload configuration", () => {
     [{ events: "x", backoffSchedule: "10s" }, /backoffSchedule: must be a function/],
   ])("refuses bad configuration %j naming the field", (config, message) => {
     expect(() => defineWorkload(config as never)).toThrow(message);
+  });
+});
+
+describe("eventFilter verdicts follow JavaScript truthiness", () => {
+  const event = { eventId: "evt_1", name: "signup", data: { userId: "u1", count: 0 }, priority: 0 };
+  const data = (e: typeof event) => e.data;
+
+  test("a truthy non-boolean matches; a falsy one skips", () => {
+    expect(filterAccepts((e) => data(e as typeof event).userId, event)).toBe(true);
+    expect(filterAccepts((e) => data(e as typeof event).count, event)).toBe(false);
+    expect(filterAccepts(() => undefined, event)).toBe(false);
+    expect(filterAccepts(() => true, event)).toBe(true);
+  });
+
+  test("a filter returning a Promise is an error (filters run synchronously), not a match", () => {
+    expect(() => filterAccepts(async () => false, event)).toThrow(/returned a Promise/);
   });
 });

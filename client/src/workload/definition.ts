@@ -19,8 +19,8 @@ export interface FilterableEvent<D = unknown> {
 export interface WorkloadOptions<D = unknown> {
   /** The events this workload runs for (names match case-insensitively). */
   events: string | string[];
-  /** Runs in the router: return false to skip this workload for an event. */
-  eventFilter?: (event: FilterableEvent<D>) => boolean;
+  /** Runs in the router: return a falsy value (false, undefined, "", 0, null) to skip this workload for an event. */
+  eventFilter?: (event: FilterableEvent<D>) => unknown;
   /** Retries after the first attempt; default `AWL_MAX_RETRIES` or 4 (so 5 attempts). */
   maxRetries?: number;
   /** Delay before the retry after the given (1-based) failed attempt; default 5 s × 4^(attempt−1). */
@@ -37,7 +37,7 @@ export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>
 
 export interface WorkloadDefinition {
   events: string[];
-  eventFilter?: (event: FilterableEvent) => boolean;
+  eventFilter?: (event: FilterableEvent) => unknown;
   maxRetries: number;
   backoffSchedule?: BackoffSchedule;
   name?: string;
@@ -76,7 +76,9 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     );
   }
   if (options.eventFilter !== undefined && typeof options.eventFilter !== "function") {
-    throw new TypeError("asyncWorkload config.eventFilter: must be a function (event) => boolean");
+    throw new TypeError(
+      "asyncWorkload config.eventFilter: must be a function (event) => a truthy value to match",
+    );
   }
   if (options.name !== undefined && !WORKLOAD_NAME_PATTERN.test(options.name)) {
     throw new TypeError(
@@ -90,7 +92,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
   return {
     events: [...new Set(events.map((name) => name.toLowerCase()))],
     ...(options.eventFilter
-      ? { eventFilter: options.eventFilter as (event: FilterableEvent) => boolean }
+      ? { eventFilter: options.eventFilter as (event: FilterableEvent) => unknown }
       : {}),
     maxRetries,
     ...(options.backoffSchedule ? { backoffSchedule: options.backoffSchedule } : {}),
@@ -98,4 +100,18 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     timeBudgetMs,
     ...(options.catalog ? { catalog: options.catalog } : {}),
   };
+}
+
+/**
+ * Whether an eventFilter's verdict matches: JavaScript truthiness, as documented ("return false to
+ * skip"), so `(e) => e.data.userId` works. A Promise is truthy but is not a verdict: filters run
+ * synchronously in the router, so an async filter is an error (reported like a filter that threw)
+ * rather than a match for every event.
+ */
+export function filterAccepts(filter: (event: FilterableEvent) => unknown, event: FilterableEvent): boolean {
+  const verdict = filter(event);
+  if (typeof (verdict as { then?: unknown } | null)?.then === "function") {
+    throw new TypeError("eventFilter returned a Promise; filters must return their verdict synchronously");
+  }
+  return Boolean(verdict);
 }
