@@ -5,12 +5,15 @@
  * the normal way (a retry or the dead letters) with a readable error, instead of a 503 and a lost error.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { z } from "zod";
+import { defineEvents } from "../../client/src/events/define-events.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import type { EventDetail } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
 
 const once = { maxRetries: 0 };
+const catalog = defineEvents({ "h-typed": z.object({ id: z.string() }) });
 
 const workloads = {
   "throws-bare": asyncWorkload(
@@ -81,6 +84,18 @@ const workloads = {
     events: "h-filter",
     eventFilter: (event) => (event.data as { userId?: string }).userId,
   }),
+  "sends-bad-data": asyncWorkload(
+    async ({ step }) => {
+      await step.sendEvent("notify", "h-typed", { id: 5 });
+    },
+    { events: "h-send-bad", catalog, backoffSchedule: () => 10 },
+  ),
+  "bad-sleep": asyncWorkload(
+    async ({ step }) => {
+      await step.sleep("nap", "a while");
+    },
+    { events: "h-bad-sleep", backoffSchedule: () => 10 },
+  ),
 };
 
 let stack: Stack;
@@ -216,5 +231,22 @@ describe("eventFilter", () => {
       return event?.state === "unmatched" ? event : undefined;
     });
     expect(skipped.runs).toEqual([]);
+  });
+});
+
+describe("deterministic input errors dead-letter at once", () => {
+  test("step.sendEvent with data failing the catalog's schema: one attempt, the field named", async () => {
+    const event = await settled(await send("h-send-bad"), "dead-lettered");
+    const run = event.runs[0]!;
+    expect(run.attempts).toHaveLength(1);
+    expect(run.lastError).toMatchObject({ name: "InvalidInputError", step: "notify" });
+    expect(run.lastError!.message).toMatch(/^data\.id: /);
+  });
+
+  test("a sleep with a duration that is not one: one attempt, the step named", async () => {
+    const event = await settled(await send("h-bad-sleep"), "dead-lettered");
+    const run = event.runs[0]!;
+    expect(run.attempts).toHaveLength(1);
+    expect(run.lastError!.message).toMatch(/step\.sleep\("nap"\): "a while" is not a duration/);
   });
 });

@@ -1,13 +1,17 @@
 /**
  * The one error every refused input becomes: a list of issues, each with the path of the field and
- * what is wrong with it. The API turns it into a 400 body; the client throws it as is.
+ * what is wrong with it. The API turns it into a 400 body; the client throws it as is. It is an
+ * ErrorDoNotRetry: the same input is refused the same way every time, so a workload whose send is
+ * refused (data failing the catalog's schema, say) is dead-lettered at once instead of retried.
  */
+import { ErrorDoNotRetry } from "../workload/errors.ts";
+
 export interface Issue {
   path: (string | number)[];
   message: string;
 }
 
-export class InvalidInputError extends Error {
+export class InvalidInputError extends ErrorDoNotRetry {
   constructor(readonly issues: Issue[]) {
     super(issues.map((issue) => `${issue.path.join(".") || "(input)"}: ${issue.message}`).join("; "));
     this.name = "InvalidInputError";

@@ -55,6 +55,14 @@ export class StepResultError extends ErrorDoNotRetry {
   }
 }
 
+/** A step called with an id or a duration that is not one: the same call fails the same way every time. */
+export class InvalidStepError extends ErrorDoNotRetry {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidStepError";
+  }
+}
+
 /**
  * A run whose step ids differ between invocations (built from the time or a random value, or the
  * workload changed while the run was in flight): its journal cannot be replayed, and the steps would

@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto";
 import type { SendOptions, SendResult, SendInput } from "../engine/send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
-import { DuplicateStepIdError, NonDeterminismError } from "./errors.ts";
+import { DuplicateStepIdError, InvalidStepError, NonDeterminismError } from "./errors.ts";
 import { stepResultJson } from "./step-result.ts";
 
 export interface StepApi {
@@ -237,7 +237,7 @@ export class StepRunner {
   private claimId(id: string): string | undefined {
     if (this.interrupt) throw new StepInterrupt(this.interrupt);
     if (typeof id !== "string" || id.length === 0 || id.length > 256) {
-      throw new TypeError(
+      throw new InvalidStepError(
         `step id must be a non-empty string of at most 256 characters, got ${JSON.stringify(id)}`,
       );
     }
@@ -320,7 +320,7 @@ export class StepRunner {
         wakeAt = entry.wakeAt;
       } else {
         const now = this.deps.now();
-        wakeAt = now + durationMs();
+        wakeAt = now + stepInput(durationMs);
         if (wakeAt <= now) return Promise.resolve();
         this.sleepRecords.set(id, JSON.stringify({ status: "sleeping", startedAt: now, wakeAt }));
       }
@@ -329,6 +329,15 @@ export class StepRunner {
     }
     if (wakeAt <= this.deps.now()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => this.pending.set(id, { wakeAt, resolve, reject }));
+  }
+}
+
+/** A sleep's duration or date, read: one that is not a duration fails the same way on every retry. */
+function stepInput(read: () => number): number {
+  try {
+    return read();
+  } catch (error) {
+    throw error instanceof RangeError ? new InvalidStepError(error.message) : error;
   }
 }
 
