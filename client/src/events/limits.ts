@@ -54,12 +54,22 @@ export function resolveDelayUntil(value: DelayUntil, now: number): number | stri
   if (value instanceof Date) time = value.getTime();
   else if (typeof value === "number") time = value;
   else {
-    const duration = ms(value as ms.StringValue);
-    time = typeof duration === "number" && Number.isFinite(duration) ? now + duration : Date.parse(value);
+    if (value.trim() === "") return "must not be empty";
+    const duration = durationOf(value);
+    time = duration !== undefined && Number.isFinite(duration) ? now + duration : Date.parse(value);
   }
   if (Number.isNaN(new Date(time).getTime()))
     return `${JSON.stringify(value)} is not a date, a timestamp or a duration`;
   if (time < now - 1000) return `${new Date(time).toISOString()} is in the past`;
   if (time > now + MAX_DELAY_MS) return `${new Date(time).toISOString()} is more than a year ahead`;
   return time;
+}
+
+/** `ms` throws on some strings (an empty one, a very long one) instead of answering undefined. */
+function durationOf(value: string): number | undefined {
+  try {
+    return ms(value as ms.StringValue);
+  } catch {
+    return undefined;
+  }
 }
