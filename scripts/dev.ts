@@ -1,5 +1,5 @@
 /**
- * `npm run dev`: the whole demo locally, in one command. Builds the extension, starts `awl dev`
+ * `npm run dev`: the whole demo locally, in one command. Builds the packages, starts `awl dev`
  * (QStash on 127.0.0.1:8080, Upstash Redis REST on 127.0.0.1:8079, environment written to .env),
  * makes sure .env has an AWL_API_KEY for the events API, starts `netlify dev` on
  * http://localhost:8888 with that environment, and prints what to try, with the events dashboard
@@ -14,7 +14,7 @@ import { mergeEnvFile } from "../cli/src/dev/env-file.ts";
 import type { ManagedProcess } from "./dev/processes.ts";
 import {
   ROOT,
-  buildExtension,
+  buildPackages,
   readEnvFile,
   startAwlDev,
   startNetlifyDev,
@@ -44,8 +44,8 @@ process.once("SIGINT", () => void stopAll(0));
 process.once("SIGTERM", () => void stopAll(0));
 
 try {
-  console.log("dev: building the extension (netlify-extension build)...");
-  buildExtension();
+  console.log("dev: building the packages (npm run build)...");
+  buildPackages();
 
   const awl = await startAwlDev({
     qstashPort: Number(values["qstash-port"]),

@@ -1,7 +1,8 @@
 /**
- * The pieces of the local stack, shared by `npm run dev` and the end-to-end test: building the
- * extension, `awl dev` (local QStash and Upstash Redis REST), and `netlify dev` serving the demo
- * site with the extension, wired to them through explicit environment variables.
+ * The pieces of the local stack, shared by `npm run dev` and the end-to-end tests: building the
+ * packages, `awl dev` (local QStash and Upstash Redis REST), and `netlify dev` serving a site (the
+ * demo at the repository root, or a site installed from the packed packages) with the extension,
+ * wired to them through explicit environment variables.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,9 +15,12 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const AWL_BIN = fileURLToPath(new URL("../../cli/bin/awl.js", import.meta.url));
 const NETLIFY_BIN = fileURLToPath(new URL("../../node_modules/netlify-cli/bin/run.js", import.meta.url));
 
-/** `netlify-extension build`: writes extension/.ntli (the build plugin netlify.toml loads). */
-export function buildExtension(): void {
-  execFileSync("npm", ["run", "build", "--silent", "-w", "@awl/extension"], { cwd: ROOT, stdio: "pipe" });
+/**
+ * `npm run build`: the packages as the demo site loads them (the client's JavaScript, the CLI, and
+ * the extension's build plugin in extension/.ntli).
+ */
+export function buildPackages(): void {
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "pipe" });
 }
 
 export interface AwlDev {
@@ -31,12 +35,16 @@ export async function startAwlDev(options: {
   /** The events dashboard's port; default 0 (any free port), so that tests never collide on 8288. */
   dashboardPort?: number;
   envFile: string;
+  /** The `awl` binary; default this repository's. */
+  bin?: string;
+  /** The site whose awl dev this is (its .env names its AWL_PREFIX); default the demo site. */
+  siteDir?: string;
   echo?: (line: string) => void;
 }): Promise<AwlDev> {
   const child = startProcess(
     process.execPath,
     [
-      AWL_BIN,
+      options.bin ?? AWL_BIN,
       "dev",
       "--qstash-port",
       String(options.qstashPort),
@@ -47,7 +55,7 @@ export async function startAwlDev(options: {
       "--write-env",
       options.envFile,
     ],
-    { cwd: ROOT, env: process.env, ...(options.echo ? { echo: options.echo } : {}) },
+    { cwd: options.siteDir ?? ROOT, env: process.env, ...(options.echo ? { echo: options.echo } : {}) },
   );
   try {
     await child.waitForLine(/wrote the environment/, 30_000);
@@ -67,13 +75,15 @@ export function readEnvFile(path: string): Record<string, string> {
 }
 
 /**
- * `netlify dev --offline --internal-disable-edge-functions` for the site at the repository root.
- * netlify-cli asks which workspace package to serve when it starts at a workspace root (and fails
- * in CI); started elsewhere with `--cwd` at the root, it serves the root site without asking.
+ * `netlify dev --offline --internal-disable-edge-functions` for a site, by default the demo at the
+ * repository root. netlify-cli asks which workspace package to serve when it starts at a workspace
+ * root (and fails in CI); started elsewhere with `--cwd` at the root, it serves the root site
+ * without asking.
  */
 export function startNetlifyDev(options: {
   port: number;
   env: Record<string, string>;
+  siteDir?: string;
   echo?: (line: string) => void;
 }): ManagedProcess {
   // Explicit URLs only: in QStash dev mode the official client would ignore QSTASH_URL.
@@ -88,7 +98,7 @@ export function startNetlifyDev(options: {
       "--internal-disable-edge-functions",
       "--no-open",
       "--cwd",
-      ROOT,
+      options.siteDir ?? ROOT,
       "--port",
       String(options.port),
     ],

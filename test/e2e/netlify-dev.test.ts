@@ -1,8 +1,8 @@
 /**
  * End to end, the way a newcomer meets the product: the real extension (built with
- * netlify-extension build), `awl dev` on a real Redis, `netlify dev` serving the demo site, and the
- * `awl` CLI. Then `netlify build --offline`, whose output must hold the injected functions and the
- * generated router, each runnable on its own.
+ * netlify-extension build by `npm test`'s pretest), `awl dev` on a real Redis, `netlify dev`
+ * serving the demo site, and the `awl` CLI. Then `netlify build --offline`, whose output must hold
+ * the injected functions and the generated router, each runnable on its own.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,13 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { EventDetail, EventSummary, RunRecord } from "../../client/src/index.ts";
 import type { ManagedProcess } from "../../scripts/dev/processes.ts";
 import { startProcess } from "../../scripts/dev/processes.ts";
-import {
-  ROOT,
-  buildExtension,
-  startAwlDev,
-  startNetlifyDev,
-  waitForEventsApi,
-} from "../../scripts/dev/services.ts";
+import { ROOT, startAwlDev, startNetlifyDev, waitForEventsApi } from "../../scripts/dev/services.ts";
 
 const run = promisify(execFile);
 const AWL_BIN = join(ROOT, "cli/bin/awl.js");
@@ -102,8 +96,8 @@ describe("netlify dev serving the demo site with the extension", () => {
       .split("\n")
       .filter((line) => line.includes(text)).length;
 
+  // The packages were built by `npm test`'s pretest (npm run build).
   beforeAll(async () => {
-    buildExtension();
     const envFile = join(work, ".env");
     const awlStack = await startAwlDev({
       qstashPort: await freePort(),
