@@ -7,9 +7,9 @@
  * folder and its entry module imported, as the platform will; the build fails naming each function
  * that lacks its handler and what to do.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import StreamZip from "node-stream-zip";
 import { isAsyncWorkload } from "@awl/client";
@@ -73,12 +73,7 @@ export async function builtFunctionProblems(
     const zipPath = join(functionsDist, `${fn.name}.zip`);
     const dir = mkdtempSync(join(tmpdir(), `awl-verify-${fn.name}-`));
     try {
-      const zip = new StreamZip.async({ file: zipPath });
-      try {
-        await zip.extract(null, dir);
-      } finally {
-        await zip.close();
-      }
+      await unzipWithLinks(zipPath, dir);
       const message = await unpackedFunctionProblem(dir, fn);
       if (message) problems.push({ name: fn.name, message });
     } catch (error) {
@@ -91,6 +86,33 @@ export async function builtFunctionProblems(
     }
   }
   return problems;
+}
+
+/** A zip entry's Unix file type, from the high half of its external attributes. */
+const fileType = (attr: number) => (attr >>> 16) & 0o170000;
+const SYMLINK = 0o120000;
+
+/**
+ * Unpacks a function zip as the platform does, symbolic links included: in a monorepo Netlify's
+ * bundler stores a workspace package as a link (node_modules/@awl/client → ../../client).
+ */
+async function unzipWithLinks(zipPath: string, dir: string): Promise<void> {
+  const zip = new StreamZip.async({ file: zipPath });
+  try {
+    for (const entry of Object.values(await zip.entries())) {
+      const target = join(dir, entry.name);
+      if (!target.startsWith(dir + sep)) throw new Error(`entry ${entry.name} points outside the zip`);
+      if (entry.isDirectory) {
+        mkdirSync(target, { recursive: true });
+        continue;
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      if (fileType(entry.attr) === SYMLINK) symlinkSync((await zip.entryData(entry)).toString(), target);
+      else await zip.extract(entry, target);
+    }
+  } finally {
+    await zip.close();
+  }
 }
 
 export function formatBuiltFunctionProblems(problems: readonly BuiltFunctionProblem[]): string {
