@@ -7,7 +7,8 @@
  */
 import { Client } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
-import { createRouterHandler, type RegisteredWorkload } from "../../client/src/engine/router.ts";
+import type { RegisteredWorkload } from "../../client/src/engine/router.ts";
+import { createRouterHandler } from "../../client/src/workload/router-function.ts";
 import { createRuntime } from "../../client/src/engine/runtime.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import {

@@ -9,25 +9,17 @@ export {
   handleWorkloadRequest,
   type AsyncWorkloadFunction,
 } from "./workload/async-workload.ts";
-export type {
-  WorkloadConfig,
-  WorkloadOptions,
-  WorkloadDefinition,
-  FilterableEvent,
-} from "./workload/definition.ts";
+export type { WorkloadConfig, WorkloadOptions, WorkloadDefinition } from "./workload/definition.ts";
+export type { FilterableEvent } from "./engine/workload-spec.ts";
 export type { WorkloadContext, WorkloadHandler } from "./engine/execute.ts";
-export type { StepApi } from "./workload/step.ts";
-export {
-  RetryAfterError,
-  ErrorDoNotRetry,
-  DuplicateStepIdError,
-  StepResultError,
-} from "./workload/errors.ts";
-export { defaultBackoff, MAX_BACKOFF_MS, type BackoffSchedule } from "./workload/backoff.ts";
+export type { StepApi } from "./engine/step.ts";
+export { RetryAfterError, ErrorDoNotRetry, DuplicateStepIdError, StepResultError } from "./engine/errors.ts";
+export { defaultBackoff, MAX_BACKOFF_MS, type BackoffSchedule } from "./engine/backoff.ts";
 export { defineEvents, type EventCatalog, type EventData, type EventInput } from "./events/define-events.ts";
-export { InvalidInputError, type Issue } from "./events/validation-error.ts";
+export { InvalidInputError, type Issue } from "./engine/validation-error.ts";
 export { sendEvents, type SendInput, type SendOptions, type SendResult } from "./engine/send.ts";
-export { createRouterHandler, routeEvent, type RegisteredWorkload } from "./engine/router.ts";
+export { createRouterHandler, routeEvent } from "./workload/router-function.ts";
+export type { RegisteredWorkload } from "./engine/router.ts";
 export { reconcile, type ReconcileReport } from "./engine/reconciler.ts";
 export {
   createRuntime,
@@ -58,13 +50,12 @@ export { createEventsApi, DEFAULT_API_BASE_PATH, type EventsApiOptions } from ".
 export {
   retryDeadLettered,
   deleteEvents,
-  RETRY_FAILED_EVENTS,
-  DELETE_EVENTS,
   type RetrySelector,
   type DeleteSelector,
   type RetryReport,
   type DeleteReport,
 } from "./engine/operations.ts";
+export { RETRY_FAILED_EVENTS, DELETE_EVENTS } from "./engine/internal-events.ts";
 export { workloadFromModule } from "./compat/netlify.ts";
 export {
   EventsApiClient,

@@ -6,8 +6,8 @@
  */
 export { ApiError, check, readJson } from "./api/input.ts";
 export { generateApiKey, parseApiKeys } from "./api/auth.ts";
-export { OPERATIONS_WORKLOAD } from "./engine/operations.ts";
+export { OPERATIONS_WORKLOAD } from "./engine/internal-events.ts";
 export { DEFAULT_MAX_RETRIES, DEFAULT_SETTINGS } from "./engine/settings.ts";
 export { defineWorkload, WORKLOAD_NAME_PATTERN, type WorkloadOptions } from "./workload/definition.ts";
-export { toDurationMs } from "./workload/durations.ts";
+export { toDurationMs } from "./engine/durations.ts";
 export { CLIENT_VERSION } from "./version.ts";

@@ -16,7 +16,7 @@ import {
   type AsyncWorkloadConfig,
 } from "../../client/src/compat/netlify.ts";
 import { defineEvents } from "../../client/src/events/define-events.ts";
-import { InvalidInputError } from "../../client/src/events/validation-error.ts";
+import { InvalidInputError } from "../../client/src/engine/validation-error.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { waitFor } from "../helpers/stack.ts";
 import { API_KEY, startApiSite, type ApiSite } from "./serve-api.ts";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry } from "../../client/src/engine/errors.ts";
 import { waitFor } from "../helpers/stack.ts";
 import {
   API_KEY,

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import type { EventDetail, EventState, EventSummary } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry } from "../../client/src/engine/errors.ts";
 import { eventInState } from "../helpers/stack.ts";
 import { startSite, type Site } from "./awl.ts";
 

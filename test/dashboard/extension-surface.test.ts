@@ -9,7 +9,7 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startExtensionHarness, type ExtensionHarness } from "../../extension/harness/server.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry } from "../../client/src/engine/errors.ts";
 import { API_KEY, startApiSite, type ApiSite } from "../api/serve-api.ts";
 import { eventInState } from "../helpers/stack.ts";
 import { launchChromium, screenshot } from "../helpers/browser.ts";

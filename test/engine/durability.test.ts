@@ -169,7 +169,7 @@ function freePort(): Promise<number> {
 
 describe("the router's registry", () => {
   test("refuses a workload named like the engine's internal one", async () => {
-    const { createRouterHandler } = await import("../../client/src/engine/router.ts");
+    const { createRouterHandler } = await import("../../client/src/workload/router-function.ts");
     expect(() =>
       createRouterHandler([{ name: "awl-operations", events: ["x"], maxRetries: 1, url: "/x" }]),
     ).toThrow(/"awl-operations" is reserved/);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry } from "../../client/src/engine/errors.ts";
 import type { EventState } from "../../client/src/engine/types.ts";
 import { eventInState, startHost, startStack, type Host, type Stack } from "../helpers/stack.ts";
 

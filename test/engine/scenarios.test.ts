@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { z } from "zod";
 import { defineEvents } from "../../client/src/events/define-events.ts";
-import { InvalidInputError } from "../../client/src/events/validation-error.ts";
+import { InvalidInputError } from "../../client/src/engine/validation-error.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import type { EventDetail } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry, RetryAfterError } from "../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry, RetryAfterError } from "../../client/src/engine/errors.ts";
 import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
 
 const fast = { backoffSchedule: () => 20 };

@@ -6,7 +6,7 @@
  */
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createRouterHandler } from "../../client/src/engine/router.ts";
+import { createRouterHandler } from "../../client/src/workload/router-function.ts";
 import type { Runtime } from "../../client/src/engine/runtime.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import type { EventState } from "../../client/src/engine/types.ts";

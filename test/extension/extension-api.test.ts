@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseApiKeys } from "../../client/src/api/auth.ts";
 import { createEventsApi } from "../../client/src/api/events-api.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry } from "../../client/src/engine/errors.ts";
 import { startNetlifyApiStandIn, type NetlifyApiStandIn } from "../../extension/harness/netlify-api.ts";
 import { createExtensionApi } from "../../extension/src/endpoints/app.ts";
 import { eventInState, startHost, startStack, type Host, type Stack } from "../helpers/stack.ts";

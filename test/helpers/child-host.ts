@@ -6,7 +6,7 @@
  */
 import { serve } from "@hono/node-server";
 import { Redis } from "@upstash/redis";
-import { createRouterHandler } from "../../client/src/engine/router.ts";
+import { createRouterHandler } from "../../client/src/workload/router-function.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 
 const env = process.env;

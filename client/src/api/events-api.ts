@@ -17,13 +17,12 @@
 import { DEFAULT_API_BASE_PATH } from "./base-path.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { eventNameSchema, idSchema } from "../events/limits.ts";
-import { InvalidInputError, type Issue } from "../events/validation-error.ts";
+import { eventNameSchema, idSchema } from "../engine/limits.ts";
+import { InvalidInputError, type Issue } from "../engine/validation-error.ts";
 import { EVENT_STATES } from "../engine/keys.ts";
 import {
   deleteEvents,
   deleteSelectorSchema,
-  internalEvents,
   retryDeadLettered,
   retrySelectorSchema,
 } from "../engine/operations.ts";
@@ -31,6 +30,7 @@ import { reconcile } from "../engine/reconciler.ts";
 import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "../engine/runtime.ts";
 import { sendEvents, type SendInput } from "../engine/send.ts";
 import { jsonResponse } from "../transport/inbound.ts";
+import { internalEvents } from "../workload/operations.ts";
 import { apiKeyChecker, parseApiKeys } from "./auth.ts";
 import { createFailureLimiter } from "./failure-limiter.ts";
 import { ApiError, check, readJson } from "./input.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
-import { InvalidInputError } from "../events/validation-error.ts";
+import { InvalidInputError } from "../engine/validation-error.ts";
 import { ApiError, MAX_BODY_BYTES, check, readJson } from "./input.ts";
 
 const post = (body: string) => new Request("http://site/awl/api/events", { method: "POST", body });

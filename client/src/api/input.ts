@@ -6,7 +6,7 @@
  * refuse them as unknown fields). Anything refused here has touched no state.
  */
 import type { z } from "zod";
-import { InvalidInputError, issuesFromZod, type Issue } from "../events/validation-error.ts";
+import { InvalidInputError, issuesFromZod, type Issue } from "../engine/validation-error.ts";
 import { readLimitedBody } from "../transport/inbound.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { z } from "zod";
 import { defineEvents } from "../events/define-events.ts";
-import { InvalidInputError } from "../events/validation-error.ts";
+import { InvalidInputError } from "../engine/validation-error.ts";
 import { AsyncWorkloadsClient, AsyncWorkloadsClientError } from "./async-workloads-client.ts";
 
 const SITE = "https://shop.example";

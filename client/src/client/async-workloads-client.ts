@@ -7,7 +7,7 @@
  * naming the field before anything leaves the process.
  */
 import type { EventCatalog, EventInput } from "../events/define-events.ts";
-import { InvalidInputError, type Issue } from "../events/validation-error.ts";
+import { InvalidInputError, type Issue } from "../engine/validation-error.ts";
 import { missingEnvironment, runtimeFromEnv, type Runtime } from "../engine/runtime.ts";
 import {
   prepareEvents,

@@ -7,7 +7,7 @@
  * field), the event does not exist, or anything else the API answered.
  */
 import { DEFAULT_API_BASE_PATH } from "../api/base-path.ts";
-import type { Issue } from "../events/validation-error.ts";
+import type { Issue } from "../engine/validation-error.ts";
 import type { EventState } from "../engine/keys.ts";
 
 export type {

@@ -1,8 +1,8 @@
 import { describe, expect, test, vi } from "vitest";
 import type { WorkloadContext } from "../engine/execute.ts";
 import { asyncWorkload } from "../workload/async-workload.ts";
-import { RetryAfterError } from "../workload/errors.ts";
-import type { StepApi } from "../workload/step.ts";
+import { RetryAfterError } from "../engine/errors.ts";
+import type { StepApi } from "../engine/step.ts";
 import {
   ErrorDoNotRetry,
   ErrorRetryAfterDelay,

@@ -27,9 +27,9 @@ import type { WorkloadContext } from "../engine/execute.ts";
 import type { SendOptions } from "../engine/send.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import { asyncWorkload, isAsyncWorkload, type AsyncWorkloadFunction } from "../workload/async-workload.ts";
-import type { Duration } from "../workload/durations.ts";
-import { ErrorDoNotRetry, RetryAfterError } from "../workload/errors.ts";
-import type { StepApi } from "../workload/step.ts";
+import type { Duration } from "../engine/durations.ts";
+import { ErrorDoNotRetry, RetryAfterError } from "../engine/errors.ts";
+import type { StepApi } from "../engine/step.ts";
 
 export { ErrorDoNotRetry };
 

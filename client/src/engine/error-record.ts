@@ -6,7 +6,7 @@
  * Messages and stacks are capped before storing, since each is kept twice (the attempt, the run's last
  * error) and read by every listing.
  */
-import { failedStepOf } from "../workload/step.ts";
+import { failedStepOf } from "./step.ts";
 import type { ErrorRecord } from "./types.ts";
 
 /** Characters of a message kept (documented in docs/workloads.md). */

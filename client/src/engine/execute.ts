@@ -6,16 +6,16 @@
  * publish is lost, the outbox entry written with the outcome lets the reconciler send it again.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { retryDelayMs } from "../workload/backoff.ts";
-import type { WorkloadDefinition } from "../workload/definition.ts";
-import { ErrorDoNotRetry, isNonRetryable } from "../workload/errors.ts";
-import { StepRunner, type StepApi } from "../workload/step.ts";
+import { retryDelayMs } from "./backoff.ts";
+import { ErrorDoNotRetry, isNonRetryable } from "./errors.ts";
+import { StepRunner, type StepApi } from "./step.ts";
 import { errorRecord } from "./error-record.ts";
 import type { Runtime } from "./runtime.ts";
 import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
 import type { Outcome } from "./store.ts";
 import type { AttemptRecord } from "./types.ts";
 import { runDelivery } from "./undelivered.ts";
+import type { WorkloadSpec } from "./workload-spec.ts";
 
 export interface WorkloadContext<D = unknown> {
   /** The event's name as it was sent. */
@@ -46,7 +46,7 @@ export interface ExecutionReport {
 
 export async function executeRun(
   runtime: Runtime,
-  workload: WorkloadDefinition,
+  workload: WorkloadSpec,
   handler: WorkloadHandler,
   runId: string,
 ): Promise<ExecutionReport> {

@@ -1,13 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { OutboundMessage } from "../transport/publish.ts";
-import {
-  deleteEvents,
-  deleteSelectorSchema,
-  isInternalEvent,
-  isOperationsRun,
-  retryDeadLettered,
-  retrySelectorSchema,
-} from "./operations.ts";
+import { deleteEvents, deleteSelectorSchema, retryDeadLettered, retrySelectorSchema } from "./operations.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** A runtime over an in-memory stand-in for the store's few calls these operations make. */
@@ -127,19 +120,5 @@ describe("deleteEvents", () => {
     const runIds = Array.from({ length: 150 }, (_, i) => `evt_${i}.w`);
     expect(await deleteEvents(runtime, { runIds })).toEqual({ deleted: 150, deletedRuns: 150 });
     expect(deleted.map((batch) => batch.length)).toEqual([100, 50]);
-  });
-});
-
-describe("internal events", () => {
-  test("every name starting with awl: is internal, whatever its case", () => {
-    expect(isInternalEvent("awl:retry-failed-events")).toBe(true);
-    expect(isInternalEvent("AWL:Delete-Events")).toBe(true);
-    expect(isInternalEvent("awlx:thing")).toBe(false);
-    expect(isInternalEvent("checkout")).toBe(false);
-  });
-
-  test("only the operations workload's runs are executed by the router", () => {
-    expect(isOperationsRun("evt_1.awl-operations")).toBe(true);
-    expect(isOperationsRun("evt_1.checkout")).toBe(false);
   });
 });

@@ -1,22 +1,12 @@
 /**
- * Operations on stored events, shared by the events API, the CLI and the internal events:
- * retrying dead-lettered runs (their completed steps are kept, so a retry resumes after the last
- * step that succeeded) and deleting events with their runs, or single runs.
- *
- * Also the internal events `awl:retry-failed-events` and `awl:delete-events`: every event whose
- * lower-cased name starts with `awl:` is routed to one engine-owned workload, `awl-operations`, whose
- * runs are delivered back to the router (see router.ts). Running the operation as a run (rather than
- * inline in the router) makes it durable like any other work, retried on failure, and visible: the
- * event shows as completed, with the operation's result as the step `awl:retry-failed-events` or
- * `awl:delete-events` in its run's journal.
+ * Operations on stored events, shared by the events API, the CLI and the internal events (whose
+ * workload is workload/operations.ts): retrying dead-lettered runs (their completed steps are kept,
+ * so a retry resumes after the last step that succeeded) and deleting events with their runs, or
+ * single runs.
  */
 import { z } from "zod";
-import { defineEvents } from "../events/define-events.ts";
-import { eventNameSchema, idSchema, runIdSchema } from "../events/limits.ts";
-import { defineWorkload, type WorkloadDefinition } from "../workload/definition.ts";
-import { ErrorDoNotRetry } from "../workload/errors.ts";
-import type { WorkloadHandler } from "./execute.ts";
 import { EVENT_STATES } from "./keys.ts";
+import { eventNameSchema, idSchema, runIdSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { PublishTarget, RunsDeleted } from "./store.ts";
 import { runDelivery } from "./undelivered.ts";
@@ -161,71 +151,6 @@ export async function deleteEvents(runtime: Runtime, selector: DeleteSelector): 
   for (const chunk of chunks([...new Set(perQuery.flat())]))
     add(await store.deleteRunsInStates(chunk, states));
   return report;
-}
-
-// ---- Internal events ----
-
-export const RETRY_FAILED_EVENTS = "awl:retry-failed-events";
-export const DELETE_EVENTS = "awl:delete-events";
-const INTERNAL_PREFIX = "awl:";
-/** The engine-owned workload that runs internal events; its runs are delivered to the router. */
-export const OPERATIONS_WORKLOAD = "awl-operations";
-
-/** The data of the internal events, checked when they are sent through the API and when they run. */
-export const internalEvents = defineEvents({
-  [RETRY_FAILED_EVENTS]: retrySelectorSchema,
-  [DELETE_EVENTS]: deleteSelectorSchema,
-});
-
-export function isInternalEvent(name: string): boolean {
-  return name.toLowerCase().startsWith(INTERNAL_PREFIX);
-}
-
-/** True for the runs of the operations workload (run ids are `<eventId>.<workload>`). */
-export function isOperationsRun(runId: string): boolean {
-  return runId.endsWith(`.${OPERATIONS_WORKLOAD}`);
-}
-
-const operationsDefinition: WorkloadDefinition = defineWorkload({
-  events: [RETRY_FAILED_EVENTS, DELETE_EVENTS],
-  name: OPERATIONS_WORKLOAD,
-  catalog: internalEvents,
-});
-
-/** The operations workload, bound to a runtime: its definition, handler and router registration. */
-export function operationsWorkload(runtime: Runtime): {
-  definition: WorkloadDefinition;
-  handler: WorkloadHandler;
-  registration: { name: string; events: string[]; maxRetries: number; url: string };
-} {
-  const handler: WorkloadHandler = async ({ name, data, step }) => {
-    const lower = name.toLowerCase();
-    // The step records what was done in the run's journal, and keeps a retry of the run (after a
-    // failed outcome write) from repeating the operation.
-    if (lower === RETRY_FAILED_EVENTS) {
-      return step.run(RETRY_FAILED_EVENTS, async () => {
-        const report = await retryDeadLettered(runtime, retrySelectorSchema.parse(data));
-        return { retried: report.runIds.length };
-      });
-    }
-    if (lower === DELETE_EVENTS) {
-      return step.run(DELETE_EVENTS, () => deleteEvents(runtime, deleteSelectorSchema.parse(data)));
-    }
-    throw new ErrorDoNotRetry(
-      `"${name}" is not an internal event; names starting with "${INTERNAL_PREFIX}" are reserved ` +
-        `(known: ${RETRY_FAILED_EVENTS}, ${DELETE_EVENTS})`,
-    );
-  };
-  return {
-    definition: operationsDefinition,
-    handler,
-    registration: {
-      name: OPERATIONS_WORKLOAD,
-      events: operationsDefinition.events,
-      maxRetries: operationsDefinition.maxRetries,
-      url: runtime.routerUrl,
-    },
-  };
 }
 
 function chunks<T>(items: readonly T[]): T[][] {

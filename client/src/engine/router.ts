@@ -3,19 +3,20 @@
  * event's name (case-insensitively) whose eventFilter accepts it, creates one run per match (once,
  * however often the event is delivered), and publishes every new run in one QStash call.
  * The registry of workloads is generated at build time by the extension (or given by a test host).
- * Internal events (names starting with `awl:`) go to the engine's own operations workload instead,
- * whose runs are delivered back here (see operations.ts). QStash's failure callbacks for run
- * deliveries it gave up on come here too, and each counts as a failed attempt (see undelivered.ts).
+ * Internal events (names starting with `awl:`) go to the workload `Routes.internal` names instead.
+ * QStash's failure callbacks for run deliveries it gave up on come here too, and each counts as a
+ * failed attempt (see undelivered.ts). Runs delivered to the router's URL (those of the internal
+ * workload) are not executed here: they go to the `runs` work its function is built with
+ * (workload/router-function.ts).
  */
-import { eventNameSchema, idSchema } from "../events/limits.ts";
 import { jsonResponse } from "../transport/inbound.ts";
-import { handleDelivery, respond } from "./delivery-endpoint.ts";
-import { filterAccepts, type FilterableEvent } from "../workload/definition.ts";
-import { executeRun } from "./execute.ts";
-import { OPERATIONS_WORKLOAD, isInternalEvent, isOperationsRun, operationsWorkload } from "./operations.ts";
+import { respond, type DeliveryWork } from "./delivery-endpoint.ts";
+import { isInternalEvent } from "./internal-events.ts";
+import { eventNameSchema, idSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
+import { filterAccepts, type FilterableEvent } from "./workload-spec.ts";
 
 export interface RegisteredWorkload {
   name: string;
@@ -35,16 +36,22 @@ export interface RouteReport {
   filterErrors?: { workload: string; message: string }[];
 }
 
-export async function routeEvent(
+/** Where events go: the site's workloads, and the one workload every internal event goes to. */
+export interface Routes {
+  workloads: readonly RegisteredWorkload[];
+  internal(runtime: Runtime): RegisteredWorkload;
+}
+
+export async function route(
   runtime: Runtime,
-  registry: readonly RegisteredWorkload[],
+  routes: Routes,
   eventId: string,
   eventName: string,
 ): Promise<RouteReport> {
   const lowerName = eventName.toLowerCase();
   const candidates: RegisteredWorkload[] = isInternalEvent(lowerName)
-    ? [operationsWorkload(runtime).registration]
-    : registry.filter((workload) => workload.events.includes(lowerName));
+    ? [routes.internal(runtime)]
+    : routes.workloads.filter((workload) => workload.events.includes(lowerName));
   const filterErrors: { workload: string; message: string }[] = [];
   let matched = candidates;
   if (candidates.some((workload) => workload.eventFilter)) {
@@ -84,38 +91,22 @@ export async function routeEvent(
   };
 }
 
-export function createRouterHandler(
-  registry: readonly RegisteredWorkload[],
-  runtime?: Runtime,
-): (request: Request) => Promise<Response> {
-  const reserved = registry.find((workload) => workload.name.toLowerCase() === OPERATIONS_WORKLOAD);
-  if (reserved)
-    throw new Error(`workload name "${reserved.name}" is reserved for the engine's internal events`);
-  return (request) =>
-    handleDelivery(request, runtime, async (resolved, body) => {
-      if (isFailureCallback(body)) {
-        return respond(resolved, "recording a failed delivery", () => recordUndelivered(resolved, body));
-      }
-      if (body.runId !== undefined) return runOperation(resolved, body.runId);
-      const eventId = idSchema.safeParse(body.eventId);
-      const name = eventNameSchema.safeParse(body.name);
-      if (!eventId.success || !name.success) {
-        return jsonResponse(400, { error: "body must be { eventId, name }" });
-      }
-      // Routing is idempotent: QStash's redelivery finishes what a failed attempt could not.
-      return respond(resolved, `routing ${eventId.data}`, () =>
-        routeEvent(resolved, registry, eventId.data, name.data),
-      );
-    });
-}
-
-/** Executes a run of an internal event, which the operations workload delivers back to the router. */
-async function runOperation(runtime: Runtime, value: unknown): Promise<Response> {
-  const runId = idSchema.safeParse(value);
-  // Only the operations workload's runs: a user workload's run must never execute here.
-  if (!runId.success || !isOperationsRun(runId.data)) {
-    return jsonResponse(400, { error: "runId: the router executes only runs of internal events" });
-  }
-  const { definition, handler } = operationsWorkload(runtime);
-  return respond(runtime, `run ${runId.data}`, () => executeRun(runtime, definition, handler, runId.data));
+/**
+ * The router's work for one verified delivery: record a failure callback, hand a run to `runs`,
+ * or route an event.
+ */
+export function routerWork(routes: Routes, runs: DeliveryWork): DeliveryWork {
+  return async (runtime, body) => {
+    if (isFailureCallback(body)) {
+      return respond(runtime, "recording a failed delivery", () => recordUndelivered(runtime, body));
+    }
+    if (body.runId !== undefined) return runs(runtime, body);
+    const eventId = idSchema.safeParse(body.eventId);
+    const name = eventNameSchema.safeParse(body.name);
+    if (!eventId.success || !name.success) {
+      return jsonResponse(400, { error: "body must be { eventId, name }" });
+    }
+    // Routing is idempotent: QStash's redelivery finishes what a failed attempt could not.
+    return respond(runtime, `routing ${eventId.data}`, () => route(runtime, routes, eventId.data, name.data));
+  };
 }

@@ -5,7 +5,7 @@
  * thrown: the event is already persisted with an outbox entry, and the reconciler republishes it.
  */
 import { randomBytes } from "node:crypto";
-import type { EventCatalog } from "../events/define-events.ts";
+import { INTERNAL_EVENT_PREFIX, INTERNAL_EVENTS, isInternalEvent } from "./internal-events.ts";
 import {
   MAX_EVENT_DATA_BYTES,
   MAX_EVENTS_PER_REQUEST,
@@ -15,11 +15,11 @@ import {
   prioritySchema,
   resolveDelayUntil,
   type DelayUntil,
-} from "../events/limits.ts";
-import { InvalidInputError, issuesFromZod, type Issue } from "../events/validation-error.ts";
-import { DELETE_EVENTS, RETRY_FAILED_EVENTS, isInternalEvent } from "./operations.ts";
+} from "./limits.ts";
+import { InvalidInputError, issuesFromZod, type Issue } from "./validation-error.ts";
 import type { Runtime } from "./runtime.ts";
 import type { NewEvent } from "./store.ts";
+import type { EventValidator } from "./workload-spec.ts";
 
 export interface SendOptions {
   /** Deliver no earlier than this: a Date, epoch ms, an ISO date, or a duration from now ("10s"). */
@@ -44,10 +44,12 @@ export function newEventId(now: number): string {
   return `evt_${now.toString(36)}${randomBytes(8).toString("hex")}`;
 }
 
-const INTERNAL_EVENTS = new Set([RETRY_FAILED_EVENTS, DELETE_EVENTS]);
-
 /** Validates a batch of sends; throws InvalidInputError naming every bad field, or returns the events. */
-export function prepareEvents(inputs: readonly SendInput[], now: number, catalog?: EventCatalog): NewEvent[] {
+export function prepareEvents(
+  inputs: readonly SendInput[],
+  now: number,
+  catalog?: EventValidator,
+): NewEvent[] {
   const issues: Issue[] = [];
   if (inputs.length === 0) issues.push({ path: [], message: "at least one event is required" });
   if (inputs.length > MAX_EVENTS_PER_REQUEST) {
@@ -62,12 +64,12 @@ export function prepareEvents(inputs: readonly SendInput[], now: number, catalog
     const before = issues.length;
     const name = eventNameSchema.safeParse(input.name);
     if (!name.success) issues.push(...issuesFromZod(name.error.issues, at("name")));
-    else if (isInternalEvent(name.data) && !INTERNAL_EVENTS.has(name.data.toLowerCase())) {
+    else if (isInternalEvent(name.data) && !INTERNAL_EVENTS.includes(name.data.toLowerCase())) {
       issues.push({
         path: at("name"),
         message:
-          `"${name.data}" is reserved: names starting with "awl:" are internal events ` +
-          `(known: ${[...INTERNAL_EVENTS].join(", ")})`,
+          `"${name.data}" is reserved: names starting with "${INTERNAL_EVENT_PREFIX}" are internal events ` +
+          `(known: ${INTERNAL_EVENTS.join(", ")})`,
       });
     }
     let data: unknown = input.data ?? null;
@@ -119,7 +121,7 @@ export function prepareEvents(inputs: readonly SendInput[], now: number, catalog
 export async function sendEvents(
   runtime: Runtime,
   inputs: readonly SendInput[],
-  catalog?: EventCatalog,
+  catalog?: EventValidator,
 ): Promise<SendResult[]> {
   const now = runtime.now();
   const events = prepareEvents(inputs, now, catalog);

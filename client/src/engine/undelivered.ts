@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import type { OutboundMessage } from "../transport/publish.ts";
-import { defaultBackoff } from "../workload/backoff.ts";
+import { defaultBackoff } from "./backoff.ts";
 import type { Runtime } from "./runtime.ts";
 import type { FailedDelivery, PublishTarget } from "./store.ts";
 import type { ErrorRecord } from "./types.ts";

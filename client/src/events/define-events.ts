@@ -4,7 +4,7 @@
  * as they do everywhere else.
  */
 import type { z } from "zod";
-import { issuesFromZod, type Issue } from "./validation-error.ts";
+import { issuesFromZod, type Issue } from "../engine/validation-error.ts";
 
 export type EventSchemas = Record<string, z.ZodType>;
 

@@ -4,7 +4,7 @@
  * and the router can discover the workload without calling it.
  */
 import type { EventCatalog, EventData } from "../events/define-events.ts";
-import { idSchema } from "../events/limits.ts";
+import { idSchema } from "../engine/limits.ts";
 import { executeRun, type WorkloadContext, type WorkloadHandler } from "../engine/execute.ts";
 import { handleDelivery, respond } from "../engine/delivery-endpoint.ts";
 import type { Runtime } from "../engine/runtime.ts";
@@ -57,9 +57,17 @@ export async function handleWorkloadRequest(
   return handleDelivery(request, runtime, async (resolved, body) => {
     const runId = idSchema.safeParse(body.runId);
     if (!runId.success) return jsonResponse(400, { error: "runId: must be a run id" });
-    // Redis or the network failing before an outcome is stored gets a 503: QStash delivers again.
-    return respond(resolved, `run ${runId.data}`, () =>
-      executeRun(resolved, definition, handler, runId.data),
-    );
+    return executeDelivery(resolved, runId.data, definition, handler);
   });
+}
+
+/** Executes the run a verified delivery names: the same for a site's workloads and the engine's own. */
+export function executeDelivery(
+  runtime: Runtime,
+  runId: string,
+  definition: WorkloadDefinition,
+  handler: WorkloadHandler,
+): Promise<Response> {
+  // Redis or the network failing before an outcome is stored gets a 503: QStash delivers again.
+  return respond(runtime, `run ${runId}`, () => executeRun(runtime, definition, handler, runId));
 }

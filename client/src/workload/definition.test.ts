@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { defineWorkload, filterAccepts } from "./definition.ts";
+import { filterAccepts } from "../engine/workload-spec.ts";
+import { defineWorkload } from "./definition.ts";
 
 describe("workload configuration", () => {
   test("accepts a name, a list, or an object, and matches names case-insensitively", () => {

@@ -3,18 +3,12 @@
  * the normalised definition the engine and the build step use. Bad configuration fails here, at
  * import time, with a message naming the field, instead of at the first delivery.
  */
-import type { EventCatalog } from "../events/define-events.ts";
-import { eventNameSchema } from "../events/limits.ts";
+import type { BackoffSchedule } from "../engine/backoff.ts";
+import { toDurationMs, type Duration } from "../engine/durations.ts";
+import { eventNameSchema } from "../engine/limits.ts";
 import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
-import type { BackoffSchedule } from "./backoff.ts";
-import { toDurationMs, type Duration } from "./durations.ts";
-
-export interface FilterableEvent<D = unknown> {
-  eventId: string;
-  name: string;
-  data: D;
-  priority: number;
-}
+import type { FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
+import type { EventCatalog } from "../events/define-events.ts";
 
 export interface WorkloadOptions<D = unknown> {
   /** The events this workload runs for (names match case-insensitively). */
@@ -35,13 +29,8 @@ export interface WorkloadOptions<D = unknown> {
 
 export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>;
 
-export interface WorkloadDefinition {
-  events: string[];
-  eventFilter?: (event: FilterableEvent) => unknown;
-  maxRetries: number;
-  backoffSchedule?: BackoffSchedule;
-  name?: string;
-  timeBudgetMs: number;
+/** What the engine executes (engine/workload-spec.ts), with the catalog the author gave. */
+export interface WorkloadDefinition extends WorkloadSpec {
   catalog?: EventCatalog;
 }
 
@@ -100,18 +89,4 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     timeBudgetMs,
     ...(options.catalog ? { catalog: options.catalog } : {}),
   };
-}
-
-/**
- * Whether an eventFilter's verdict matches: JavaScript truthiness, as documented ("return false to
- * skip"), so `(e) => e.data.userId` works. A Promise is truthy but is not a verdict: filters run
- * synchronously in the router, so an async filter is an error (reported like a filter that threw)
- * rather than a match for every event.
- */
-export function filterAccepts(filter: (event: FilterableEvent) => unknown, event: FilterableEvent): boolean {
-  const verdict = filter(event);
-  if (typeof (verdict as { then?: unknown } | null)?.then === "function") {
-    throw new TypeError("eventFilter returned a Promise; filters must return their verdict synchronously");
-  }
-  return Boolean(verdict);
 }

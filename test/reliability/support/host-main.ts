@@ -12,7 +12,8 @@
 import { serve } from "@hono/node-server";
 import { Redis as IORedis } from "ioredis";
 import { createEventsApi } from "../../../client/src/api/events-api.ts";
-import { createRouterHandler, type RegisteredWorkload } from "../../../client/src/engine/router.ts";
+import type { RegisteredWorkload } from "../../../client/src/engine/router.ts";
+import { createRouterHandler } from "../../../client/src/workload/router-function.ts";
 import { runtimeFromEnv } from "../../../client/src/engine/runtime.ts";
 import { handleWorkloadRequest } from "../../../client/src/workload/async-workload.ts";
 import { Ledger } from "./ledger.ts";

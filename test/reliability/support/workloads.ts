@@ -12,7 +12,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { asyncWorkload, type AsyncWorkloadFunction } from "../../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry } from "../../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry } from "../../../client/src/engine/errors.ts";
 import type { Ledger } from "./ledger.ts";
 
 export interface ChainData {

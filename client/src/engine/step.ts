@@ -14,7 +14,7 @@
  * on cannot turn a parked run into a "completed" one, and every later step call throws it again.
  */
 import { createHash } from "node:crypto";
-import type { SendOptions, SendResult, SendInput } from "../engine/send.ts";
+import type { SendOptions, SendResult, SendInput } from "./send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
 import { DuplicateStepIdError, InvalidStepError, NonDeterminismError } from "./errors.ts";
 import { stepResultJson } from "./step-result.ts";

@@ -4,7 +4,7 @@
  * ErrorDoNotRetry: the same input is refused the same way every time, so a workload whose send is
  * refused (data failing the catalog's schema, say) is dead-lettered at once instead of retried.
  */
-import { ErrorDoNotRetry } from "../workload/errors.ts";
+import { ErrorDoNotRetry } from "./errors.ts";
 
 export interface Issue {
   path: (string | number)[];

@@ -8,7 +8,7 @@
  * Kept on purpose: a value with `toJSON` (a Date becomes its ISO string) is stored as that form and the
  * first run already sees it; an object field that is `undefined` is left out, as if it were absent.
  */
-import { MAX_STEP_RESULT_BYTES } from "../events/limits.ts";
+import { MAX_STEP_RESULT_BYTES } from "./limits.ts";
 import { StepResultError } from "./errors.ts";
 
 /** The JSON text to store for a step's result (`undefined` for no result), or a StepResultError. */

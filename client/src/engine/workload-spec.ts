@@ -1,0 +1,44 @@
+/**
+ * What the engine executes and routes: a workload's normalised definition as the engine reads it
+ * (workload/definition.ts builds it from what the author writes), the event an eventFilter sees, and
+ * the one thing the engine asks of a catalog of typed events (events/define-events.ts makes those).
+ */
+import type { BackoffSchedule } from "./backoff.ts";
+import type { Issue } from "./validation-error.ts";
+
+export interface FilterableEvent<D = unknown> {
+  eventId: string;
+  name: string;
+  data: D;
+  priority: number;
+}
+
+/** Validates an event's data by its name; names it has no schema for are accepted as they are. */
+export interface EventValidator {
+  validate(name: string, data: unknown, path?: (string | number)[]): { data: unknown } | { issues: Issue[] };
+}
+
+export interface WorkloadSpec {
+  /** Lower-cased event names. */
+  events: string[];
+  eventFilter?: (event: FilterableEvent) => unknown;
+  maxRetries: number;
+  backoffSchedule?: BackoffSchedule;
+  name?: string;
+  timeBudgetMs: number;
+  catalog?: EventValidator;
+}
+
+/**
+ * Whether an eventFilter's verdict matches: JavaScript truthiness, as documented ("return false to
+ * skip"), so `(e) => e.data.userId` works. A Promise is truthy but is not a verdict: filters run
+ * synchronously in the router, so an async filter is an error (reported like a filter that threw)
+ * rather than a match for every event.
+ */
+export function filterAccepts(filter: (event: FilterableEvent) => unknown, event: FilterableEvent): boolean {
+  const verdict = filter(event);
+  if (typeof (verdict as { then?: unknown } | null)?.then === "function") {
+    throw new TypeError("eventFilter returned a Promise; filters must return their verdict synchronously");
+  }
+  return Boolean(verdict);
+}
