@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: [
       "client/src/**/*.test.ts",
+      "dev/src/**/*.test.ts",
       "cli/src/**/*.test.ts",
       "dashboard/src/**/*.test.ts",
       "extension/src/**/*.test.ts",

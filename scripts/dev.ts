@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateApiKey, parseApiKeys, weakApiKeys } from "../client/src/api/auth.ts";
-import { mergeEnvFile } from "../cli/src/dev/env-file.ts";
+import { mergeEnvFile } from "@awl/dev/env";
 import type { ManagedProcess } from "./dev/processes.ts";
 import {
   ROOT,

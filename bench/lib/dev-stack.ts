@@ -3,7 +3,7 @@
  * it over IPC, so reading the QStash counters puts no traffic on the sockets being measured.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import type { QStashStats } from "../../cli/src/dev/qstash/stats.ts";
+import type { QStashStats } from "@awl/dev";
 
 export interface DevStack {
   rest: { url: string; token: string; port: number };

@@ -4,10 +4,10 @@
  * messages) and the tracker, plus `deploy`, which gives every system-round a clean application
  * Redis, and `costs`, the difference between two readings.
  */
+import { startRedisServer, type RedisServer } from "@awl/dev/redis-server";
 import { startDevStack, type DevStack } from "./dev-stack.ts";
 import { CallCounter } from "./calls.ts";
 import { RedisMeter, type RedisReading } from "./redis-meter.ts";
-import { startRedisServer, type RedisServer } from "./redis-server.ts";
 import { Tracker } from "./tracker.ts";
 import { WireMeter } from "./wire.ts";
 import type { BenchEnv, Deployment, System, WorkloadSpec } from "../systems/types.ts";

@@ -7,6 +7,7 @@ describe("bucketOf", () => {
     expect(bucketOf("file:///w/node_modules/ioredis/built/Redis.js")).toBe("ioredis");
     expect(bucketOf("file:///w/main/client/src/engine/execute.ts")).toBe("client/src/engine");
     expect(bucketOf("file:///w/main/cli/src/dev/qstash/engine.ts")).toBe("cli/src/dev");
+    expect(bucketOf("file:///w/main/dev/src/qstash/engine.ts")).toBe("dev/src");
     expect(bucketOf("node:internal/deps/undici/undici")).toBe("node:undici (fetch)");
     expect(bucketOf("", "(garbage collector)")).toBe("(gc)");
   });

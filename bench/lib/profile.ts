@@ -49,6 +49,8 @@ export function bucketOf(url: string, functionName = ""): string {
     if (name.startsWith("net") || name.startsWith("internal/net")) return "node:net";
     return "node:other";
   }
+  // The local services (@awl/dev, once cli/src/dev) are one bucket: "our emulators".
+  if (/\/dev\/src\//.test(url)) return "dev/src";
   const project = /\/(client\/src|cli\/src|bench|test)\/(.*)$/.exec(url);
   if (project) {
     const segments = project[2]!.split("/");

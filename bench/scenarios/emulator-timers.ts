@@ -9,8 +9,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client } from "@upstash/qstash";
-import { connectRedis } from "../../cli/src/dev/redis-connection.ts";
-import { startQStash } from "../../cli/src/dev/qstash/server.ts";
+import { connectRedis, startQStash } from "@awl/dev";
 import { summarize, type Summary } from "../lib/stats.ts";
 
 export interface TimerAccuracy {

@@ -5,7 +5,7 @@
  * durably before the next step starts.
  */
 import type { DevStack } from "../lib/dev-stack.ts";
-import type { RedisServer } from "../lib/redis-server.ts";
+import type { RedisServer } from "@awl/dev/redis-server";
 import type { Tracker } from "../lib/tracker.ts";
 import type { WireMeter } from "../lib/wire.ts";
 

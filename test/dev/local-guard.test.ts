@@ -11,9 +11,13 @@ import { getRequestListener, serve, type ServerType } from "@hono/node-server";
 import { Client } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createDashboardApp } from "../../cli/src/dev/dashboard/server.ts";
-import { connectRedis, type RedisConnection } from "../../cli/src/dev/redis-connection.ts";
-import { startRedisRest, type RedisRestServer } from "../../cli/src/dev/redis-rest/server.ts";
+import {
+  connectRedis,
+  createDashboardApp,
+  startRedisRest,
+  type RedisConnection,
+  type RedisRestServer,
+} from "@awl/dev";
 import { startStack, type Stack } from "../helpers/stack.ts";
 
 const CROSS_SITE = { origin: "https://evil.example", "sec-fetch-site": "cross-site" };

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { QSTASH_DEV_CREDENTIALS } from "../../cli/src/dev/qstash/server.ts";
+import { QSTASH_DEV_CREDENTIALS } from "@awl/dev";
 import { eventually, startHarness, type Harness } from "./helpers/qstash-harness.ts";
 
 let h: Harness;

@@ -1,6 +1,6 @@
 // Stopping and starting the server on the same Redis loses nothing (deliveries are at-least-once).
 import { describe, expect, it } from "vitest";
-import { startQStash } from "../../cli/src/dev/qstash/server.ts";
+import { startQStash } from "@awl/dev";
 import { eventually, useHarness, type Harness } from "./helpers/qstash-harness.ts";
 
 let h: Harness;

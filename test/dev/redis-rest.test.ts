@@ -8,8 +8,13 @@ import { createHash, randomUUID } from "node:crypto";
 import { Redis as Upstash, errors, type RedisConfigNodejs } from "@upstash/redis";
 import { Redis as IORedis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectRedis, DEFAULT_REDIS_URL, type RedisConnection } from "../../cli/src/dev/redis-connection.ts";
-import { startRedisRest, type RedisRestServer } from "../../cli/src/dev/redis-rest/server.ts";
+import {
+  connectRedis,
+  DEFAULT_REDIS_URL,
+  startRedisRest,
+  type RedisConnection,
+  type RedisRestServer,
+} from "@awl/dev";
 
 const TOKEN = `test-token-${randomUUID()}`;
 const PREFIX = `awl-test:redis-rest:${randomUUID()}:`;

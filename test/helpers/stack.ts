@@ -1,17 +1,21 @@
 /**
  * A whole local stack for integration tests, in this process: `awl dev`'s Redis REST API and QStash
- * server (real HTTP, real Redis), an engine runtime using the official clients against them, and
- * a small Fetch-API host serving a router and workloads the way Netlify would.
+ * server (@awl/dev's startStack: real HTTP, real Redis), an engine runtime using the official
+ * clients against them, and a small Fetch-API host serving a router and workloads the way Netlify
+ * would.
  */
 import { randomBytes } from "node:crypto";
 import { serve, type ServerType } from "@hono/node-server";
 import { Client } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
-import { connectRedis, type RedisConnection } from "../../cli/src/dev/redis-connection.ts";
-import { startRedisRest, type RedisRestServer } from "../../cli/src/dev/redis-rest/server.ts";
-import { startQStash, type QStashServer, type QStashStats } from "../../cli/src/dev/qstash/server.ts";
-import type { RegisteredWorkload } from "../../client/src/engine/router.ts";
-import { createRouterHandler } from "../../client/src/workload/router-function.ts";
+import {
+  startStack as startServices,
+  type QStashServer,
+  type QStashStats,
+  type RedisConnection,
+  type RedisRestServer,
+} from "@awl/dev";
+import { createRouterHandler, type RegisteredWorkload } from "../../client/src/engine/router.ts";
 import { createRuntime, type Runtime } from "../../client/src/engine/runtime.ts";
 import type { EngineSettings } from "../../client/src/engine/settings.ts";
 import type { EventDetail, EventState } from "../../client/src/engine/types.ts";
@@ -33,15 +37,21 @@ export interface Stack {
 export async function startStack(
   options: { settings?: Partial<EngineSettings>; routerUrl?: string } = {},
 ): Promise<Stack> {
-  const connection = await connectRedis({ requireRedis: true });
   const prefix = `awltest:${randomBytes(4).toString("hex")}:`;
-  const redisRest = await startRedisRest({ port: 0, token: "test-token", connection, log: () => undefined });
-  const qstash = await startQStash({
-    port: 0,
-    connection,
+  const services = await startServices({
+    redisRestPort: 0,
+    qstashPort: 0,
+    requireRedis: true,
+    redisRestToken: "test-token",
+    qstashKeyPrefix: `${prefix}qstash:`,
     log: () => undefined,
-    keyPrefix: `${prefix}qstash:`,
+    // Once both servers have stopped: nothing writes under the prefix any more.
+    beforeDisconnect: async (connection) => {
+      const keys = await connection.redis.keys(`${prefix}*`);
+      if (keys.length) await connection.redis.del(...keys);
+    },
   });
+  const { redisRest, qstash, connection } = services;
   const redis = new Redis({
     url: redisRest.url,
     token: redisRest.token,
@@ -64,13 +74,7 @@ export async function startStack(
     redisRest,
     connection,
     prefix,
-    async close() {
-      await qstash.close();
-      await redisRest.close();
-      const keys = await connection.redis.keys(`${prefix}*`);
-      if (keys.length) await connection.redis.del(...keys);
-      await connection.close();
-    },
+    close: () => services.close(),
   };
 }
 

@@ -39,7 +39,7 @@ import {
 
 const run = promisify(execFile);
 const NETLIFY_BIN = join(ROOT, "node_modules/netlify-cli/bin/run.js");
-const PACKAGES = ["client", "cli", "extension"];
+const PACKAGES = ["client", "dev", "cli", "extension"];
 const work = mkdtempSync(join(tmpdir(), "awl-fresh-site-"));
 const siteDir = join(work, "shop");
 const otherSiteDir = join(work, "blog");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 
 const ROOT = join(import.meta.dirname, "../..");
-const PUBLISHED = ["client", "cli", "extension"];
+const PUBLISHED = ["client", "dev", "cli", "extension"];
 
 interface Manifest {
   name: string;
@@ -83,7 +83,7 @@ describe.each(PUBLISHED)("the %s package", (dir) => {
 
   test("reaches no other package through a relative path", () => {
     const reaching = sourceFiles(dir).filter((file) =>
-      /from\s+"(\.\.\/)+(client|cli|dashboard|extension)\/src\//.test(readFileSync(file, "utf8")),
+      /from\s+"(\.\.\/)+(client|dev|cli|dashboard|extension)\/src\//.test(readFileSync(file, "utf8")),
     );
     expect(reaching).toEqual([]);
   });

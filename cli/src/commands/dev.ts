@@ -1,19 +1,21 @@
 /**
- * `awl dev`: runs the local Upstash-compatible services until interrupted, prints the environment
- * a site needs, optionally writes it to a dotenv file, and serves the events dashboard on loopback.
+ * `awl dev`: runs the local Upstash-compatible services (@awl/dev's startStack) until interrupted,
+ * prints the environment a site needs, optionally writes it to a dotenv file, and serves the events
+ * dashboard on loopback.
  * It serves the site in the current folder: its `AWL_PREFIX` (from the environment, `.env`, or
  * derived from the folder, site/identity.ts) names the keys the dashboard reads and the QStash
  * messages this awl dev keeps, so two sites on one Redis stay apart.
  */
 import type { Command } from "commander";
-import type { DashboardServer, DevStack } from "../dev/index.ts";
+import type { DashboardServer, DevStack } from "@awl/dev";
 import {
   DEFAULT_DASHBOARD_PORT,
   DEFAULT_QSTASH_PORT,
   DEFAULT_REDIS_REST_PORT,
   DEFAULT_REDIS_REST_TOKEN,
-} from "../dev/defaults.ts";
-import { formatEnv, mergeEnvFile } from "../dev/env-file.ts";
+  formatEnv,
+  mergeEnvFile,
+} from "@awl/dev/env";
 import { envChanges, readEnvFile, readSiteEnv, siteVariables } from "../site/local-env.ts";
 import { parsePort } from "./options.ts";
 
@@ -52,10 +54,10 @@ export function registerDev(program: Command): void {
         quiet?: boolean;
       }) => {
         // Loaded here, not at the top: every other command would otherwise pay for the servers' imports.
-        const { startDevStack } = await import("../dev/index.ts");
+        const { startStack } = await import("@awl/dev");
         const siteDir = process.cwd();
         const site = siteVariables(siteDir, { ...readSiteEnv(siteDir), ...definedOnly(process.env) });
-        const stack = await startDevStack({
+        const stack = await startStack({
           siteNamespace: site.AWL_PREFIX,
           qstashPort: options.qstashPort,
           redisRestPort: options.redisPort,
@@ -103,7 +105,7 @@ async function startDashboard(
   prefix: string,
   port: number,
 ): Promise<DashboardServer | undefined> {
-  const { localRuntime, startDashboardServer } = await import("../dev/index.ts");
+  const { localRuntime, startDashboardServer } = await import("@awl/dev");
   try {
     const runtime = localRuntime(stack.env, { ...process.env, AWL_PREFIX: prefix });
     const dashboard = await startDashboardServer({ runtime, port });

@@ -3,7 +3,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { mergeEnvFile } from "../dev/env-file.ts";
+import { mergeEnvFile } from "@awl/dev/env";
 import type { Change } from "./plan.ts";
 
 export function applyChanges(changes: readonly Change[]): void {

@@ -7,8 +7,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN } from "../dev/defaults.ts";
-import { devEnvironment } from "../dev/environment.ts";
+import {
+  DEFAULT_QSTASH_PORT,
+  DEFAULT_REDIS_REST_PORT,
+  DEFAULT_REDIS_REST_TOKEN,
+  devEnvironment,
+} from "@awl/dev/env";
 import { UsageError } from "../errors.ts";
 import { envChanges, readSiteEnv, siteVariables } from "../site/local-env.ts";
 import {

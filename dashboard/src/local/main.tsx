@@ -1,5 +1,5 @@
 /**
- * The page `awl dev` serves (see cli/src/dev/dashboard): the dashboard against the events API that
+ * The page `awl dev` serves (see dev/src/dashboard): the dashboard against the events API that
  * the same loopback server answers at /awl/api, which adds the API key itself, so the page holds none.
  */
 import { createRoot } from "react-dom/client";

@@ -9,8 +9,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { Client, Receiver } from "@upstash/qstash";
-import { connectRedis, type RedisConnection } from "../../../cli/src/dev/redis-connection.ts";
-import { startQStash, type QStashOptions, type QStashServer } from "../../../cli/src/dev/qstash/server.ts";
+import {
+  connectRedis,
+  startQStash,
+  type QStashOptions,
+  type QStashServer,
+  type RedisConnection,
+} from "@awl/dev";
 
 export interface Delivery {
   path: string;

@@ -5,8 +5,7 @@
  */
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { QSTASH_DEV_CREDENTIALS } from "../../../cli/src/dev/qstash/server.ts";
-import { DEFAULT_REDIS_REST_TOKEN } from "../../../cli/src/dev/index.ts";
+import { DEFAULT_REDIS_REST_TOKEN, devEnvironment } from "@awl/dev/env";
 import { killAndWait, spawnTracked, waitForOutput } from "./children.ts";
 import { freePort } from "./ports.ts";
 
@@ -35,14 +34,11 @@ export interface AwlDev {
 
 /** The environment an awl dev on these ports will serve, known before it starts. */
 export function awlDevEnv(qstashPort: number, restPort: number): AwlDev["env"] {
-  return {
-    UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${restPort}`,
-    UPSTASH_REDIS_REST_TOKEN: DEFAULT_REDIS_REST_TOKEN,
-    QSTASH_URL: `http://127.0.0.1:${qstashPort}`,
-    QSTASH_TOKEN: QSTASH_DEV_CREDENTIALS.token,
-    QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.currentSigningKey,
-    QSTASH_NEXT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.nextSigningKey,
-  };
+  return devEnvironment({
+    redisRestUrl: `http://127.0.0.1:${restPort}`,
+    redisRestToken: DEFAULT_REDIS_REST_TOKEN,
+    qstashUrl: `http://127.0.0.1:${qstashPort}`,
+  }) as AwlDev["env"];
 }
 
 export async function startAwlDev(

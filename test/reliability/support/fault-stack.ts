@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
+import { startRedisServer, type RedisServer } from "@awl/dev/redis-server";
 import { createRuntime, type Runtime } from "../../../client/src/engine/runtime.ts";
 import { sendEvents, type SendInput } from "../../../client/src/engine/send.ts";
 import { awlDevEnv, startAwlDev, type AwlDev } from "./awl-dev.ts";
@@ -17,7 +18,6 @@ import { startHost, type HostProcess } from "./host.ts";
 import { Ledger, type LedgerSummary } from "./ledger.ts";
 import { freePort } from "./ports.ts";
 import { startReconcilerLoop, type ReconcilerLoop } from "./reconciler-loop.ts";
-import { startRedisServer, type RedisServer } from "./redis-server.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 /** The reconciler's grace period in these tests (60 s in production). */
@@ -63,7 +63,8 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
     cleanups.length = 0;
   };
   try {
-    const redis = await startRedisServer();
+    // DEBUG DIGEST: does a request change any state?
+    const redis = await startRedisServer({ debugCommand: true });
     cleanups.push(() => redis.close());
     let redisProxy: TcpProxy | undefined;
     if (options.redisProxy) {

@@ -1,6 +1,6 @@
 /**
- * Part of `npm run build -w cli`: copies the QStash emulator's Lua scripts beside their compiled
- * modules, which read them at run time (cli/src/dev/qstash/store.ts).
+ * Part of `npm run build -w dev`: copies the QStash emulator's Lua scripts beside their compiled
+ * modules, which read them at run time (dev/src/qstash/store.ts).
  */
 import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -1,12 +1,12 @@
 /**
- * Part of `npm run build -w cli`: bundles the events dashboard's page (`@awl/dashboard/local`) into
- * cli/dashboard-assets, which the published CLI ships and `awl dev` serves as they are, so that a
- * user's `awl dev` needs neither the dashboard's sources nor a bundler.
+ * Part of `npm run build -w dev`: bundles the events dashboard's page (`@awl/dashboard/local`) into
+ * dev/dashboard-assets, which the published @awl/dev ships and `awl dev` serves as they are, so that
+ * a user's `awl dev` needs neither the dashboard's sources nor a bundler.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
-import { DASHBOARD_ASSETS_DIR, DASHBOARD_ASSET_FILES } from "../src/dev/dashboard/assets.ts";
+import { DASHBOARD_ASSETS_DIR, DASHBOARD_ASSET_FILES } from "../src/dashboard/assets.ts";
 
 const require = createRequire(import.meta.url);
 
