@@ -82,6 +82,7 @@ describe("Netlify programs type-check against @awl/client/netlify", () => {
       "checkout.ts",
       "client.ts",
       "handler-test.ts",
+      "helpers.ts",
       "retries.ts",
       "untyped.ts",
     ]);

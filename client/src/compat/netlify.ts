@@ -290,15 +290,18 @@ export class AsyncWorkloadsClient<T extends CustomAsyncWorkloadEvent = any> {
 // ---------------------------------------------------------------------------------------------
 // Workloads.
 
-/** The default export of a Netlify-style workload, until the build step applies its config. */
-export interface NetlifyWorkloadFunction<T extends CustomAsyncWorkloadEvent = any> {
+/**
+ * The default export of a Netlify-style workload, until the build step applies its config. Its type
+ * does not depend on the event type, as on Netlify (so `ReturnType<typeof asyncWorkloadFn>` holds any).
+ */
+export interface NetlifyWorkloadFunction {
   (request: Request, context?: unknown): Promise<Response>;
-  readonly awlNetlify: { handler: AsyncWorkloadHandlerFn<T> };
+  readonly awlNetlify: { handler: AsyncWorkloadHandlerFn };
 }
 
 export function asyncWorkloadFn<T extends CustomAsyncWorkloadEvent = any>(
   fn: AsyncWorkloadHandlerFn<T>,
-): NetlifyWorkloadFunction<T> {
+): NetlifyWorkloadFunction {
   const unconfigured = async () =>
     jsonResponse(500, {
       error:
@@ -322,26 +325,23 @@ function siteRequest(path: string): Request {
 
 /** Combines a Netlify-style handler with its config into a workload this engine serves. */
 export function withAsyncWorkloadConfig<T extends CustomAsyncWorkloadEvent>(
-  fn: NetlifyWorkloadFunction<T>,
+  fn: NetlifyWorkloadFunction,
   config: AsyncWorkloadConfig<T>,
 ): AsyncWorkloadFunction {
   const { handler } = fn.awlNetlify;
   const { eventFilter } = config;
   const disabled = config.status === "disabled";
-  const workload = asyncWorkload<unknown>(
-    (context) => handler(toNetlifyEvent(context) as AsyncWorkloadEvent<T>),
-    {
-      events: config.events as string[],
-      ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
-      ...(config.name !== undefined ? { name: config.name } : {}),
-      ...(disabled
-        ? { eventFilter: () => false }
-        : eventFilter
-          ? { eventFilter: (event) => netlifyFilter(eventFilter, event) }
-          : {}),
-      backoffSchedule: backoffFor(config.backoffSchedule),
-    },
-  );
+  const workload = asyncWorkload<unknown>((context) => handler(toNetlifyEvent(context)), {
+    events: config.events as string[],
+    ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
+    ...(config.name !== undefined ? { name: config.name } : {}),
+    ...(disabled
+      ? { eventFilter: () => false }
+      : eventFilter
+        ? { eventFilter: (event) => netlifyFilter(eventFilter, event) }
+        : {}),
+    backoffSchedule: backoffFor(config.backoffSchedule),
+  });
   const served = (request: Request, context?: unknown) =>
     deliveries.run(request, () => workload(request, context));
   return Object.assign(served, { awlWorkload: workload.awlWorkload });
@@ -381,7 +381,7 @@ function netlifyFilter(
  * `asyncWorkloadConfig`; `undefined` when the module is not a workload.
  */
 export function workloadFromModule(module: {
-  default: AsyncWorkloadFunction | NetlifyWorkloadFunction<never>;
+  default: AsyncWorkloadFunction | NetlifyWorkloadFunction;
   asyncWorkloadConfig?: unknown;
 }): AsyncWorkloadFunction;
 export function workloadFromModule(module: {
