@@ -95,6 +95,12 @@ describe("errors", () => {
     });
     expect(error.retryDelay).toBeLessThan(0);
     expect(engineDelay({ events: ["e"], backoffSchedule: () => 7_000 }, 1, error)).toBe(7_000);
+    const notANumber = new ErrorRetryAfterDelay({
+      message: "x",
+      retryDelay: Number.NaN,
+      forceDelayTime: true,
+    });
+    expect(engineDelay({ events: ["e"], backoffSchedule: () => 7_000 }, 1, notANumber)).toBe(7_000);
   });
 
   test("ErrorDoNotRetry: constructible without arguments, and the engine's class (dead-letters at once)", () => {

@@ -231,7 +231,9 @@ export class ErrorRetryAfterDelay extends RetryAfterError {
   constructor(opts: ErrorRetryAfterDelayConstructorArg) {
     const retryDelay = relativeMs(opts.retryDelay, "ErrorRetryAfterDelay retryDelay");
     const forceDelayTime = opts.forceDelayTime === true;
-    super(opts.message, Math.max(0, retryDelay), { force: forceDelayTime && retryDelay > 0 });
+    // As on Netlify, a delay that is not positive (0, past, NaN) leaves the retry to the schedule.
+    const usable = Number.isFinite(retryDelay) && retryDelay > 0;
+    super(opts.message, usable ? retryDelay : 0, { force: forceDelayTime && usable });
     this.name = "ErrorRetryAfterDelay";
     this.retryDelay = retryDelay;
     this.forceDelayTime = forceDelayTime;
