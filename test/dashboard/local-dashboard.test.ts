@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { startDashboardServer, type DashboardServer } from "@awl/dev";
 import { AsyncWorkloadsClient } from "../../client/src/client/async-workloads-client.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { ErrorDoNotRetry } from "../../client/src/workload/errors.ts";
+import { ErrorDoNotRetry } from "../../client/src/engine/errors.ts";
 import { startApiSite, type ApiSite } from "../api/serve-api.ts";
 import { launchChromium, screenshot } from "../helpers/browser.ts";
 import { eventInState, waitFor } from "../helpers/stack.ts";

@@ -15,7 +15,8 @@ import {
   type RedisConnection,
   type RedisRestServer,
 } from "@awl/dev";
-import { createRouterHandler, type RegisteredWorkload } from "../../client/src/engine/router.ts";
+import type { RegisteredWorkload } from "../../client/src/engine/router.ts";
+import { createRouterHandler } from "../../client/src/workload/router-function.ts";
 import { createRuntime, type Runtime } from "../../client/src/engine/runtime.ts";
 import type { EngineSettings } from "../../client/src/engine/settings.ts";
 import type { EventDetail, EventState } from "../../client/src/engine/types.ts";
