@@ -215,6 +215,20 @@ describe("asyncWorkloadFn with asyncWorkloadConfig", () => {
     error.mockRestore();
   });
 
+  test("maxRetries and name as Netlify takes them: negative ignored, fractions up, over 100 capped; any name", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect(definitionOf({ events: ["e"], maxRetries: -1 }).maxRetries).toBe(4);
+    expect(definitionOf({ events: ["e"], maxRetries: Number.NaN }).maxRetries).toBe(4);
+    expect(definitionOf({ events: ["e"], maxRetries: 2.5 }).maxRetries).toBe(3);
+    expect(definitionOf({ events: ["e"], maxRetries: 0 }).maxRetries).toBe(0);
+    expect(definitionOf({ events: ["e"], maxRetries: 500 }).maxRetries).toBe(100);
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
+    expect(definitionOf({ events: ["e"], name: "Send welcome email!" }).name).toBe("Send-welcome-email");
+    expect(definitionOf({ events: ["e"], name: "  " }).name).toBeUndefined();
+    expect(definitionOf({ events: ["e"], name: "welcome_v2" }).name).toBe("welcome_v2");
+  });
+
   test('status "disabled": the workload runs for no event', () => {
     const { eventFilter } = definitionOf({ events: ["signup"], status: "disabled" });
     expect(eventFilter?.(filterable({}))).toBe(false);

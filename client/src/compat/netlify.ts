@@ -41,6 +41,7 @@ import type { StepApi } from "../engine/step.ts";
 import { InvalidInputError } from "../engine/validation-error.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import { asyncWorkload, isAsyncWorkload, type AsyncWorkloadFunction } from "../workload/async-workload.ts";
+import { WORKLOAD_NAME_PATTERN } from "../workload/definition.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Types: Netlify's public surface, name for name.
@@ -335,8 +336,8 @@ export function withAsyncWorkloadConfig<T extends CustomAsyncWorkloadEvent>(
   const disabled = config.status === "disabled";
   const workload = asyncWorkload<unknown>((context) => handler(toNetlifyEvent(context)), {
     events: config.events as string[],
-    ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
-    ...(config.name !== undefined ? { name: config.name } : {}),
+    ...maxRetriesOf(config.maxRetries),
+    ...nameOf(config.name),
     ...(disabled
       ? { eventFilter: () => false }
       : eventFilter
@@ -347,6 +348,35 @@ export function withAsyncWorkloadConfig<T extends CustomAsyncWorkloadEvent>(
   const served = (request: Request, context?: unknown) =>
     deliveries.run(request, () => workload(request, context));
   return Object.assign(served, { awlWorkload: workload.awlWorkload });
+}
+
+/** The most retries this engine runs (workload/definition.ts). */
+const MAX_RETRIES = 100;
+
+/**
+ * `maxRetries` as Netlify reads it: a negative or non-numeric value is ignored (the default applies),
+ * a fraction counts up (2.5 retries are 3); beyond this engine's 100 it is capped, with a warning.
+ */
+function maxRetriesOf(value: unknown): { maxRetries?: number } {
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) return {};
+  const retries = Math.ceil(value);
+  if (retries <= MAX_RETRIES) return { maxRetries: retries };
+  console.warn(`asyncWorkloadConfig.maxRetries: ${value} is more than ${MAX_RETRIES}; using ${MAX_RETRIES}`);
+  return { maxRetries: MAX_RETRIES };
+}
+
+/**
+ * Netlify takes any string as a workload's name; this engine uses it in run ids, so one it cannot
+ * use ("Send welcome email") becomes the nearest it can ("Send-welcome-email"), the same every time.
+ */
+function nameOf(value: unknown): { name?: string } {
+  if (typeof value !== "string") return {};
+  if (WORKLOAD_NAME_PATTERN.test(value)) return { name: value };
+  const slug = value
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/^[^A-Za-z0-9]+|-+$/g, "")
+    .slice(0, 64);
+  return WORKLOAD_NAME_PATTERN.test(slug) ? { name: slug } : {};
 }
 
 function netlifyFilter(
