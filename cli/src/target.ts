@@ -7,6 +7,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isSiteUrl } from "@awl/client/api-client";
+import { parseApiKeys } from "@awl/client/internal";
 import { parse } from "dotenv";
 import { UsageError } from "./errors.ts";
 
@@ -31,13 +33,13 @@ export function resolveTarget(
   const dotenv = existsSync(dotenvPath) ? parse(readFileSync(dotenvPath)) : {};
   // Empty values count as unset (`||`, not `??`): `AWL_API_KEY=` in a template means "not yet".
   const siteUrl = flags.site || env.AWL_SITE_URL || dotenv.AWL_SITE_URL || dotenv.URL || DEFAULT_SITE_URL;
-  if (!/^https?:\/\//.test(siteUrl) || !URL.canParse(siteUrl)) {
+  if (!isSiteUrl(siteUrl)) {
     throw new UsageError(
       `the site URL "${siteUrl}" (from AWL_SITE_URL or ${dotenvPath}) is not an http(s) URL: fix it or pass --site`,
     );
   }
   // AWL_API_KEY may hold several keys during a rotation; any of them works, so take the first.
-  const apiKey = (flags.apiKey || env.AWL_API_KEY || dotenv.AWL_API_KEY)?.split(",")[0]?.trim();
+  const apiKey = parseApiKeys(flags.apiKey || env.AWL_API_KEY || dotenv.AWL_API_KEY)[0];
   if (!apiKey) {
     throw new UsageError(
       `no API key for the events API of ${siteUrl}: pass --api-key, or set AWL_API_KEY ` +

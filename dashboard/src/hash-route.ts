@@ -4,7 +4,7 @@
  * the stack of cursors that led to the page shown), `#/events/<id>` an event's page. Hash routing
  * needs nothing from the host, so it works the same under `awl dev` and inside the Netlify UI.
  */
-import { EVENT_STATES, type EventState } from "@awl/client/api-client";
+import { EVENT_ID_PATTERN, EVENT_STATES, type EventState } from "@awl/client/api-client";
 
 export type Route =
   { page: "list"; state?: EventState; name?: string; cursors: string[] } | { page: "event"; id: string };
@@ -48,5 +48,5 @@ export function formatRoute(route: Route): string {
  */
 export function eventIdFrom(text: string): string | undefined {
   const id = text.trim().split(".")[0] ?? "";
-  return /^[A-Za-z0-9_:-]{1,128}$/.test(id) ? id : undefined;
+  return EVENT_ID_PATTERN.test(id) ? id : undefined;
 }

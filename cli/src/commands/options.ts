@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "commander";
 import ms from "ms";
-import { EVENT_STATES } from "@awl/client/api-client";
+import { EVENT_STATES, isSiteUrl } from "@awl/client/api-client";
 import type { EventState } from "@awl/client";
 
 export function parsePort(value: string): number {
@@ -43,7 +43,7 @@ export function parseDelayUntil(value: string): string {
 }
 
 export function parseSiteUrl(value: string): string {
-  if (!/^https?:\/\//.test(value) || !URL.canParse(value)) {
+  if (!isSiteUrl(value)) {
     throw new InvalidArgumentError(`"${value}" is not an http(s) URL (such as http://localhost:8888)`);
   }
   return value;

@@ -25,6 +25,7 @@ export type { DeleteSelector, RetrySelector } from "../engine/operations.ts";
 
 /** The run states the API filters by, for clients that validate before they call. */
 export { EVENT_STATES } from "../engine/keys.ts";
+export { EVENT_ID_PATTERN } from "../engine/ids.ts";
 import type { DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 import type { ReconcileReport } from "../engine/reconciler.ts";
 import type { SendResult } from "../engine/send.ts";
@@ -90,12 +91,17 @@ export class EventsApiError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Whether a site URL is one the events API can be called at: an absolute http(s) URL. */
+export function isSiteUrl(value: string): boolean {
+  return /^https?:\/\//.test(value) && URL.canParse(value);
+}
+
 export class EventsApiClient {
   /** The events API's root, e.g. "http://localhost:8888/awl/api". */
   readonly baseUrl: string;
 
   constructor(private readonly options: EventsApiClientOptions) {
-    if (!/^https?:\/\//.test(options.siteUrl) || !URL.canParse(options.siteUrl)) {
+    if (!isSiteUrl(options.siteUrl)) {
       throw new TypeError(`siteUrl: ${JSON.stringify(options.siteUrl)} is not an http(s) URL`);
     }
     this.baseUrl = `${options.siteUrl.replace(/\/+$/, "")}${options.basePath ?? DEFAULT_API_BASE_PATH}`;

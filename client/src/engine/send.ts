@@ -5,6 +5,7 @@
  * thrown: the event is already persisted with an outbox entry, and the reconciler republishes it.
  */
 import { randomBytes } from "node:crypto";
+import { EVENT_ID_PREFIX } from "./ids.ts";
 import { INTERNAL_EVENT_PREFIX, INTERNAL_EVENTS, isInternalEvent } from "./internal-events.ts";
 import {
   MAX_EVENT_DATA_BYTES,
@@ -41,7 +42,7 @@ export interface SendResult {
 }
 
 export function newEventId(now: number): string {
-  return `evt_${now.toString(36)}${randomBytes(8).toString("hex")}`;
+  return `${EVENT_ID_PREFIX}${now.toString(36)}${randomBytes(8).toString("hex")}`;
 }
 
 /** Validates a batch of sends; throws InvalidInputError naming every bad field, or returns the events. */

@@ -4,12 +4,15 @@
  * with the site's first API key, the same method, query string and JSON body, and answers with the
  * site's status and body. The key is read on the server and never reaches the browser.
  */
+import { EVENT_ID_PATTERN } from "@awl/client/api-client";
 import { ApiError, parseApiKeys } from "@awl/client/internal";
 import { API_BASE_PATH } from "../paths.ts";
 import { API_KEY_VARIABLE } from "../install/on-install.ts";
 import { readEnvironment, siteUrlOf, valueOf, type SiteScope } from "./netlify.ts";
 
-const ALLOWED = [/^stats$/, /^events$/, /^events\/retry$/, /^events\/[A-Za-z0-9_-]{1,128}$/];
+/** `events/<id>` takes an event id as the engine makes them (never a "." that could climb the path). */
+const EVENT_PATH = new RegExp(`^events/${EVENT_ID_PATTERN.source.slice(1)}`);
+const ALLOWED = [/^stats$/, /^events$/, /^events\/retry$/, EVENT_PATH];
 export const PROXY_TIMEOUT_MS = 20_000;
 
 export const isForwarded = (rest: string): boolean => ALLOWED.some((pattern) => pattern.test(rest));

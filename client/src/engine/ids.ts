@@ -1,0 +1,11 @@
+/**
+ * What an event id looks like, in one place. The engine makes every event id (engine/send.ts):
+ * `evt_`, the time in base 36 and 16 hex digits. A run id is `<eventId>.<workload>`, so an event id
+ * never holds a "."; the dashboard (a pasted id) and the extension's proxy (`events/<id>`) accept
+ * exactly this pattern, through `@awl/client/api-client`. Free of dependencies, for the browser.
+ */
+
+export const EVENT_ID_PREFIX = "evt_";
+
+/** An event id: letters, digits and _ : - (never "."), 1 to 128 characters. */
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9_:-]{1,128}$/;

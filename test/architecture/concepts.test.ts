@@ -1,0 +1,107 @@
+/**
+ * Concepts kept in one place, and the packages that must agree on them: event ids (the engine makes
+ * them, the API validates them, the dashboard and the extension's proxy accept them), reserved event
+ * names, the API key list in AWL_API_KEY, and what a site URL is.
+ */
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { resolveTarget } from "../../cli/src/target.ts";
+import { parseSiteUrl } from "../../cli/src/commands/options.ts";
+import { parseApiKeys } from "../../client/src/api/auth.ts";
+import { EventsApiClient, isSiteUrl } from "../../client/src/client/events-api-client.ts";
+import { EVENT_ID_PATTERN, EVENT_ID_PREFIX } from "../../client/src/engine/ids.ts";
+import {
+  INTERNAL_EVENTS,
+  INTERNAL_EVENT_PREFIX,
+  isInternalEvent,
+} from "../../client/src/engine/internal-events.ts";
+import { idSchema, runIdSchema } from "../../client/src/engine/limits.ts";
+import { newEventId, prepareEvents } from "../../client/src/engine/send.ts";
+import { eventIdFrom } from "../../dashboard/src/hash-route.ts";
+import { isForwarded } from "../../extension/src/endpoints/events-proxy.ts";
+
+describe("event ids", () => {
+  test("the engine's ids are what the API, the dashboard and the extension's proxy accept", () => {
+    const id = newEventId(Date.now());
+    expect(id.startsWith(EVENT_ID_PREFIX)).toBe(true);
+    expect(id).toMatch(EVENT_ID_PATTERN);
+    expect(idSchema.safeParse(id).success).toBe(true);
+    expect(runIdSchema.safeParse(`${id}.checkout`).success).toBe(true);
+    expect(eventIdFrom(`${id}.checkout`)).toBe(id);
+    expect(isForwarded(`events/${id}`)).toBe(true);
+  });
+
+  test("whatever the pattern accepts, the API accepts; nothing with a dot climbs the proxy's path", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(EVENT_ID_PATTERN), (id) => {
+        expect(idSchema.safeParse(id).success).toBe(true);
+        expect(eventIdFrom(id)).toBe(id);
+        expect(isForwarded(`events/${id}`)).toBe(true);
+      }),
+    );
+    expect(isForwarded("events/..")).toBe(false);
+    expect(isForwarded("events/evt_1.checkout")).toBe(false);
+  });
+});
+
+describe("reserved event names", () => {
+  test("every internal event is reserved, lower-case, and the only `awl:` names a send accepts", () => {
+    for (const name of INTERNAL_EVENTS) {
+      expect(name).toBe(name.toLowerCase());
+      expect(isInternalEvent(name)).toBe(true);
+    }
+    expect(() => prepareEvents([{ name: `${INTERNAL_EVENT_PREFIX}other` }], Date.now())).toThrow(
+      `known: ${INTERNAL_EVENTS.join(", ")}`,
+    );
+  });
+});
+
+describe("AWL_API_KEY", () => {
+  test("the CLI takes the first key the site's API would accept", () => {
+    for (const value of ["k1", " k1 , k2", "k1,k2,"]) {
+      const { apiKey } = resolveTarget(
+        { site: "http://localhost:8888" },
+        { AWL_API_KEY: value },
+        "/nonexistent",
+      );
+      expect(apiKey).toBe(parseApiKeys(value)[0]);
+    }
+  });
+});
+
+describe("site URLs", () => {
+  const refused = (call: () => unknown) => {
+    try {
+      call();
+      return false;
+    } catch (error) {
+      return /not an http\(s\) URL/.test((error as Error).message);
+    }
+  };
+
+  test("the CLI's --site, its environment and the events API client agree on what a site URL is", () => {
+    for (const url of [
+      "http://localhost:8888",
+      "https://shop.example/",
+      "ftp://x",
+      "localhost:8888",
+      "http://",
+    ]) {
+      const expected = !isSiteUrl(url);
+      expect(
+        refused(() => parseSiteUrl(url)),
+        url,
+      ).toBe(expected);
+      expect(
+        refused(() => new EventsApiClient({ siteUrl: url })),
+        url,
+      ).toBe(expected);
+      expect(
+        refused(() => resolveTarget({ site: url, apiKey: "k" }, {}, "/nonexistent")),
+        url,
+      ).toBe(expected);
+    }
+    expect(isSiteUrl("http://localhost:8888")).toBe(true);
+    expect(isSiteUrl("ftp://x")).toBe(false);
+  });
+});
