@@ -36,6 +36,7 @@ import { MAX_BACKOFF_MS } from "../engine/backoff.ts";
 import { toDurationMs } from "../engine/durations.ts";
 import { ErrorDoNotRetry as EngineErrorDoNotRetry, RetryAfterError } from "../engine/errors.ts";
 import type { WorkloadContext } from "../engine/execute.ts";
+import { DELETE_EVENTS, RETRY_FAILED_EVENTS } from "../engine/internal-events.ts";
 import type { SendOptions, SendResult } from "../engine/send.ts";
 import type { StepApi } from "../engine/step.ts";
 import { InvalidInputError } from "../engine/validation-error.ts";
@@ -131,22 +132,20 @@ export interface SendEventResult {
 /** The states an `awl:delete-events` event selects. */
 export type AsyncWorkloadEventState = "processing" | "pending" | "delayed" | "hibernating" | "dead-lettered";
 
-export const AWL_DELETE_EVENTS = "awl:delete-events";
 export interface AWLDeleteEventsData {
   eventIds?: string[];
   states?: AsyncWorkloadEventState[];
 }
 
-export const AWL_RETRY_FAILED_EVENTS = "awl:retry-failed-events";
 export interface AWLRetryFailedEventsData {
   eventIds?: string[];
   eventNames?: string[];
 }
 
-/** The internal events a site sends to manage its events, with their data. */
+/** The internal events a site sends to manage its events, with their data (names: engine/internal-events.ts). */
 export interface InternalEvents {
-  [AWL_DELETE_EVENTS]: AWLDeleteEventsData;
-  [AWL_RETRY_FAILED_EVENTS]: AWLRetryFailedEventsData;
+  [DELETE_EVENTS]: AWLDeleteEventsData;
+  [RETRY_FAILED_EVENTS]: AWLRetryFailedEventsData;
 }
 
 // ---------------------------------------------------------------------------------------------
