@@ -24,16 +24,14 @@ import { API_KEY, startApiSite, type ApiSite } from "./serve-api.ts";
 const seen: { name: string; data: unknown; attempt?: number }[] = [];
 
 const netlifyModule = {
-  default: asyncWorkloadFn<{ plan: string }>(async (event) => {
+  default: asyncWorkloadFn<{ eventName: "signup"; eventData: { plan: string } }>(async (event) => {
     const welcome = await event.step.run("welcome", () => `welcome to ${event.eventData.plan}`);
     seen.push({ name: event.eventName, data: { welcome }, attempt: event.attempt });
   }),
   asyncWorkloadConfig: {
     events: ["signup"],
     eventFilter: (event) => event.eventData.plan !== "spam",
-  } satisfies AsyncWorkloadConfig<{
-    plan: string;
-  }>,
+  } satisfies AsyncWorkloadConfig<{ eventName: "signup"; eventData: { plan: string } }>,
 };
 
 const workloads = {
