@@ -1,13 +1,14 @@
 /**
  * `AsyncWorkloadsClient`: how a site, a script or another app sends events. Inside a site that has
  * the Upstash environment it enqueues directly (the same path as the events API: persist, then
- * publish); anywhere else it POSTs to the site's events API with an API key. Either way the events
+ * publish); anywhere else it POSTs to the site's events API with an API key, through EventsApiClient
+ * (the one HTTP client of the events API; its errors become AsyncWorkloadsClientErrors). Either way the events
  * are validated here first (names, sizes, priority, delivery time and, with a catalog from
  * `defineEvents`, the data against its schema), so a bad send is refused with an InvalidInputError
  * naming the field before anything leaves the process.
  */
 import type { EventCatalog, EventInput } from "../events/define-events.ts";
-import { InvalidInputError, type Issue } from "../engine/validation-error.ts";
+import { InvalidInputError } from "../engine/validation-error.ts";
 import { missingEnvironment, runtimeFromEnv, type Runtime } from "../engine/runtime.ts";
 import {
   prepareEvents,
@@ -18,6 +19,7 @@ import {
 } from "../engine/send.ts";
 import { parseApiKeys } from "../api/auth.ts";
 import { DEFAULT_API_BASE_PATH } from "../api/base-path.ts";
+import { EventsApiClient, EventsApiError, isSiteUrl, type SendEventInput } from "./events-api-client.ts";
 
 export interface AsyncWorkloadsClientOptions<C extends EventCatalog | undefined = undefined> {
   /** Typed events: `send` accepts only the catalog's names and data, and validates the data. */
@@ -61,7 +63,7 @@ export type ClientSendInput<C> =
       }[keyof S & string]
     : SendInput;
 
-type Destination = { kind: "direct"; runtime: Runtime } | { kind: "http"; url: string; apiKey: string };
+type Destination = { kind: "direct"; runtime: Runtime } | { kind: "http"; api: EventsApiClient };
 
 export class AsyncWorkloadsClient<C extends EventCatalog | undefined = undefined> {
   constructor(private readonly options: AsyncWorkloadsClientOptions<C> = {}) {}
@@ -84,14 +86,14 @@ export class AsyncWorkloadsClient<C extends EventCatalog | undefined = undefined
     if (destination.kind === "direct") return sendEvents(destination.runtime, inputs, catalog);
     // Validate (and apply the catalog's schemas) here, so a bad send never reaches the network.
     const prepared = prepareEvents(inputs, Date.now(), catalog);
-    const wire = prepared.map((event) => ({
+    const wire: SendEventInput[] = prepared.map((event) => ({
       name: event.name,
       data: JSON.parse(event.data) as unknown,
       ...(event.priority ? { priority: event.priority } : {}),
       ...(event.delayUntil !== undefined ? { delayUntil: event.delayUntil } : {}),
       ...(event.idempotencyKey ? { idempotencyKey: event.idempotencyKey } : {}),
     }));
-    return postEvents(destination, wire);
+    return postEvents(destination.api, wire);
   }
 
   private destination(): Destination {
@@ -112,52 +114,42 @@ export class AsyncWorkloadsClient<C extends EventCatalog | undefined = undefined
         `AsyncWorkloadsClient needs an API key to call the events API of ${site}: pass { apiKey } or set AWL_API_KEY`,
       );
     }
-    return { kind: "http", url: `${site.replace(/\/+$/, "")}${basePath}/events`, apiKey: key };
+    if (!isSiteUrl(site)) {
+      throw new AsyncWorkloadsClientError(
+        `AsyncWorkloadsClient cannot call the events API of ${site}: the site URL (siteUrl, AWL_SITE_URL or URL) is not an http(s) URL`,
+      );
+    }
+    return { kind: "http", api: new EventsApiClient({ siteUrl: site, apiKey: key, basePath }) };
   }
 }
 
-async function postEvents(
-  destination: { url: string; apiKey: string },
-  events: unknown[],
-): Promise<SendResult[]> {
-  let response: Response;
+/** Sends over HTTP with EventsApiClient; its errors become this client's (an input error stays an InvalidInputError). */
+async function postEvents(api: EventsApiClient, events: SendEventInput[]): Promise<SendResult[]> {
   try {
-    response = await fetch(destination.url, {
-      method: "POST",
-      headers: { authorization: `Bearer ${destination.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ events }),
-    });
+    return await api.sendMany(events);
   } catch (error) {
-    throw new AsyncWorkloadsClientError(
-      `could not reach the events API at ${destination.url}: ${(error as Error).message}`,
-    );
+    if (!(error instanceof EventsApiError)) throw error;
+    if (error.reason === "unreachable") throw new AsyncWorkloadsClientError(error.message);
+    if (error.reason === "invalid") {
+      // The API names fields as events.<index>.<field>; a caller knows them as <index>.<field>, or
+      // just <field> for a single send.
+      const issues = error.issues.map((issue) => {
+        let path = issue.path[0] === "events" ? issue.path.slice(1) : issue.path;
+        if (events.length === 1 && path[0] === 0) path = path.slice(1);
+        return { path, message: issue.message };
+      });
+      throw new InvalidInputError(issues);
+    }
+    if (error.reason === "unauthorized") {
+      throw new AsyncWorkloadsClientError(
+        `${error.message}: check the API key (the apiKey option or AWL_API_KEY) against the site's AWL_API_KEY`,
+        401,
+      );
+    }
+    const message =
+      error.reason === "not-found"
+        ? `the events API at ${error.url} answered ${error.status}: ${error.message}`
+        : error.message;
+    throw new AsyncWorkloadsClientError(message, error.status);
   }
-  const body = (await response.json().catch(() => ({}))) as {
-    events?: SendResult[];
-    error?: string;
-    issues?: Issue[];
-  };
-  if (response.status === 202 && Array.isArray(body.events)) return body.events;
-  const reason = body.error ?? response.statusText;
-  if (response.status === 400) {
-    // The API names fields as events.<index>.<field>; a caller knows them as <index>.<field>, or
-    // just <field> for a single send.
-    const issues = (body.issues ?? [{ path: [], message: reason }]).map((issue) => {
-      let path = issue.path[0] === "events" ? issue.path.slice(1) : issue.path;
-      if (events.length === 1 && path[0] === 0) path = path.slice(1);
-      return { path, message: issue.message };
-    });
-    throw new InvalidInputError(issues);
-  }
-  if (response.status === 401) {
-    throw new AsyncWorkloadsClientError(
-      `the events API at ${destination.url} refused the request (${reason}): check the API key ` +
-        `(the apiKey option or AWL_API_KEY) against the site's AWL_API_KEY`,
-      401,
-    );
-  }
-  throw new AsyncWorkloadsClientError(
-    `the events API at ${destination.url} answered ${response.status}: ${reason}`,
-    response.status,
-  );
 }

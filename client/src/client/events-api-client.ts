@@ -112,6 +112,20 @@ export class EventsApiClient {
     return this.call<SendResult>("POST", "/events", event);
   }
 
+  /** Sends several events in one request (at most 100): all are accepted, or none when one is invalid. */
+  async sendMany(events: readonly SendEventInput[]): Promise<SendResult[]> {
+    const answer = await this.call<{ events?: unknown }>("POST", "/events", { events });
+    if (!Array.isArray(answer.events)) {
+      const url = `${this.baseUrl}/events`;
+      throw new EventsApiError(
+        `${url} answered without the accepted events: is the events API served there?`,
+        "failed",
+        url,
+      );
+    }
+    return answer.events as SendResult[];
+  }
+
   /** One page of events, newest first. */
   list(query: ListEventsQuery = {}): Promise<EventsPage> {
     const params = new URLSearchParams();
