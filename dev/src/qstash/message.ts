@@ -7,6 +7,9 @@ import { isUtf8 } from "node:buffer";
 import type { FlowControlLimits } from "./flow-control.ts";
 import { randomToken } from "./signing.ts";
 
+/** A request's headers, names lower-case (as Node and the Fetch API give them). */
+export type HeaderMap = ReadonlyMap<string, string>;
+
 /** A callback or failure callback: where it goes and the `Upstash-*` headers it is published with. */
 export interface CallbackSpec {
   url: string;

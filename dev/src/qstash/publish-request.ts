@@ -13,13 +13,11 @@ import {
   encodeBody,
   newMessageId,
   type CallbackSpec,
+  type HeaderMap,
   type StoredMessage,
 } from "./message.ts";
 import { compileRetryDelay, RetryDelayError } from "./retry-delay.ts";
 import { workflowMark, type WorkflowMark } from "./workflow.ts";
-
-/** Header names are lower-case, as Node and the Fetch API give them. */
-export type HeaderMap = ReadonlyMap<string, string>;
 
 /** QStash's default when `Upstash-Retries` is absent. */
 export const DEFAULT_RETRIES = 3;

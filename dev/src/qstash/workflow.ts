@@ -13,8 +13,7 @@
  * id exists, `context.call` result bodies, `waitForEvent` / `notify`, failure-function payloads,
  * and the workflow logs API.
  */
-import type { AcceptedMessage, HeaderMap } from "./publish-request.ts";
-import { encodeBody, decodeBody } from "./message.ts";
+import { encodeBody, decodeBody, type HeaderMap, type StoredMessage } from "./message.ts";
 
 export interface RawStep {
   messageId: string;
@@ -35,6 +34,12 @@ export interface WorkflowMark {
   /** The trigger of a new run (`Upstash-Workflow-Init: true`). */
   init: boolean;
   url?: string;
+}
+
+/** An accepted message as far as its run is concerned (publish-request.ts's AcceptedMessage is one). */
+export interface WorkflowMessage {
+  message: StoredMessage;
+  workflow?: WorkflowMark;
 }
 
 /** Persistence of run histories (the QStash store). */
@@ -75,7 +80,7 @@ export class WorkflowRuns {
    * this message's body appended, and the run's headers. The history is saved before the
    * messages are (a lost publish leaves a step in the history that the SDK deduplicates).
    */
-  async prepare(accepted: AcceptedMessage[], now: number): Promise<AcceptedMessage[]> {
+  async prepare<T extends WorkflowMessage>(accepted: T[], now: number): Promise<T[]> {
     const touched = new Set<string>();
     for (const entry of accepted) {
       const mark = entry.workflow;

@@ -9,13 +9,6 @@ import { transactionDiscarded } from "./errors.ts";
 import { ioredisBackend } from "./ioredis-backend.ts";
 import { memoryBackend } from "./memory-backend.ts";
 
-export interface Backend {
-  /** Runs the commands in order; one reply per command, a failed command's Error in its place. */
-  pipeline(commands: RedisCommand[], blocking: boolean, signal: AbortSignal | undefined): Promise<Reply[]>;
-  /** Runs the commands as one MULTI/EXEC; an Error when Redis discarded the transaction. */
-  transaction(commands: RedisCommand[]): Promise<Reply[] | Error>;
-}
-
 export interface Executor {
   /** Not atomic: other requests may interleave. A failed command does not stop the others. */
   pipeline(commands: RedisCommand[], signal?: AbortSignal): Promise<Reply[]>;

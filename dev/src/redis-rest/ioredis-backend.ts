@@ -9,7 +9,7 @@ import { Command, Pipeline, type Redis } from "ioredis";
 import type { RedisConnection } from "../redis-connection.ts";
 import type { RedisCommand, Reply } from "./commands.ts";
 import { transactionDiscarded } from "./errors.ts";
-import type { Backend } from "./executor.ts";
+import type { Backend } from "./backend.ts";
 
 export function ioredisBackend(connection: RedisConnection): Backend {
   return {

@@ -9,7 +9,7 @@
 import type { Redis } from "ioredis";
 import type { RedisCommand, Reply } from "./commands.ts";
 import { asError } from "./errors.ts";
-import type { Backend } from "./executor.ts";
+import type { Backend } from "./backend.ts";
 
 type MockMethod = (...args: RedisCommand["args"]) => Promise<unknown>;
 
