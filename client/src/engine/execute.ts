@@ -12,7 +12,7 @@ import { StepRunner, type StepApi } from "./step.ts";
 import { errorRecord } from "./error-record.ts";
 import type { Runtime } from "./runtime.ts";
 import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
-import type { Outcome } from "./store.ts";
+import type { Outcome } from "./store/index.ts";
 import type { AttemptRecord } from "./types.ts";
 import { runDelivery } from "./undelivered.ts";
 import type { WorkloadSpec } from "./workload-spec.ts";

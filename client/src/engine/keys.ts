@@ -1,6 +1,6 @@
 /**
  * Every Redis key the engine uses, in one place. The Lua scripts build the same keys from the prefix
- * (see lua/lib.lua); a change here must be mirrored there. Ids and names that reach a key are
+ * (see store/scripts/lib.lua); a change here must be mirrored there. Ids and names that reach a key are
  * validated first (see ../events/limits.ts), so user input cannot address another key.
  */
 export const RUN_STATES = [
@@ -16,7 +16,7 @@ export type RunState = (typeof RUN_STATES)[number];
 /**
  * What events are indexed, listed, counted and deleted by: the states of their runs, and
  * `unmatched` for an event no workload subscribes to (a typo in a name shows up there).
- * The Lua side's STATES (lua/lib.lua) is generated from this list (`npm run generate:lua`).
+ * The Lua side's STATES (store/scripts/lib.lua) is generated from this list (`npm run generate:lua`).
  */
 export const EVENT_STATES = [...RUN_STATES, "unmatched"] as const;
 export type EventState = (typeof EVENT_STATES)[number];

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { EVENT_STATES } from "./keys.ts";
 import { eventNameSchema, idSchema, runIdSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
-import type { PublishTarget, RunsDeleted } from "./store.ts";
+import type { PublishTarget, RunsDeleted } from "./store/index.ts";
 import { runDelivery } from "./undelivered.ts";
 
 /** How many ids one request may name; bulk operations without a list are not limited. */

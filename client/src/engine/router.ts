@@ -14,7 +14,7 @@ import { respond, type DeliveryWork } from "./delivery-endpoint.ts";
 import { isInternalEvent } from "./internal-events.ts";
 import { eventNameSchema, idSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
-import type { RouteTarget } from "./store.ts";
+import type { RouteTarget } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
 import { filterAccepts, type FilterableEvent } from "./workload-spec.ts";
 

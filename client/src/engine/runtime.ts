@@ -8,7 +8,7 @@ import { Redis } from "@upstash/redis";
 import { qstashPublisher, type Publisher } from "../transport/publish.ts";
 import { qstashVerifier, type Verifier } from "../transport/verify.ts";
 import { DEFAULT_SETTINGS, type EngineSettings } from "./settings.ts";
-import { EngineStore } from "./store.ts";
+import { EngineStore } from "./store/index.ts";
 import ms from "ms";
 
 export const DEFAULT_PREFIX = "awl:";

@@ -19,7 +19,7 @@ import {
 } from "./limits.ts";
 import { InvalidInputError, issuesFromZod, type Issue } from "./validation-error.ts";
 import type { Runtime } from "./runtime.ts";
-import type { NewEvent } from "./store.ts";
+import type { NewEvent } from "./store/index.ts";
 import type { EventValidator } from "./workload-spec.ts";
 
 export interface SendOptions {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { OutboundMessage } from "../transport/publish.ts";
 import { defaultBackoff } from "./backoff.ts";
 import type { Runtime } from "./runtime.ts";
-import type { FailedDelivery, PublishTarget } from "./store.ts";
+import type { FailedDelivery, PublishTarget } from "./store/index.ts";
 import type { ErrorRecord } from "./types.ts";
 
 /**

@@ -4,12 +4,17 @@
 -- script's work grows with the number of names, not of events.
 -- Events expire after their retention while their index entries stay until something notices;
 -- before counting, the oldest entries of each index (the first to expire, since scores are creation
--- times) are checked, up to ARGV[2] per index, and the expired ones removed, so the counts converge
+-- times) are checked, up to pruneLimit per index, and the expired ones removed, so the counts converge
 -- on the truth as the dashboard refreshes instead of growing forever.
--- ARGV: prefix, pruneLimit, maxNames. Returns { {state, count}..., {name, total, {state, count}...}... }
--- as a flat list: a count per state, then per name: name, total, a count per state (STATES order, lib.lua).
-local pruneLimit = tonumber(ARGV[2])
-local maxNames = tonumber(ARGV[3])
+-- KEYS: none (lib.lua builds every key from prefix)
+-- ARGV: prefix, pruneLimit, maxNames
+-- Reply: a flat list: a count per state, then per name: name, total, a count per state (STATES order, lib.lua)
+-- ARGV, bound by name (generated from the header: npm run generate:lua)
+local pruneLimit = ARGV[2]
+local maxNames = ARGV[3]
+-- end of generated ARGV
+pruneLimit = tonumber(pruneLimit)
+maxNames = tonumber(maxNames)
 
 local function prune(index)
   local oldest = redis.call('ZRANGE', index, 0, pruneLimit - 1)

@@ -1,18 +1,23 @@
 -- Hands the reconciler the outbox entries that are due: accepted work that should be in flight
 -- but may not be (a failed publish, a lost message, an expired lease). Each entry handed out is
 -- pushed forward by the grace period, so concurrent or repeated reconciles do not republish it at once.
+-- KEYS: none (lib.lua builds every key from prefix)
 -- ARGV: prefix, now, limit, nextOutboxAt
--- Returns a flat list: kind ('route' | 'run'), id, target (the event name for a route, the workload URL for a run),
--- generation (a run's, which its delivery carries; '' for a route)
-local now, nextAt = tonumber(ARGV[2]), ARGV[4]
-local due = redis.call('ZRANGEBYSCORE', k('outbox'), '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+-- Reply: a flat list: kind ('route' | 'run'), id, target (the event name for a route, the workload URL
+--   for a run), generation (a run's, which its delivery carries; '' for a route)
+-- ARGV, bound by name (generated from the header: npm run generate:lua)
+local now = ARGV[2]
+local limit = ARGV[3]
+local nextOutboxAt = ARGV[4]
+-- end of generated ARGV
+local due = redis.call('ZRANGEBYSCORE', k('outbox'), '-inf', tonumber(now), 'LIMIT', 0, tonumber(limit))
 local out = {}
 for _, member in ipairs(due) do
   local kind, id = string.match(member, '^(%a+):(.+)$')
   if kind == 'route' then
     local f = redis.call('HMGET', k('ev', id), 'createdAt', 'routedAt', 'displayName')
     if f[1] and not f[2] then
-      redis.call('ZADD', k('outbox'), nextAt, member)
+      redis.call('ZADD', k('outbox'), nextOutboxAt, member)
       out[#out + 1] = 'route'; out[#out + 1] = id; out[#out + 1] = f[3]; out[#out + 1] = ''
     else
       redis.call('ZREM', k('outbox'), member)
@@ -22,7 +27,7 @@ for _, member in ipairs(due) do
     if not f[1] or f[1] == 'completed' or f[1] == 'dead-lettered' then
       redis.call('ZREM', k('outbox'), member)
     else
-      redis.call('ZADD', k('outbox'), nextAt, member)
+      redis.call('ZADD', k('outbox'), nextOutboxAt, member)
       out[#out + 1] = 'run'; out[#out + 1] = id; out[#out + 1] = f[2]; out[#out + 1] = f[3]
     end
   end

@@ -5,12 +5,20 @@
 -- a stretch of expired entries can answer a short page with a position to go on from.
 -- A position is (score, skip): the creation time reached, and how many entries with exactly that
 -- score were already passed (events created in the same millisecond share a score).
--- ARGV: prefix, state ('' = any), lower-cased name ('' = any), score ('+inf' = from the newest),
---       skip, limit, scanLimit
--- Returns { more (0|1), score, skip, id... }: more = 1 when the index may hold further entries.
-local state, name = ARGV[2], ARGV[3]
-local score, skip = ARGV[4], tonumber(ARGV[5])
-local limit, scanLimit = tonumber(ARGV[6]), tonumber(ARGV[7])
+-- KEYS: none (lib.lua builds every key from prefix)
+-- ARGV: prefix, state, name, score, skip, limit, scanLimit
+--   state: '' = any; name: lower-cased, '' = any; score: '+inf' = from the newest
+-- Reply: { more (0|1), score, skip, id... }: more = 1 when the index may hold further entries
+-- ARGV, bound by name (generated from the header: npm run generate:lua)
+local state = ARGV[2]
+local name = ARGV[3]
+local score = ARGV[4]
+local skip = ARGV[5]
+local limit = ARGV[6]
+local scanLimit = ARGV[7]
+-- end of generated ARGV
+skip = tonumber(skip)
+limit, scanLimit = tonumber(limit), tonumber(scanLimit)
 
 local index
 if state ~= '' and name ~= '' then

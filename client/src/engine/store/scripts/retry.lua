@@ -1,11 +1,17 @@
 -- Gives dead-lettered runs a fresh set of attempts, keeping their completed steps.
--- ARGV: prefix, now, outboxAt, then runIds.
--- Returns a flat list: runId, url, generation for each run that was dead-lettered and is now pending.
 -- The generation goes up, so that a failed delivery from before the retry cannot fail its new attempts.
-local now, outboxAt = ARGV[2], ARGV[3]
+-- KEYS: none (lib.lua builds every key from prefix)
+-- ARGV: prefix, now, outboxAt, ...runIds
+-- Reply: a flat list: runId, url, generation for each run that was dead-lettered and is now pending
+-- ARGV, bound by name (generated from the header: npm run generate:lua)
+local now = ARGV[2]
+local outboxAt = ARGV[3]
+local runIds_count = #ARGV - 4 + 1
+local function runIds_item(i) local b = 4 + i - 1 return ARGV[b] end
+-- end of generated ARGV
 local out = {}
-for i = 4, #ARGV do
-  local runId = ARGV[i]
+for i = 1, runIds_count do
+  local runId = runIds_item(i)
   local run, steps, attempts = run_keys(runId)
   local f = redis.call('HMGET', run, 'state', 'eventId', 'url')
   if f[1] == 'dead-lettered' then

@@ -1,4 +1,4 @@
--- Shared helpers, prepended to every engine script by scripts.ts (Redis has no include).
+-- Shared helpers, prepended to every engine script by run.ts (Redis has no include).
 -- Every script receives the key prefix as ARGV[1]; keys are built here so that their layout lives
 -- in one place on the Lua side, mirroring keys.ts on the TypeScript side.
 local P = ARGV[1]

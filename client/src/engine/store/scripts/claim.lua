@@ -1,9 +1,10 @@
 -- Claims a run for one invocation: a fenced lease (the generation goes up by one, and every later
 -- write of this invocation must present it), plus everything the invocation needs to replay, in
 -- one round trip: the event, and the journal of completed steps.
+-- KEYS: none (lib.lua builds every key from prefix)
 -- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken
--- (claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not)
--- Returns {status, ...}:
+--   claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not
+-- Reply: {status, ...}, one of:
 --   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt}
 --                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it)
 --   {'busy'}            another invocation holds a live lease (a duplicate delivery)
@@ -11,7 +12,17 @@
 --   {'done', state}     the run already ended
 --   {'missing'}         no such run (deleted, or expired)
 --   {'dead-lettered'}   the previous invocation died and that was the last attempt
-local runId, now = ARGV[2], tonumber(ARGV[3])
+-- ARGV, bound by name (generated from the header: npm run generate:lua)
+local runId = ARGV[2]
+local now = ARGV[3]
+local leaseUntil = ARGV[4]
+local outboxAt = ARGV[5]
+local earlyToleranceMs = ARGV[6]
+local ttlCompleted = ARGV[7]
+local ttlDead = ARGV[8]
+local claimToken = ARGV[9]
+-- end of generated ARGV
+local nowMs = tonumber(now)
 local run, steps, attempts = run_keys(runId)
 local fields = redis.call('HMGET', run, 'state', 'leaseUntil', 'nextAt', 'attempt', 'maxRetries', 'eventId', 'workload', 'url')
 local state = fields[1]
@@ -26,30 +37,30 @@ local function claimed(generation, dueAt)
     ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], dueAt }
 end
 
-if state == 'processing' and redis.call('HGET', run, 'claimToken') == ARGV[9] then
+if state == 'processing' and redis.call('HGET', run, 'claimToken') == claimToken then
   -- A repeat of this very claim (the client resends a script whose answer was lost): answer it again
   -- instead of calling the lease busy, which would lose an attempt that never failed.
   return claimed(redis.call('HGET', run, 'generation'), redis.call('HGET', run, 'claimedDueAt') or '')
 end
 if state == 'processing' then
-  if tonumber(fields[2]) > now then return { 'busy' } end
+  if tonumber(fields[2]) > nowMs then return { 'busy' } end
   -- The invocation holding the lease died or overran without recording an outcome: that attempt failed.
   local err = cjson.encode({ name = 'LeaseExpired', message = 'The invocation stopped before recording an outcome (crashed, killed or timed out).' })
-  redis.call('RPUSH', attempts, cjson.encode({ attempt = attempt, outcome = 'lease-expired', endedAt = now, error = cjson.decode(err) }))
+  redis.call('RPUSH', attempts, cjson.encode({ attempt = attempt, outcome = 'lease-expired', endedAt = nowMs, error = cjson.decode(err) }))
   redis.call('HSET', run, 'lastError', err)
   attempt = attempt + 1
   if attempt > tonumber(fields[5]) + 1 then
-    terminate(runId, eventId, state, 'dead-lettered', now, ARGV[8], ARGV[7], ARGV[8])
+    terminate(runId, eventId, state, 'dead-lettered', nowMs, ttlDead, ttlCompleted, ttlDead)
     return { 'dead-lettered' }
   end
   redis.call('HSET', run, 'attempt', attempt)
-elseif (tonumber(fields[3]) or 0) > now + tonumber(ARGV[6]) then
+elseif (tonumber(fields[3]) or 0) > nowMs + tonumber(earlyToleranceMs) then
   return { 'early', fields[3] }
 end
 local generation = redis.call('HINCRBY', run, 'generation', 1)
 local dueAt = fields[3] or ''
-redis.call('HSET', run, 'state', 'processing', 'leaseUntil', ARGV[4], 'startedAt', ARGV[3], 'nextAt', '',
-  'claimedDueAt', dueAt, 'claimToken', ARGV[9])
+redis.call('HSET', run, 'state', 'processing', 'leaseUntil', leaseUntil, 'startedAt', now, 'nextAt', '',
+  'claimedDueAt', dueAt, 'claimToken', claimToken)
 tally(eventId, state, 'processing')
-redis.call('ZADD', k('outbox'), ARGV[5], 'run:' .. runId)
+redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
 return claimed(generation, dueAt)

@@ -1,0 +1,303 @@
+/**
+ * The engine's state in Redis, behind one object (EngineStore) for the rest of the engine: every
+ * write is one Lua script (one round trip, atomic, fenced where it concerns a run), each in
+ * scripts/<name>.lua with its typed wrapper scripts/<name>.ts beside it; reads for the API are
+ * pipelined (reads.ts, mapped by records.ts); list cursors are cursor.ts's. This module only turns
+ * the engine's calls (and its settings) into each script's arguments object. Nothing outside this
+ * folder touches the keys.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "@upstash/redis";
+import { engineKeys, type EngineKeys, type EventState, type RunState } from "../keys.ts";
+import type { EngineSettings } from "../settings.ts";
+import type { AttemptRecord, ErrorRecord, EventDetail, EventStats, EventSummary } from "../types.ts";
+import { formatCursor, parseCursor } from "./cursor.ts";
+import * as reads from "./reads.ts";
+import { checkpointScript } from "./scripts/checkpoint.ts";
+import { claimScript, type ClaimResult } from "./scripts/claim.ts";
+import { deleteInStatesScript } from "./scripts/delete-in-states.ts";
+import { deleteRunsScript, type RunsDeleted } from "./scripts/delete-runs.ts";
+import { deleteScript } from "./scripts/delete.ts";
+import { enqueueScript, type Enqueued } from "./scripts/enqueue.ts";
+import { failDeliveryScript } from "./scripts/fail-delivery.ts";
+import { finishScript } from "./scripts/finish.ts";
+import { pageScript } from "./scripts/page.ts";
+import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
+import { retryScript } from "./scripts/retry.ts";
+import { routeScript, type PublishTarget } from "./scripts/route.ts";
+import { statsScript } from "./scripts/stats.ts";
+
+export type { ClaimResult } from "./scripts/claim.ts";
+export type { DueEntry } from "./scripts/reconcile.ts";
+export type { PublishTarget } from "./scripts/route.ts";
+export type { RunsDeleted } from "./scripts/delete-runs.ts";
+
+/**
+ * Index entries one page script looks at, at most (see scripts/page.lua): a script holds Upstash's
+ * lock while it runs, so a stretch of expired entries answers a short page rather than a long lock;
+ * and the page size of the bulk operations, which read ids only.
+ */
+const LIST_SCAN_LIMIT = 1000;
+const BULK_PAGE = 1000;
+const BULK_SCAN_LIMIT = 2000;
+/** Expired index entries the stats script removes per index and call (see scripts/stats.lua). */
+const STATS_PRUNE_LIMIT = 100;
+/** Event names counted per call; a site with more names sees the first this many. */
+const STATS_MAX_NAMES = 500;
+
+export interface NewEvent {
+  id: string;
+  name: string;
+  /** JSON text of the event data. */
+  data: string;
+  priority: number;
+  createdAt: number;
+  delayUntil?: number;
+  idempotencyKey?: string;
+}
+
+export interface RouteTarget {
+  name: string;
+  url: string;
+  maxRetries: number;
+}
+
+export interface Outcome {
+  kind: "completed" | "dead-lettered" | "delayed" | "sleeping" | "pending";
+  now: number;
+  /** When the run should be delivered again (delayed, sleeping, pending). */
+  nextAt?: number;
+  attempt?: AttemptRecord;
+  lastError?: ErrorRecord;
+  nextAttempt?: number;
+  /** Journal entries to write with the outcome (the wake times of sleeps first reached). */
+  steps?: { id: string; record: string }[];
+}
+
+export type FailedDelivery =
+  | { status: "delayed"; generation: number; url: string; attempt: number; nextAt: number }
+  | { status: "dead-lettered" | "stale" };
+
+export interface ListQuery {
+  state?: EventState;
+  name?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export class EngineStore {
+  readonly keys: EngineKeys;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly settings: EngineSettings,
+  ) {
+    this.keys = engineKeys(prefix);
+  }
+
+  /** The retentions every script that may end a run or an event takes. */
+  private get ttls() {
+    return {
+      ttlCompleted: this.settings.completedRetentionMs,
+      ttlDead: this.settings.deadLetteredRetentionMs,
+    };
+  }
+
+  enqueue(events: NewEvent[], now: number): Promise<Enqueued[]> {
+    return enqueueScript.run(this.redis, {
+      prefix: this.prefix,
+      idempotencyTtlMs: this.settings.idempotencyWindowMs,
+      events: events.map((event) => ({
+        id: event.id,
+        name: event.name.toLowerCase(),
+        displayName: event.name,
+        data: event.data,
+        priority: event.priority,
+        createdAt: event.createdAt,
+        delayUntil: event.delayUntil ?? "",
+        idempotencyKey: event.idempotencyKey ?? "",
+        outboxAt: (event.delayUntil ?? now) + this.settings.outboxGraceMs,
+      })),
+    });
+  }
+
+  /** The fields the router needs to evaluate event filters. */
+  loadEvent(eventId: string): Promise<{ name: string; data: string; priority: number } | null> {
+    return reads.loadEvent(this.redis, this.keys, eventId);
+  }
+
+  route(eventId: string, targets: RouteTarget[], now: number): Promise<PublishTarget[] | null> {
+    return routeScript.run(this.redis, {
+      prefix: this.prefix,
+      eventId,
+      now,
+      outboxAt: now + this.settings.outboxGraceMs,
+      ttlCompleted: this.settings.completedRetentionMs,
+      targets: targets.map((target) => ({
+        workload: target.name,
+        url: target.url,
+        maxRetries: target.maxRetries,
+      })),
+    });
+  }
+
+  /**
+   * `token` identifies this call: a resend of it by the client (after a lost answer) carries the same
+   * token and is answered as the first was, while a concurrent duplicate delivery's claim does not.
+   */
+  claim(runId: string, now: number, leaseUntil: number, token: string = randomUUID()): Promise<ClaimResult> {
+    return claimScript.run(this.redis, {
+      prefix: this.prefix,
+      runId,
+      now,
+      leaseUntil,
+      outboxAt: leaseUntil + this.settings.outboxGraceMs,
+      earlyToleranceMs: this.settings.earlyToleranceMs,
+      ...this.ttls,
+      claimToken: token,
+    });
+  }
+
+  checkpoint(runId: string, generation: number, stepId: string, record: string): Promise<boolean> {
+    return checkpointScript.run(this.redis, { prefix: this.prefix, runId, generation, stepId, record });
+  }
+
+  finish(runId: string, generation: number, outcome: Outcome): Promise<boolean> {
+    const nextAt = outcome.nextAt ?? outcome.now;
+    return finishScript.run(this.redis, {
+      prefix: this.prefix,
+      runId,
+      generation,
+      outcome: outcome.kind,
+      now: outcome.now,
+      nextAt,
+      outboxAt: nextAt + this.settings.outboxGraceMs,
+      attemptRecord: outcome.attempt ? JSON.stringify(outcome.attempt) : "",
+      lastError: outcome.lastError ? JSON.stringify(outcome.lastError) : "",
+      nextAttempt: outcome.nextAttempt ?? "",
+      ...this.ttls,
+      journal: (outcome.steps ?? []).map((step) => ({ stepId: step.id, record: step.record })),
+    });
+  }
+
+  async retryRuns(runIds: string[], now: number): Promise<PublishTarget[]> {
+    if (runIds.length === 0) return [];
+    return retryScript.run(this.redis, {
+      prefix: this.prefix,
+      now,
+      outboxAt: now + this.settings.outboxGraceMs,
+      runIds,
+    });
+  }
+
+  /**
+   * Records a run's delivery that QStash gave up on as a failed attempt (scripts/fail-delivery.lua),
+   * fenced by the generation the delivery carried. `retryDelay` gives the backoff after an attempt.
+   */
+  async failDelivery(
+    runId: string,
+    generation: number,
+    error: ErrorRecord,
+    now: number,
+    retryDelay: (attempt: number) => number,
+  ): Promise<FailedDelivery> {
+    // The backoff depends on the attempt, so it is read first; the script checks it is unchanged.
+    const attempt = await reads.runAttempt(this.redis, this.keys, runId);
+    if (attempt == null) return { status: "stale" };
+    const nextAt = now + retryDelay(Number(attempt));
+    const answer = await failDeliveryScript.run(this.redis, {
+      prefix: this.prefix,
+      runId,
+      generation,
+      attempt,
+      now,
+      lastError: JSON.stringify(error),
+      retryAt: nextAt,
+      outboxAt: nextAt + this.settings.outboxGraceMs,
+      ...this.ttls,
+    });
+    return answer.status === "delayed" ? { ...answer, nextAt } : answer;
+  }
+
+  async deleteEvents(eventIds: string[]): Promise<number> {
+    if (eventIds.length === 0) return 0;
+    return deleteScript.run(this.redis, { prefix: this.prefix, eventIds });
+  }
+
+  /** Deletes single runs; an event goes with its last run. */
+  async deleteRuns(runIds: string[]): Promise<RunsDeleted> {
+    if (runIds.length === 0) return { runs: 0, events: 0 };
+    return deleteRunsScript.run(this.redis, { prefix: this.prefix, ...this.ttls, runIds });
+  }
+
+  /** Deletes the runs of these events that are in one of the states (checked atomically). */
+  async deleteRunsInStates(eventIds: string[], states: readonly EventState[]): Promise<RunsDeleted> {
+    if (eventIds.length === 0) return { runs: 0, events: 0 };
+    return deleteInStatesScript.run(this.redis, { prefix: this.prefix, ...this.ttls, states, eventIds });
+  }
+
+  /** Events per state, overall and per event name (most events first), in one round trip. */
+  stats(): Promise<EventStats> {
+    return statsScript.run(this.redis, {
+      prefix: this.prefix,
+      pruneLimit: STATS_PRUNE_LIMIT,
+      maxNames: STATS_MAX_NAMES,
+    });
+  }
+
+  dueEntries(now: number, limit: number): Promise<DueEntry[]> {
+    return reconcileScript.run(this.redis, {
+      prefix: this.prefix,
+      now,
+      limit,
+      nextOutboxAt: now + this.settings.outboxGraceMs,
+    });
+  }
+
+  /** The run ids of events, optionally only those in one state. */
+  runIdsOf(eventIds: string[], state?: RunState): Promise<string[]> {
+    return reads.runIdsOf(this.redis, this.keys, eventIds, state);
+  }
+
+  /** Every event id in an index, newest first (for bulk retry and delete), without reading the events. */
+  async eventIdsIn(query: { state?: EventState; name?: string }): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.pageOfIds({ ...query, cursor, limit: BULK_PAGE }, BULK_SCAN_LIMIT);
+      ids.push(...page.ids);
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  /** A page of events, newest first: the ids chosen in Redis (scripts/page.lua), then only those events read. */
+  async listEvents(query: ListQuery): Promise<{ events: EventSummary[]; cursor: string | null }> {
+    const { ids, cursor } = await this.pageOfIds(query, LIST_SCAN_LIMIT);
+    // An event deleted between the two calls is left out.
+    const events = await reads.eventSummaries(this.redis, this.keys, ids);
+    return { events, cursor };
+  }
+
+  private async pageOfIds(
+    query: ListQuery,
+    scanLimit: number,
+  ): Promise<{ ids: string[]; cursor: string | null }> {
+    const { score, skip } = parseCursor(query.cursor);
+    const page = await pageScript.run(this.redis, {
+      prefix: this.prefix,
+      state: query.state ?? "",
+      name: query.name?.toLowerCase() ?? "",
+      score,
+      skip,
+      limit: query.limit,
+      scanLimit,
+    });
+    return { ids: page.ids, cursor: formatCursor(page.next) };
+  }
+
+  getEvent(eventId: string): Promise<EventDetail | null> {
+    return reads.getEvent(this.redis, this.keys, eventId);
+  }
+}

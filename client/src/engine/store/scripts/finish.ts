@@ -1,0 +1,8 @@
+/**
+ * finish.lua: records the one outcome of an invocation atomically (with the journal entries of
+ * sleeps first reached), fenced by its generation. Reply: true when recorded (or already recorded
+ * by a repeat of this call), false when fenced out.
+ */
+import { defineScript } from "./define.ts";
+
+export const finishScript = defineScript("finish", (reply): boolean => reply === 1);

@@ -1,0 +1,276 @@
+// Generated from client/src/engine/store/scripts/*.lua by scripts/generate-lua-sources.ts: do not edit.
+// Edit the .lua files (each one's header states its ARGV), then run `npm run generate:lua`.
+import type { ArgSpec } from "./header.ts";
+
+/** A script's argument as the caller gives it: sent to Redis as its string form. */
+export type ScriptArg = string | number;
+
+/** The engine's scripts, one per .lua file (lib.lua is prepended to each). */
+export const SCRIPT_NAMES = [
+  "checkpoint",
+  "claim",
+  "delete",
+  "delete-in-states",
+  "delete-runs",
+  "enqueue",
+  "fail-delivery",
+  "finish",
+  "page",
+  "reconcile",
+  "retry",
+  "route",
+  "stats",
+] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+export const LUA_LIB =
+  "-- Shared helpers, prepended to every engine script by run.ts (Redis has no include).\n-- Every script receives the key prefix as ARGV[1]; keys are built here so that their layout lives\n-- in one place on the Lua side, mirroring keys.ts on the TypeScript side.\nlocal P = ARGV[1]\nlocal function k(...) return P .. table.concat({ ... }, ':') end\n\nlocal ACTIVE_STATES = { 'pending', 'processing', 'delayed', 'sleeping' }\n\n-- The index of one state's events of one (lower-cased) name. The state comes first: it never holds\n-- a ':', so no event name can make this key collide with another.\nlocal function name_state_index(state, name) return k('idx', 'ns', state, name) end\n\n-- Moves one unit of an event's tally from one state to another. An event's tally counts its runs\n-- (and, before routing, the event itself) per state; the per-state event index, and the per-state\n-- index of the event's name, hold exactly the events whose tally for that state is above zero, so\n-- listing and counting by state (and name) need no scan.\nlocal function tally(eventId, from, to)\n  local ev = k('ev', eventId)\n  local f = redis.call('HMGET', ev, 'createdAt', 'name')\n  local created, name = f[1], f[2]\n  if not created then return end\n  if from and from ~= '' then\n    local n = redis.call('HINCRBY', ev, 'n:' .. from, -1)\n    if n <= 0 then\n      redis.call('HDEL', ev, 'n:' .. from)\n      redis.call('ZREM', k('idx', 'state', from), eventId)\n      redis.call('ZREM', name_state_index(from, name), eventId)\n    end\n  end\n  if to and to ~= '' then\n    local n = redis.call('HINCRBY', ev, 'n:' .. to, 1)\n    if n == 1 then\n      redis.call('ZADD', k('idx', 'state', to), created, eventId)\n      redis.call('ZADD', name_state_index(to, name), created, eventId)\n    end\n  end\nend\n\n-- Gives an event the retention of its runs once none of them is active any more, and keeps it\n-- forever while one is (a run sleeping for a month must not lose its event).\nlocal function settle_event(eventId, ttlCompleted, ttlDead)\n  local ev = k('ev', eventId)\n  for _, s in ipairs(ACTIVE_STATES) do\n    if redis.call('HEXISTS', ev, 'n:' .. s) == 1 then\n      redis.call('PERSIST', ev)\n      return\n    end\n  end\n  if redis.call('HEXISTS', ev, 'n:dead-lettered') == 1 then\n    redis.call('PEXPIRE', ev, ttlDead)\n  else\n    redis.call('PEXPIRE', ev, ttlCompleted)\n  end\nend\n\nlocal function run_keys(runId)\n  return k('run', runId), k('run', runId, 'steps'), k('run', runId, 'attempts')\nend\n\n-- The states events are indexed by: their runs' states, and 'unmatched' for an event no workload\n-- subscribes to. `npm run generate:lua` writes this line from keys.ts EVENT_STATES (same order: the\n-- stats script answers counts in it, and store.ts labels them in EVENT_STATES order).\nlocal STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'unmatched' } -- generated from keys.ts EVENT_STATES\n\n-- Removes one run's keys and its outbox entry (its event's tally and run list are the caller's).\nlocal function drop_run(runId)\n  local run, steps, attempts = run_keys(runId)\n  redis.call('DEL', run, steps, attempts)\n  redis.call('ZREM', k('outbox'), 'run:' .. runId)\nend\n\n-- Deletes an event with its runs, journals, index entries and outbox entries; 1 if it existed.\nlocal function delete_event(eventId)\n  local ev = k('ev', eventId)\n  local f = redis.call('HMGET', ev, 'name', 'runs')\n  for runId in string.gmatch(f[2] or '', '[^,]+') do drop_run(runId) end\n  for _, s in ipairs(STATES) do\n    redis.call('ZREM', k('idx', 'state', s), eventId)\n    if f[1] then redis.call('ZREM', name_state_index(s, f[1]), eventId) end\n  end\n  redis.call('ZREM', k('idx', 'all'), eventId)\n  if f[1] then\n    redis.call('ZREM', k('idx', 'name', f[1]), eventId)\n    if redis.call('ZCARD', k('idx', 'name', f[1])) == 0 then redis.call('SREM', k('idx', 'names'), f[1]) end\n  end\n  redis.call('ZREM', k('outbox'), 'route:' .. eventId)\n  return redis.call('DEL', ev)\nend\n\n-- Deletes the runs of a routed event for which doomed(runId, state) holds: each leaves the event's\n-- run list and tally (so the event leaves the state indexes it was only in through them), and the\n-- event takes the retention of the runs it keeps. An event whose last run goes is deleted with it:\n-- it has nothing left to show or retry. Returns runs deleted, events deleted (0 or 1).\nlocal function delete_runs_of(eventId, doomed, ttlCompleted, ttlDead)\n  local ev = k('ev', eventId)\n  local kept, removed = {}, 0\n  for runId in string.gmatch(redis.call('HGET', ev, 'runs') or '', '[^,]+') do\n    local state = redis.call('HGET', k('run', runId), 'state')\n    if state and doomed(runId, state) then\n      drop_run(runId)\n      tally(eventId, state, nil)\n      removed = removed + 1\n    else\n      kept[#kept + 1] = runId\n    end\n  end\n  if removed == 0 then return 0, 0 end\n  if #kept == 0 then return removed, delete_event(eventId) end\n  redis.call('HSET', ev, 'runs', table.concat(kept, ','))\n  settle_event(eventId, ttlCompleted, ttlDead)\n  return removed, 0\nend\n\n-- Ends a run in a terminal state (completed or dead-lettered): no more deliveries, and its keys\n-- expire after the retention for that state.\nlocal function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDead)\n  local run, steps, attempts = run_keys(runId)\n  redis.call('HSET', run, 'state', to, 'finishedAt', now, 'nextAt', '', 'leaseUntil', '')\n  redis.call('ZREM', k('outbox'), 'run:' .. runId)\n  redis.call('PEXPIRE', run, ttl)\n  redis.call('PEXPIRE', steps, ttl)\n  redis.call('PEXPIRE', attempts, ttl)\n  tally(eventId, from, to)\n  settle_event(eventId, ttlCompleted, ttlDead)\nend\n";
+
+export const LUA_SOURCES: { readonly [N in ScriptName]: string } = {
+  checkpoint:
+    "-- Records one completed step in the run's journal, fenced by the generation claimed for this\n-- invocation: a stale or duplicate invocation writes nothing (invariant 2).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, generation, stepId, record\n--   record: the journal entry (JSON)\n-- Reply: 1 when written, 0 when fenced out.\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal generation = ARGV[3]\nlocal stepId = ARGV[4]\nlocal record = ARGV[5]\n-- end of generated ARGV\nlocal run, steps = run_keys(runId)\nlocal f = redis.call('HMGET', run, 'generation', 'state')\nif f[1] ~= generation or f[2] ~= 'processing' then return 0 end\nredis.call('HSET', steps, stepId, record)\nreturn 1\n",
+  claim:
+    "-- Claims a run for one invocation: a fenced lease (the generation goes up by one, and every later\n-- write of this invocation must present it), plus everything the invocation needs to replay, in\n-- one round trip: the event, and the journal of completed steps.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken\n--   claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not\n-- Reply: {status, ...}, one of:\n--   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt}\n--                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it)\n--   {'busy'}            another invocation holds a live lease (a duplicate delivery)\n--   {'early', nextAt}   a stale delivery for a run that is waiting until nextAt\n--   {'done', state}     the run already ended\n--   {'missing'}         no such run (deleted, or expired)\n--   {'dead-lettered'}   the previous invocation died and that was the last attempt\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal now = ARGV[3]\nlocal leaseUntil = ARGV[4]\nlocal outboxAt = ARGV[5]\nlocal earlyToleranceMs = ARGV[6]\nlocal ttlCompleted = ARGV[7]\nlocal ttlDead = ARGV[8]\nlocal claimToken = ARGV[9]\n-- end of generated ARGV\nlocal nowMs = tonumber(now)\nlocal run, steps, attempts = run_keys(runId)\nlocal fields = redis.call('HMGET', run, 'state', 'leaseUntil', 'nextAt', 'attempt', 'maxRetries', 'eventId', 'workload', 'url')\nlocal state = fields[1]\nif not state then return { 'missing' } end\nif state == 'completed' or state == 'dead-lettered' then return { 'done', state } end\nlocal attempt = tonumber(fields[4])\nlocal eventId = fields[6]\n\nlocal function claimed(generation, dueAt)\n  local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt')\n  return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',\n    ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], dueAt }\nend\n\nif state == 'processing' and redis.call('HGET', run, 'claimToken') == claimToken then\n  -- A repeat of this very claim (the client resends a script whose answer was lost): answer it again\n  -- instead of calling the lease busy, which would lose an attempt that never failed.\n  return claimed(redis.call('HGET', run, 'generation'), redis.call('HGET', run, 'claimedDueAt') or '')\nend\nif state == 'processing' then\n  if tonumber(fields[2]) > nowMs then return { 'busy' } end\n  -- The invocation holding the lease died or overran without recording an outcome: that attempt failed.\n  local err = cjson.encode({ name = 'LeaseExpired', message = 'The invocation stopped before recording an outcome (crashed, killed or timed out).' })\n  redis.call('RPUSH', attempts, cjson.encode({ attempt = attempt, outcome = 'lease-expired', endedAt = nowMs, error = cjson.decode(err) }))\n  redis.call('HSET', run, 'lastError', err)\n  attempt = attempt + 1\n  if attempt > tonumber(fields[5]) + 1 then\n    terminate(runId, eventId, state, 'dead-lettered', nowMs, ttlDead, ttlCompleted, ttlDead)\n    return { 'dead-lettered' }\n  end\n  redis.call('HSET', run, 'attempt', attempt)\nelseif (tonumber(fields[3]) or 0) > nowMs + tonumber(earlyToleranceMs) then\n  return { 'early', fields[3] }\nend\nlocal generation = redis.call('HINCRBY', run, 'generation', 1)\nlocal dueAt = fields[3] or ''\nredis.call('HSET', run, 'state', 'processing', 'leaseUntil', leaseUntil, 'startedAt', now, 'nextAt', '',\n  'claimedDueAt', dueAt, 'claimToken', claimToken)\ntally(eventId, state, 'processing')\nredis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\nreturn claimed(generation, dueAt)\n",
+  delete:
+    "-- Deletes events with their runs, journals, index entries and outbox entries.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, ...eventIds\n-- Reply: the number of events deleted\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal eventIds_count = #ARGV - 2 + 1\nlocal function eventIds_item(i) local b = 2 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal deleted = 0\nfor i = 1, eventIds_count do deleted = deleted + delete_event(eventIds_item(i)) end\nreturn deleted\n",
+  "delete-in-states":
+    "-- Deletes the runs of some events that are in some states: \"delete every dead-lettered checkout\"\n-- removes the dead-lettered runs and keeps a checkout's completed ones (see delete_runs_of in\n-- lib.lua). States are checked here, atomically, not when the caller listed the events. An event\n-- without runs (not routed yet, or unmatched) is deleted whole when its own state is selected.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, ttlCompleted, ttlDead, stateCount, states[stateCount], ...eventIds\n-- Reply: { runs deleted, events deleted }\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal ttlCompleted = ARGV[2]\nlocal ttlDead = ARGV[3]\nlocal stateCount = ARGV[4]\nlocal states_count = tonumber(stateCount)\nlocal function states_item(i) local b = 5 + i - 1 return ARGV[b] end\nlocal eventIds_count = #ARGV - (5 + states_count) + 1\nlocal function eventIds_item(i) local b = (5 + states_count) + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal selected = {}\nfor i = 1, states_count do selected[states_item(i)] = true end\nlocal runs, events = 0, 0\nfor i = 1, eventIds_count do\n  local eventId = eventIds_item(i)\n  local ev = k('ev', eventId)\n  local f = redis.call('HMGET', ev, 'createdAt', 'runs')\n  if f[1] and (f[2] or '') == '' then\n    for state in pairs(selected) do\n      if redis.call('HEXISTS', ev, 'n:' .. state) == 1 then\n        events = events + delete_event(eventId)\n        break\n      end\n    end\n  elseif f[1] then\n    local r, e = delete_runs_of(eventId, function(_, state) return selected[state] end, ttlCompleted, ttlDead)\n    runs, events = runs + r, events + e\n  end\nend\nreturn { runs, events }\n",
+  "delete-runs":
+    "-- Deletes single runs with their journals and outbox entries (see delete_runs_of in lib.lua).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, ttlCompleted, ttlDead, ...runIds\n-- Reply: { runs deleted, events deleted with their last run }\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal ttlCompleted = ARGV[2]\nlocal ttlDead = ARGV[3]\nlocal runIds_count = #ARGV - 4 + 1\nlocal function runIds_item(i) local b = 4 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal runs, events = 0, 0\nfor i = 1, runIds_count do\n  local runId = runIds_item(i)\n  local eventId = redis.call('HGET', k('run', runId), 'eventId')\n  if eventId then\n    local r, e = delete_runs_of(eventId, function(id) return id == runId end, ttlCompleted, ttlDead)\n    runs, events = runs + r, events + e\n  end\nend\nreturn { runs, events }\n",
+  enqueue:
+    "-- Persists a batch of accepted events before anything is published (invariant 1). Safe to repeat:\n-- the client resends a script whose answer was lost, and a repeat must not count an event twice.\n-- The outbox entry makes the reconciler publish the event to the router if our own publish is lost.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, count, idempotencyTtlMs, events[count]{id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt}\n--   name: lower-cased, for matching; displayName: as sent; data: JSON; delayUntil, idempotencyKey: '' for none\n-- Reply: a flat list: id, status ('accepted' | 'duplicate') per event\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal count = ARGV[2]\nlocal idempotencyTtlMs = ARGV[3]\nlocal events_count = tonumber(count)\nlocal function events_item(i) local b = 4 + (i - 1) * 9 return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8] end\n-- end of generated ARGV\nlocal out = {}\nfor i = 1, events_count do\n  local id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt = events_item(i)\n  local prior = false\n  if idempotencyKey ~= '' then\n    -- A key is scoped to its event name: `welcome` and `signup` may share one. Names never hold a\n    -- '/', so the first one ends the name and no (name, key) pair can build another's Redis key.\n    local idemKey = k('idem', name) .. '/' .. idempotencyKey\n    prior = redis.call('GET', idemKey)\n    -- The key naming this very event is a repeat of this call, not a duplicate send; a key naming\n    -- an event that is gone (deleted, or expired) is free again: there is nothing to point to.\n    if prior == id or (prior and redis.call('EXISTS', k('ev', prior)) == 0) then prior = false end\n    if not prior then redis.call('SET', idemKey, id, 'PX', idempotencyTtlMs) end\n  end\n  if prior then\n    out[#out + 1] = prior\n    out[#out + 1] = 'duplicate'\n  elseif redis.call('EXISTS', k('ev', id)) == 1 then\n    -- A repeat of this call (the client resends a command whose answer was lost): already persisted.\n    out[#out + 1] = id\n    out[#out + 1] = 'accepted'\n  else\n    redis.call('HSET', k('ev', id), 'id', id, 'name', name, 'displayName', displayName, 'data', data,\n      'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idempotencyKey)\n    redis.call('ZADD', k('idx', 'all'), createdAt, id)\n    redis.call('ZADD', k('idx', 'name', name), createdAt, id)\n    redis.call('SADD', k('idx', 'names'), name)\n    if delayUntil ~= '' then tally(id, nil, 'delayed') else tally(id, nil, 'pending') end\n    redis.call('ZADD', k('outbox'), outboxAt, 'route:' .. id)\n    out[#out + 1] = id\n    out[#out + 1] = 'accepted'\n  end\nend\nreturn out\n",
+  "fail-delivery":
+    "-- Records a run's delivery that QStash gave up on (the function answered an error, or nothing, to\n-- every try: it is gone, or fails before the engine sees the delivery) as a failed attempt of the run.\n-- Fenced by the generation the delivery was published with: a claim, or an earlier failed copy of\n-- the same delivery, has raised it, and then this changes nothing. It raises the generation itself,\n-- as a claim does, so that each published delivery fails at most one attempt.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, generation, attempt, now, lastError, retryAt, outboxAt, ttlCompleted, ttlDead\n--   attempt: as the caller read it, to pick the backoff; lastError: the error record (JSON)\n-- Reply: {'delayed', generation, url, attempt} (publish the retry), {'dead-lettered'} or {'stale'}\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal generation = ARGV[3]\nlocal attempt = ARGV[4]\nlocal now = ARGV[5]\nlocal lastError = ARGV[6]\nlocal retryAt = ARGV[7]\nlocal outboxAt = ARGV[8]\nlocal ttlCompleted = ARGV[9]\nlocal ttlDead = ARGV[10]\n-- end of generated ARGV\nlocal nowMs = tonumber(now)\nlocal run, steps, attempts = run_keys(runId)\nlocal f = redis.call('HMGET', run, 'state', 'generation', 'attempt', 'maxRetries', 'eventId', 'url')\nlocal state = f[1]\nif not state or f[2] ~= generation or f[3] ~= attempt then return { 'stale' } end\n-- Only a run waiting for a delivery: one in `processing` was reached (its lease covers it), an\n-- ended one needs nothing.\nif state ~= 'pending' and state ~= 'delayed' and state ~= 'sleeping' then return { 'stale' } end\nlocal attemptNo, eventId = tonumber(f[3]), f[5]\nlocal newGeneration = redis.call('HINCRBY', run, 'generation', 1)\nlocal err = cjson.decode(lastError)\nredis.call('HSET', run, 'lastError', lastError)\nif attemptNo >= tonumber(f[4]) + 1 then\n  redis.call('RPUSH', attempts, cjson.encode({ attempt = attemptNo, outcome = 'dead-lettered', endedAt = nowMs, error = err }))\n  terminate(runId, eventId, state, 'dead-lettered', nowMs, ttlDead, ttlCompleted, ttlDead)\n  return { 'dead-lettered' }\nend\nlocal retryAtMs = tonumber(retryAt)\nredis.call('RPUSH', attempts,\n  cjson.encode({ attempt = attemptNo, outcome = 'failed', endedAt = nowMs, error = err, nextAt = retryAtMs }))\nredis.call('HSET', run, 'state', 'delayed', 'attempt', attemptNo + 1, 'nextAt', retryAtMs, 'leaseUntil', '')\nredis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\ntally(eventId, state, 'delayed')\nreturn { 'delayed', tostring(newGeneration), f[6], tostring(attemptNo + 1) }\n",
+  finish:
+    "-- Records the one outcome of an invocation atomically, fenced by its generation (invariant 2).\n-- Sleeps' journal entries are written here, with the outcome, so a parked run always knows its wake times.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, generation, outcome, now, nextAt, outboxAt, attemptRecord, lastError, nextAttempt, ttlCompleted, ttlDead, ...journal{stepId, record}\n--   outcome: 'completed' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue)\n--   attemptRecord, lastError: JSON or ''; nextAttempt: '' = unchanged; journal: entries to write with the outcome\n-- Reply: 1 when recorded (or already recorded by a repeat of this call), 0 when fenced out\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal generation = ARGV[3]\nlocal outcome = ARGV[4]\nlocal now = ARGV[5]\nlocal nextAt = ARGV[6]\nlocal outboxAt = ARGV[7]\nlocal attemptRecord = ARGV[8]\nlocal lastError = ARGV[9]\nlocal nextAttempt = ARGV[10]\nlocal ttlCompleted = ARGV[11]\nlocal ttlDead = ARGV[12]\nlocal journal_count = math.floor((#ARGV - 13 + 1) / 2)\nlocal function journal_item(i) local b = 13 + (i - 1) * 2 return ARGV[b], ARGV[b + 1] end\n-- end of generated ARGV\nlocal run, steps, attempts = run_keys(runId)\nlocal f = redis.call('HMGET', run, 'generation', 'state', 'eventId')\nif f[1] ~= generation then return 0 end\n-- With the generation unchanged, a run already in this outcome is a repeat of this very call (the\n-- client resends a script whose answer was lost): report it recorded.\nif f[2] ~= 'processing' then return f[2] == outcome and 1 or 0 end\nlocal eventId = f[3]\nif attemptRecord ~= '' then redis.call('RPUSH', attempts, attemptRecord) end\nif lastError ~= '' then redis.call('HSET', run, 'lastError', lastError) end\nif nextAttempt ~= '' then redis.call('HSET', run, 'attempt', nextAttempt) end\nfor i = 1, journal_count do\n  local stepId, record = journal_item(i)\n  redis.call('HSET', steps, stepId, record)\nend\nif outcome == 'completed' then\n  terminate(runId, eventId, 'processing', outcome, now, ttlCompleted, ttlCompleted, ttlDead)\nelseif outcome == 'dead-lettered' then\n  terminate(runId, eventId, 'processing', outcome, now, ttlDead, ttlCompleted, ttlDead)\nelse\n  redis.call('HSET', run, 'state', outcome, 'nextAt', nextAt, 'leaseUntil', '')\n  redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\n  tally(eventId, 'processing', outcome)\nend\nreturn 1\n",
+  page: "-- Selects a page of event ids, newest first, without reading the events: from every event, one\n-- name's, one state's, or one state's of one name (see tally in lib.lua). Entries whose event has\n-- expired (retention) are removed from the index on the way, so a page is not cut short by them; at\n-- most scanLimit entries are looked at per call (a script holds Upstash's lock while it runs), so\n-- a stretch of expired entries can answer a short page with a position to go on from.\n-- A position is (score, skip): the creation time reached, and how many entries with exactly that\n-- score were already passed (events created in the same millisecond share a score).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, state, name, score, skip, limit, scanLimit\n--   state: '' = any; name: lower-cased, '' = any; score: '+inf' = from the newest\n-- Reply: { more (0|1), score, skip, id... }: more = 1 when the index may hold further entries\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal state = ARGV[2]\nlocal name = ARGV[3]\nlocal score = ARGV[4]\nlocal skip = ARGV[5]\nlocal limit = ARGV[6]\nlocal scanLimit = ARGV[7]\n-- end of generated ARGV\nskip = tonumber(skip)\nlimit, scanLimit = tonumber(limit), tonumber(scanLimit)\n\nlocal index\nif state ~= '' and name ~= '' then\n  index = name_state_index(state, name)\nelseif state ~= '' then\n  index = k('idx', 'state', state)\nelseif name ~= '' then\n  index = k('idx', 'name', name)\nelse\n  index = k('idx', 'all')\nend\n\nlocal ids, scanned = {}, 0\nwhile scanned < scanLimit do\n  -- One more than needed, so that a page that ends the index says so.\n  local count = math.min(limit - #ids + 1, scanLimit - scanned)\n  local entries = redis.call('ZRANGE', index, score, '-inf', 'BYSCORE', 'REV', 'LIMIT', skip, count, 'WITHSCORES')\n  for i = 1, #entries, 2 do\n    if #ids == limit then return { 1, score, skip, unpack(ids) } end\n    local id, s = entries[i], entries[i + 1]\n    scanned = scanned + 1\n    if s == score then skip = skip + 1 else score, skip = s, 1 end\n    if redis.call('EXISTS', k('ev', id)) == 1 then\n      ids[#ids + 1] = id\n    else\n      redis.call('ZREM', index, id)\n      -- The entry is gone, so the entries after it moved up by one.\n      skip = skip - 1\n    end\n  end\n  if #entries < count * 2 then return { 0, score, skip, unpack(ids) } end\nend\nreturn { 1, score, skip, unpack(ids) }\n",
+  reconcile:
+    "-- Hands the reconciler the outbox entries that are due: accepted work that should be in flight\n-- but may not be (a failed publish, a lost message, an expired lease). Each entry handed out is\n-- pushed forward by the grace period, so concurrent or repeated reconciles do not republish it at once.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, now, limit, nextOutboxAt\n-- Reply: a flat list: kind ('route' | 'run'), id, target (the event name for a route, the workload URL\n--   for a run), generation (a run's, which its delivery carries; '' for a route)\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal now = ARGV[2]\nlocal limit = ARGV[3]\nlocal nextOutboxAt = ARGV[4]\n-- end of generated ARGV\nlocal due = redis.call('ZRANGEBYSCORE', k('outbox'), '-inf', tonumber(now), 'LIMIT', 0, tonumber(limit))\nlocal out = {}\nfor _, member in ipairs(due) do\n  local kind, id = string.match(member, '^(%a+):(.+)$')\n  if kind == 'route' then\n    local f = redis.call('HMGET', k('ev', id), 'createdAt', 'routedAt', 'displayName')\n    if f[1] and not f[2] then\n      redis.call('ZADD', k('outbox'), nextOutboxAt, member)\n      out[#out + 1] = 'route'; out[#out + 1] = id; out[#out + 1] = f[3]; out[#out + 1] = ''\n    else\n      redis.call('ZREM', k('outbox'), member)\n    end\n  else\n    local f = redis.call('HMGET', k('run', id), 'state', 'url', 'generation')\n    if not f[1] or f[1] == 'completed' or f[1] == 'dead-lettered' then\n      redis.call('ZREM', k('outbox'), member)\n    else\n      redis.call('ZADD', k('outbox'), nextOutboxAt, member)\n      out[#out + 1] = 'run'; out[#out + 1] = id; out[#out + 1] = f[2]; out[#out + 1] = f[3]\n    end\n  end\nend\nreturn out\n",
+  retry:
+    "-- Gives dead-lettered runs a fresh set of attempts, keeping their completed steps.\n-- The generation goes up, so that a failed delivery from before the retry cannot fail its new attempts.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, now, outboxAt, ...runIds\n-- Reply: a flat list: runId, url, generation for each run that was dead-lettered and is now pending\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal now = ARGV[2]\nlocal outboxAt = ARGV[3]\nlocal runIds_count = #ARGV - 4 + 1\nlocal function runIds_item(i) local b = 4 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal out = {}\nfor i = 1, runIds_count do\n  local runId = runIds_item(i)\n  local run, steps, attempts = run_keys(runId)\n  local f = redis.call('HMGET', run, 'state', 'eventId', 'url')\n  if f[1] == 'dead-lettered' then\n    redis.call('PERSIST', run)\n    redis.call('PERSIST', steps)\n    redis.call('PERSIST', attempts)\n    redis.call('PERSIST', k('ev', f[2]))\n    redis.call('HSET', run, 'state', 'pending', 'attempt', 1, 'finishedAt', '', 'nextAt', '')\n    redis.call('HINCRBY', run, 'manualRetries', 1)\n    local generation = redis.call('HINCRBY', run, 'generation', 1)\n    redis.call('RPUSH', attempts, cjson.encode({ outcome = 'retried', endedAt = tonumber(now) }))\n    redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\n    tally(f[2], 'dead-lettered', 'pending')\n    out[#out + 1] = runId\n    out[#out + 1] = f[3]\n    out[#out + 1] = tostring(generation)\n  end\nend\nreturn out\n",
+  route:
+    "-- Creates one run per matching workload for an event, once: a repeated router delivery creates\n-- nothing new and only hands back the runs that have not started, for republishing.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, eventId, now, outboxAt, ttlCompleted, count, targets[count]{workload, url, maxRetries}\n--   targets: the workloads the event matches\n-- Reply: a flat list: runId, url for each run to publish; false when the event no longer exists\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal eventId = ARGV[2]\nlocal now = ARGV[3]\nlocal outboxAt = ARGV[4]\nlocal ttlCompleted = ARGV[5]\nlocal count = ARGV[6]\nlocal targets_count = tonumber(count)\nlocal function targets_item(i) local b = 7 + (i - 1) * 3 return ARGV[b], ARGV[b + 1], ARGV[b + 2] end\n-- end of generated ARGV\nlocal ev = k('ev', eventId)\nredis.call('ZREM', k('outbox'), 'route:' .. eventId)\nif redis.call('EXISTS', ev) == 0 then return false end\nlocal out = {}\nlocal routed = redis.call('HGET', ev, 'routedAt')\nif not routed then\n  local fields = redis.call('HMGET', ev, 'displayName', 'priority', 'delayUntil')\n  local runIds = {}\n  for i = 1, targets_count do\n    local workload, url, maxRetries = targets_item(i)\n    local runId = eventId .. '.' .. workload\n    redis.call('HSET', k('run', runId), 'id', runId, 'eventId', eventId, 'eventName', fields[1],\n      'workload', workload, 'url', url, 'state', 'pending', 'attempt', 1, 'generation', 0,\n      'maxRetries', maxRetries, 'priority', fields[2], 'createdAt', now, 'nextAt', '')\n    tally(eventId, nil, 'pending')\n    redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\n    runIds[#runIds + 1] = runId\n    out[#out + 1] = runId\n    out[#out + 1] = url\n  end\n  redis.call('HSET', ev, 'routedAt', now, 'runs', table.concat(runIds, ','))\n  -- The event itself stops counting as pending (or delayed); its runs count from now on. An event\n  -- no workload subscribes to is kept as unmatched, for the completed retention.\n  local waited = fields[3] ~= '' and 'delayed' or 'pending'\n  if targets_count == 0 then\n    tally(eventId, waited, 'unmatched')\n    redis.call('PEXPIRE', ev, ttlCompleted)\n  else\n    tally(eventId, waited, nil)\n  end\nelse\n  local runs = redis.call('HGET', ev, 'runs')\n  for runId in string.gmatch(runs or '', '[^,]+') do\n    local state = redis.call('HMGET', k('run', runId), 'state', 'generation', 'url')\n    if state[1] == 'pending' and state[2] == '0' then\n      out[#out + 1] = runId\n      out[#out + 1] = state[3]\n    end\n  end\nend\nreturn out\n",
+  stats:
+    "-- Counts events per state, overall and per event name, in one round trip (the dashboard's counts).\n-- An event counts once in every state one of its runs is in: the per-state indexes, overall and\n-- per name, hold exactly those events (see tally in lib.lua), so every count is a ZCARD and the\n-- script's work grows with the number of names, not of events.\n-- Events expire after their retention while their index entries stay until something notices;\n-- before counting, the oldest entries of each index (the first to expire, since scores are creation\n-- times) are checked, up to pruneLimit per index, and the expired ones removed, so the counts converge\n-- on the truth as the dashboard refreshes instead of growing forever.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, pruneLimit, maxNames\n-- Reply: a flat list: a count per state, then per name: name, total, a count per state (STATES order, lib.lua)\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal pruneLimit = ARGV[2]\nlocal maxNames = ARGV[3]\n-- end of generated ARGV\npruneLimit = tonumber(pruneLimit)\nmaxNames = tonumber(maxNames)\n\nlocal function prune(index)\n  local oldest = redis.call('ZRANGE', index, 0, pruneLimit - 1)\n  for _, eventId in ipairs(oldest) do\n    if redis.call('EXISTS', k('ev', eventId)) == 0 then\n      redis.call('ZREM', index, eventId)\n    else\n      -- Entries after the first live one are younger; they have not expired either (near enough).\n      return\n    end\n  end\nend\n\nlocal out = {}\nfor _, s in ipairs(STATES) do\n  local index = k('idx', 'state', s)\n  prune(index)\n  out[#out + 1] = redis.call('ZCARD', index)\nend\n\nlocal names = redis.call('SMEMBERS', k('idx', 'names'))\nlocal counted = 0\nfor _, name in ipairs(names) do\n  if counted >= maxNames then break end\n  local index = k('idx', 'name', name)\n  prune(index)\n  local total = redis.call('ZCARD', index)\n  if total == 0 then\n    redis.call('SREM', k('idx', 'names'), name)\n  else\n    counted = counted + 1\n    -- Names match case-insensitively; show each as its newest event spelled it.\n    local newest = redis.call('ZRANGE', index, -1, -1)[1]\n    out[#out + 1] = (newest and redis.call('HGET', k('ev', newest), 'displayName')) or name\n    out[#out + 1] = total\n    for _, s in ipairs(STATES) do\n      local byState = name_state_index(s, name)\n      prune(byState)\n      out[#out + 1] = redis.call('ZCARD', byState)\n    end\n  end\nend\nreturn out\n",
+};
+
+/** Each script's ARGV, in order, as its header states it. */
+export const SCRIPT_ARGV: { readonly [N in ScriptName]: readonly ArgSpec[] } = {
+  checkpoint: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "generation" },
+    { kind: "scalar", name: "stepId" },
+    { kind: "scalar", name: "record" },
+  ],
+  claim: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "leaseUntil" },
+    { kind: "scalar", name: "outboxAt" },
+    { kind: "scalar", name: "earlyToleranceMs" },
+    { kind: "scalar", name: "ttlCompleted" },
+    { kind: "scalar", name: "ttlDead" },
+    { kind: "scalar", name: "claimToken" },
+  ],
+  delete: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "list", name: "eventIds" },
+  ],
+  "delete-in-states": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "ttlCompleted" },
+    { kind: "scalar", name: "ttlDead" },
+    { kind: "scalar", name: "stateCount" },
+    { kind: "list", name: "states", count: "stateCount" },
+    { kind: "list", name: "eventIds" },
+  ],
+  "delete-runs": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "ttlCompleted" },
+    { kind: "scalar", name: "ttlDead" },
+    { kind: "list", name: "runIds" },
+  ],
+  enqueue: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "count" },
+    { kind: "scalar", name: "idempotencyTtlMs" },
+    {
+      kind: "list",
+      name: "events",
+      count: "count",
+      fields: [
+        "id",
+        "name",
+        "displayName",
+        "data",
+        "priority",
+        "createdAt",
+        "delayUntil",
+        "idempotencyKey",
+        "outboxAt",
+      ],
+    },
+  ],
+  "fail-delivery": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "generation" },
+    { kind: "scalar", name: "attempt" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "lastError" },
+    { kind: "scalar", name: "retryAt" },
+    { kind: "scalar", name: "outboxAt" },
+    { kind: "scalar", name: "ttlCompleted" },
+    { kind: "scalar", name: "ttlDead" },
+  ],
+  finish: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "generation" },
+    { kind: "scalar", name: "outcome" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "nextAt" },
+    { kind: "scalar", name: "outboxAt" },
+    { kind: "scalar", name: "attemptRecord" },
+    { kind: "scalar", name: "lastError" },
+    { kind: "scalar", name: "nextAttempt" },
+    { kind: "scalar", name: "ttlCompleted" },
+    { kind: "scalar", name: "ttlDead" },
+    { kind: "list", name: "journal", fields: ["stepId", "record"] },
+  ],
+  page: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "state" },
+    { kind: "scalar", name: "name" },
+    { kind: "scalar", name: "score" },
+    { kind: "scalar", name: "skip" },
+    { kind: "scalar", name: "limit" },
+    { kind: "scalar", name: "scanLimit" },
+  ],
+  reconcile: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "limit" },
+    { kind: "scalar", name: "nextOutboxAt" },
+  ],
+  retry: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "outboxAt" },
+    { kind: "list", name: "runIds" },
+  ],
+  route: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "eventId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "outboxAt" },
+    { kind: "scalar", name: "ttlCompleted" },
+    { kind: "scalar", name: "count" },
+    { kind: "list", name: "targets", count: "count", fields: ["workload", "url", "maxRetries"] },
+  ],
+  stats: [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "pruneLimit" },
+    { kind: "scalar", name: "maxNames" },
+  ],
+};
+
+/** The arguments object of each script, by the names of its header (counts are filled in from lists). */
+export interface ScriptArgv {
+  checkpoint: {
+    prefix: string;
+    runId: ScriptArg;
+    generation: ScriptArg;
+    stepId: ScriptArg;
+    record: ScriptArg;
+  };
+  claim: {
+    prefix: string;
+    runId: ScriptArg;
+    now: ScriptArg;
+    leaseUntil: ScriptArg;
+    outboxAt: ScriptArg;
+    earlyToleranceMs: ScriptArg;
+    ttlCompleted: ScriptArg;
+    ttlDead: ScriptArg;
+    claimToken: ScriptArg;
+  };
+  delete: { prefix: string; eventIds: readonly ScriptArg[] };
+  "delete-in-states": {
+    prefix: string;
+    ttlCompleted: ScriptArg;
+    ttlDead: ScriptArg;
+    states: readonly ScriptArg[];
+    eventIds: readonly ScriptArg[];
+  };
+  "delete-runs": {
+    prefix: string;
+    ttlCompleted: ScriptArg;
+    ttlDead: ScriptArg;
+    runIds: readonly ScriptArg[];
+  };
+  enqueue: {
+    prefix: string;
+    idempotencyTtlMs: ScriptArg;
+    events: readonly {
+      id: ScriptArg;
+      name: ScriptArg;
+      displayName: ScriptArg;
+      data: ScriptArg;
+      priority: ScriptArg;
+      createdAt: ScriptArg;
+      delayUntil: ScriptArg;
+      idempotencyKey: ScriptArg;
+      outboxAt: ScriptArg;
+    }[];
+  };
+  "fail-delivery": {
+    prefix: string;
+    runId: ScriptArg;
+    generation: ScriptArg;
+    attempt: ScriptArg;
+    now: ScriptArg;
+    lastError: ScriptArg;
+    retryAt: ScriptArg;
+    outboxAt: ScriptArg;
+    ttlCompleted: ScriptArg;
+    ttlDead: ScriptArg;
+  };
+  finish: {
+    prefix: string;
+    runId: ScriptArg;
+    generation: ScriptArg;
+    outcome: ScriptArg;
+    now: ScriptArg;
+    nextAt: ScriptArg;
+    outboxAt: ScriptArg;
+    attemptRecord: ScriptArg;
+    lastError: ScriptArg;
+    nextAttempt: ScriptArg;
+    ttlCompleted: ScriptArg;
+    ttlDead: ScriptArg;
+    journal: readonly { stepId: ScriptArg; record: ScriptArg }[];
+  };
+  page: {
+    prefix: string;
+    state: ScriptArg;
+    name: ScriptArg;
+    score: ScriptArg;
+    skip: ScriptArg;
+    limit: ScriptArg;
+    scanLimit: ScriptArg;
+  };
+  reconcile: { prefix: string; now: ScriptArg; limit: ScriptArg; nextOutboxAt: ScriptArg };
+  retry: { prefix: string; now: ScriptArg; outboxAt: ScriptArg; runIds: readonly ScriptArg[] };
+  route: {
+    prefix: string;
+    eventId: ScriptArg;
+    now: ScriptArg;
+    outboxAt: ScriptArg;
+    ttlCompleted: ScriptArg;
+    targets: readonly { workload: ScriptArg; url: ScriptArg; maxRetries: ScriptArg }[];
+  };
+  stats: { prefix: string; pruneLimit: ScriptArg; maxNames: ScriptArg };
+}
