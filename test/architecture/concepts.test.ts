@@ -1,7 +1,7 @@
 /**
  * Concepts kept in one place, and the packages that must agree on them: event ids (the engine makes
  * them, the API validates them, the dashboard and the extension's proxy accept them), reserved event
- * names, the API key list in AWL_API_KEY, and what a site URL is.
+ * names, the API key list in AWL_API_KEY, what a site URL is, and the environment awl dev writes.
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -16,8 +16,10 @@ import {
   isInternalEvent,
 } from "../../client/src/engine/internal-events.ts";
 import { idSchema, runIdSchema } from "../../client/src/engine/limits.ts";
+import { missingEnvironment } from "../../client/src/engine/runtime.ts";
 import { newEventId, prepareEvents } from "../../client/src/engine/send.ts";
 import { eventIdFrom } from "../../dashboard/src/hash-route.ts";
+import { devEnvironment } from "@awl/dev/env";
 import { isForwarded } from "../../extension/src/endpoints/events-proxy.ts";
 
 describe("event ids", () => {
@@ -103,5 +105,17 @@ describe("site URLs", () => {
     }
     expect(isSiteUrl("http://localhost:8888")).toBe(true);
     expect(isSiteUrl("ftp://x")).toBe(false);
+  });
+});
+
+describe("the environment", () => {
+  test("what awl dev and awl init write is everything the engine needs but the site's URL", () => {
+    const written = devEnvironment({
+      redisRestUrl: "http://127.0.0.1:8079",
+      redisRestToken: "token",
+      qstashUrl: "http://127.0.0.1:8080",
+    });
+    expect(missingEnvironment(written)).toEqual(["URL (or AWL_ROUTER_URL)"]);
+    expect(missingEnvironment({ ...written, URL: "http://localhost:8888" })).toEqual([]);
   });
 });
