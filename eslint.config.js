@@ -3,32 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
-/** Entry points and surfaces: only the entry points may import them. */
-function folder(name) {
-  return [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`];
+/** client/src's folders above the engine, as a file `depth` folders below client/src names them. */
+function above(depth, withDefinitions) {
+  const up = "../".repeat(depth);
+  const folders = ["api/*", "client/*", "compat/*", "index.ts", "internal.ts"];
+  if (withDefinitions) folders.push("workload/*", "events/*");
+  return folders.map((path) => `${up}${path}`);
 }
-const SURFACES = [
-  ...folder("api"),
-  ...folder("client"),
-  ...folder("compat"),
-  "../index.ts",
-  "../../index.ts",
-  "../internal.ts",
-  "../../internal.ts",
-];
-const DEFINITIONS = [...folder("workload"), ...folder("events")];
-/** The engine's execution modules, which the store must not know about. */
-const ENGINE = [
-  "execute",
-  "router",
-  "send",
-  "operations",
-  "runtime",
-  "reconciler",
-  "undelivered",
-  "step",
-].map((name) => `**/engine/${name}.ts`);
-const STORE = ["client/src/engine/store/**", "client/src/engine/{keys,types,settings}.ts"];
+/** engine/'s own modules (all but the store's), as a file of the store names them from `from`. */
+function engineModules(from) {
+  return [`${from}*.ts`, ...["keys", "types", "settings"].map((name) => `!${from}${name}.ts`)];
+}
+const STORE_MODULES = "client/src/engine/{keys,types,settings}.ts";
 
 function layer(files, name, forbidden) {
   return {
@@ -67,8 +53,10 @@ export default tseslint.config(
   // execution of a run → the store and its scripts → transport, with the entry points and the surfaces
   // over the engine (events API, clients, the Netlify API) on top. test/architecture checks the same
   // on the whole import graph, with cycles.
-  layer(["client/src/workload/**", "client/src/events/**"], "the definitions", SURFACES),
-  layer(["client/src/engine/**"], "the engine", [...SURFACES, ...DEFINITIONS]),
-  layer(STORE, "the store", [...SURFACES, ...DEFINITIONS, ...ENGINE]),
-  layer(["client/src/transport/**"], "transport", [...SURFACES, ...DEFINITIONS, "**/engine/**"]),
+  layer(["client/src/workload/**", "client/src/events/**"], "the definitions", above(1, false)),
+  layer(["client/src/engine/*.ts"], "the engine", above(1, true)),
+  layer([STORE_MODULES], "the store", [...above(1, true), ...engineModules("./")]),
+  layer(["client/src/engine/store/*.ts"], "the store", [...above(2, true), ...engineModules("../")]),
+  layer(["client/src/engine/store/scripts/**"], "the store", [...above(3, true), ...engineModules("../../")]),
+  layer(["client/src/transport/**"], "transport", [...above(1, true), "../engine/*"]),
 );
