@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { Client, Receiver } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
@@ -78,9 +78,11 @@ function envFile(): Record<string, string> {
   );
 }
 
-test("prints and writes the environment a site needs", () => {
+test("prints and writes the environment a site needs, with the site's prefix and an API key", () => {
   const env = envFile();
   expect(Object.keys(env).sort()).toEqual([
+    "AWL_API_KEY",
+    "AWL_PREFIX",
     "QSTASH_CURRENT_SIGNING_KEY",
     "QSTASH_NEXT_SIGNING_KEY",
     "QSTASH_TOKEN",
@@ -88,7 +90,19 @@ test("prints and writes the environment a site needs", () => {
     "UPSTASH_REDIS_REST_TOKEN",
     "UPSTASH_REDIS_REST_URL",
   ]);
-  for (const [name, value] of Object.entries(env)) expect(output).toContain(`${name}=${value}`);
+  const { AWL_API_KEY: apiKey, AWL_PREFIX: prefix, ...services } = env;
+  for (const [name, value] of Object.entries(services)) expect(output).toContain(`${name}=${value}`);
+  // The site is named after its folder, and the key is generated (never printed).
+  expect(prefix).toMatch(
+    new RegExp(
+      `^awl:${basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")}-[0-9a-f]{8}:$`,
+    ),
+  );
+  expect(output).toContain(`(AWL_PREFIX=${prefix})`);
+  expect(apiKey).toMatch(/^awl_[A-Za-z0-9_-]{43}$/);
+  expect(output).not.toContain(apiKey);
 });
 
 test("the official Redis client works against it with only that environment", async () => {

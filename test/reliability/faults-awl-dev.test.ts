@@ -51,10 +51,13 @@ test(
     ).json()) as { pending: number; inFlight: number };
     await stack.dev.kill();
     // Counted while it is down (nothing can finish without it): what was in flight when it died,
-    // and what it had persisted for its successor (awl dev keeps QStash state per port).
+    // and what it had persisted for its successor.
     const atFault = await stack.census(ids);
+    // awl dev keeps QStash state per port and per site (the AWL_PREFIX it announces).
     const qstashPort = new URL(stack.dev.env.QSTASH_URL).port;
-    const scheduled = await stack.redis.client.zcard(`awl-dev:qstash:${qstashPort}:schedule`);
+    const site = /\(AWL_PREFIX=(\S+)\)/.exec(stack.dev.output())?.[1];
+    expect(site, "awl dev names the site it serves").toBeDefined();
+    const scheduled = await stack.redis.client.zcard(`awl-dev:qstash:${qstashPort}:${site}schedule`);
     await new Promise((r) => setTimeout(r, 2000));
     await stack.dev.start();
     const census = await stack.settle(ids, scaled(120_000));

@@ -65,8 +65,15 @@ test(
     expect(logs.filter((line) => line.includes("the reconciler will publish them"))).toHaveLength(
       EVENTS / 100,
     );
-    // Past the grace period, still nothing has run: the events are persisted, unpublished.
-    await new Promise((r) => setTimeout(r, TEST_OUTBOX_GRACE_MS + 500));
+    // Once every outbox entry is due (the grace period is over, read from Redis rather than waited
+    // out), still nothing has run: the events are persisted, unpublished, and only the reconciler
+    // (not started yet) can carry them.
+    const outbox = `${stack.prefix}outbox`;
+    const deadline = Date.now() + scaled(TEST_OUTBOX_GRACE_MS * 20);
+    while ((await stack.redis.client.zcount(outbox, "-inf", Date.now())) < EVENTS) {
+      if (Date.now() > deadline) throw new Error("the outbox entries never came due");
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const stranded = await stack.census(ids);
     expect(stranded.unrouted).toBe(EVENTS);
     expect(await stack.redis.client.zcard(`${stack.prefix}outbox`)).toBe(EVENTS);
