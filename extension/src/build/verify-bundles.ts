@@ -96,7 +96,7 @@ const SYMLINK = 0o120000;
  * Unpacks a function zip as the platform does, symbolic links included: in a monorepo Netlify's
  * bundler stores a workspace package as a link (node_modules/@awl/client → ../../client).
  */
-async function unzipWithLinks(zipPath: string, dir: string): Promise<void> {
+export async function unzipWithLinks(zipPath: string, dir: string): Promise<void> {
   const zip = new StreamZip.async({ file: zipPath });
   try {
     for (const entry of Object.values(await zip.entries())) {
