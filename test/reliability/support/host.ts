@@ -29,7 +29,9 @@ export async function startHost(env: Record<string, string>, port?: number): Pro
   const fullEnv = { ...process.env, ...env, PORT: String(chosen) };
   const start = async () => {
     if (tracked) previous += tracked.output();
-    tracked = spawnTracked(process.execPath, ["--conditions=@awl/source", "--import", "tsx", MAIN], { env: fullEnv });
+    tracked = spawnTracked(process.execPath, ["--conditions=@awl/source", "--import", "tsx", MAIN], {
+      env: fullEnv,
+    });
     await waitForOutput(tracked, `ready ${chosen}`);
   };
   await start();
