@@ -6,7 +6,6 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -17,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { EventDetail, EventSummary, RunRecord } from "../../client/src/index.ts";
 import { unzipWithLinks } from "../../extension/src/build/verify-bundles.ts";
 import type { ManagedProcess } from "../../scripts/dev/processes.ts";
+import { waitFor } from "../helpers/stack.ts";
+import { freePort } from "../reliability/support/ports.ts";
 import { startProcess } from "../../scripts/dev/processes.ts";
 import { ROOT, startAwlDev, startNetlifyDev, waitForEventsApi } from "../../scripts/dev/services.ts";
 
@@ -32,26 +33,6 @@ const cart = {
   items: [{ sku: "tee", quantity: 2 }],
   total: 40,
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -79,10 +60,13 @@ describe("netlify dev serving the demo site with the extension", () => {
     return runs[0]!;
   };
   const waitForRunState = (id: string, state: RunRecord["state"], timeoutMs: number) =>
-    until(`run of ${id} to be ${state}`, timeoutMs, async () => {
-      const found = await getEvent(id);
-      return found.runs[0]?.state === state ? found.runs[0] : undefined;
-    });
+    waitFor(
+      async () => {
+        const found = await getEvent(id);
+        return found.runs[0]?.state === state ? found.runs[0] : undefined;
+      },
+      { timeoutMs, intervalMs: 150, what: `run of ${id} to be ${state}` },
+    );
   const setOutage = async (mode: "unauthorized" | "up") => {
     const response = await fetch(`${site}/api/outages`, {
       method: "POST",

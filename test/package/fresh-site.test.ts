@@ -21,7 +21,6 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -29,6 +28,8 @@ import StreamZip from "node-stream-zip";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { EventDetail, EventSummary } from "@awl/client";
 import type { ManagedProcess } from "../../scripts/dev/processes.ts";
+import { waitFor } from "../helpers/stack.ts";
+import { freePort } from "../reliability/support/ports.ts";
 import {
   readEnvFile,
   ROOT,
@@ -69,26 +70,6 @@ export default asyncWorkload<{ orderId: string }>(
 );
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** The environment of a command run in the fresh site: nothing of this repository's. */
 function siteEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CI: "true" };
@@ -128,9 +109,11 @@ describe("a new site outside this repository, from the packed packages", () => {
   };
   const runState = async (eventId: string) => (await api<EventDetail>(`/events/${eventId}`)).runs[0]?.state;
   const waitForState = (eventId: string, state: string, timeoutMs = 60_000) =>
-    until(`${eventId} to be ${state}`, timeoutMs, async () =>
-      (await runState(eventId)) === state ? true : undefined,
-    );
+    waitFor(async () => (await runState(eventId)) === state, {
+      timeoutMs,
+      intervalMs: 200,
+      what: `${eventId} to be ${state}`,
+    });
   const stepLines = () => (existsSync(stepsLog) ? readFileSync(stepsLog, "utf8").trim().split("\n") : []);
 
   beforeAll(async () => {
@@ -222,11 +205,10 @@ describe("a new site outside this repository, from the packed packages", () => {
       envFile: join(siteDir, ".env"),
     });
     running.push(awlDev.process);
-    dashboard = await until(
-      "awl dev's dashboard",
-      30_000,
-      async () => /Dashboard\s+(http\S+)/.exec(awlDev.process.output())?.[1],
-    );
+    dashboard = await waitFor(async () => /Dashboard\s+(http\S+)/.exec(awlDev.process.output())?.[1], {
+      timeoutMs: 30_000,
+      what: "awl dev's dashboard",
+    });
     apiKey = awlDev.env.AWL_API_KEY!;
     const port = await freePort();
     site = `http://localhost:${port}`;
@@ -302,10 +284,12 @@ console.log(JSON.stringify(await client.send("order", { orderId: "o3" })));`;
       envFile: join(otherSiteDir, ".env"),
     });
     running.push(other.process);
-    const otherDashboard = await until(
-      "the second awl dev's dashboard",
-      30_000,
+    const otherDashboard = await waitFor(
       async () => /Dashboard\s+(http\S+)/.exec(other.process.output())?.[1],
+      {
+        timeoutMs: 30_000,
+        what: "the second awl dev's dashboard",
+      },
     );
     const list = async (base: string) =>
       ((await (await fetch(`${base}/awl/api/events?limit=100`)).json()) as { events: EventSummary[] }).events;
