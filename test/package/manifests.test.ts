@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 
 const ROOT = join(import.meta.dirname, "../..");
-const PUBLISHED = ["client", "dev", "cli", "extension"];
+const PUBLISHED = ["client", "dashboard", "dev", "cli", "extension"];
 
 interface Manifest {
   name: string;
