@@ -13,6 +13,14 @@ import { EVENTS, MIN_IN_FLIGHT, scaled } from "./support/scale.ts";
 
 let stack: FaultStack;
 
+/** awl dev's QStash counters: `retried` grows each time a delivery fails and is scheduled again. */
+async function qstashStats(): Promise<{ retried: number }> {
+  const response = await fetch(`${stack.dev.env.QSTASH_URL}/v2/awl/stats`, {
+    headers: { authorization: `Bearer ${stack.dev.env.QSTASH_TOKEN}` },
+  });
+  return (await response.json()) as { retried: number };
+}
+
 beforeAll(async () => {
   stack = await startFaultStack();
 }, 60_000);
@@ -39,13 +47,18 @@ test(
         intervalMs: 20,
         what: "steps to be running",
       });
+      const retriedBefore = (await qstashStats()).retried;
       await stack.host.kill();
       // Counted while the host is down (nothing can finish): the events in flight when it died, and
       // the step executions that died with it and will never end.
       const census = await stack.census(ids);
       inFlightAtKill.push(census.accepted - census.completed - census.deadLettered);
       killedMidStep += (await stack.ledger()).unfinished - before;
-      await new Promise((r) => setTimeout(r, 300));
+      // The host stays down until QStash has seen a delivery fail against it and scheduled its retry.
+      await waitFor(async () => (await qstashStats()).retried > retriedBefore, {
+        timeoutMs: 30_000,
+        what: "QStash to retry a delivery the killed host dropped",
+      });
       await stack.host.start();
     }
 
