@@ -25,11 +25,15 @@ import {
 const calls: Record<string, number> = {};
 const count = (key: string) => (calls[key] = (calls[key] ?? 0) + 1);
 
+/** Set by the test: resolves once the extra copies of the delivery have started arriving. */
+let copiesArriving: () => Promise<unknown> = async () => undefined;
+
 const workloads = {
   slow: asyncWorkload(async ({ step }) => {
     await step.run("a", async () => {
       count("slow:a");
-      await new Promise((r) => setTimeout(r, 300));
+      // Still running while the copies arrive, however slow the machine.
+      await copiesArriving();
     });
     await step.run("b", () => count("slow:b"));
   }, "dup-test"),
@@ -53,6 +57,10 @@ const completed = (eventId: string) => eventInState(stack.runtime, eventId, "com
 
 describe("duplicate and stale deliveries", () => {
   test("three extra copies of a run's delivery, concurrent with it, run each step once", async () => {
+    // QStash attempts from here: the router's delivery, the run's, then the three copies.
+    const { attempts } = stack.qstash.stats();
+    copiesArriving = () =>
+      waitFor(async () => stack.qstash.stats().attempts >= attempts + 5, { what: "the copies to arrive" });
     const eventId = await sendOne(host.runtime, "dup-test");
     const runId = `${eventId}.slow`;
     const url = `${host.url}/workloads/slow`;
