@@ -12,8 +12,14 @@ export {
 export type { WorkloadConfig, WorkloadOptions, WorkloadDefinition } from "./workload/definition.ts";
 export type { FilterableEvent } from "./engine/workload-spec.ts";
 export type { WorkloadContext, WorkloadHandler } from "./engine/execute.ts";
-export type { StepApi } from "./engine/step.ts";
-export { RetryAfterError, ErrorDoNotRetry, DuplicateStepIdError, StepResultError } from "./engine/errors.ts";
+export type { StepApi, StepContext, StepOptions } from "./engine/step.ts";
+export {
+  RetryAfterError,
+  ErrorDoNotRetry,
+  DuplicateStepIdError,
+  StepResultError,
+  StepTimeoutError,
+} from "./engine/errors.ts";
 export { defaultBackoff, MAX_BACKOFF_MS, type BackoffSchedule } from "./engine/backoff.ts";
 export { defineEvents, type EventCatalog, type EventData, type EventInput } from "./events/define-events.ts";
 export { InvalidInputError, type Issue } from "./engine/validation-error.ts";

@@ -55,6 +55,20 @@ export class StepResultError extends ErrorDoNotRetry {
   }
 }
 
+/**
+ * A step that took longer than its timeout: that attempt fails (and is retried like any failure)
+ * as soon as the time is up, not when the invocation's lease expires.
+ */
+export class StepTimeoutError extends Error {
+  constructor(
+    readonly stepId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`step "${stepId}" timed out after ${timeoutMs} ms`);
+    this.name = "StepTimeoutError";
+  }
+}
+
 /** A step called with an id or a duration that is not one: the same call fails the same way every time. */
 export class InvalidStepError extends ErrorDoNotRetry {
   constructor(message: string) {

@@ -77,6 +77,7 @@ export async function executeRun(
     now: runtime.now,
     startedAt,
     timeBudgetMs: workload.timeBudgetMs,
+    ...(workload.stepTimeoutMs !== undefined ? { stepTimeoutMs: workload.stepTimeoutMs } : {}),
   });
 
   let failure: { error: unknown } | undefined;

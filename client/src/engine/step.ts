@@ -16,12 +16,31 @@
 import { createHash } from "node:crypto";
 import type { SendOptions, SendResult, SendInput } from "./send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
-import { DuplicateStepIdError, InvalidStepError, NonDeterminismError } from "./errors.ts";
+import { DuplicateStepIdError, InvalidStepError, NonDeterminismError, StepTimeoutError } from "./errors.ts";
 import { stepResultJson } from "./step-result.ts";
+
+export interface StepOptions {
+  /**
+   * How long one attempt of the step may take (ms or e.g. "30s"); default the workload's
+   * `stepTimeout`, else none. Past it the attempt fails with a StepTimeoutError (retried like any
+   * failure) and `signal` aborts; the step's result, if it comes later, is discarded.
+   */
+  timeout?: Duration;
+}
+
+/** What a step's function is given. */
+export interface StepContext {
+  /** Aborts when the step times out: pass it to fetch() and the like to stop the work itself. */
+  signal: AbortSignal;
+}
 
 export interface StepApi {
   /** Runs `fn` once for this run; on replay returns its stored result (as JSON: Dates become strings). */
-  run<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>>;
+  run<T>(
+    id: string,
+    fn: (context: StepContext) => T | Promise<T>,
+    options?: StepOptions,
+  ): Promise<Awaited<T>>;
   /** Parks the run for a duration (ms or e.g. "7 days"); nothing waits in memory. */
   sleep(id: string, duration: Duration): Promise<void>;
   /** Parks the run until a point in time. */
@@ -50,6 +69,8 @@ export interface StepRunnerDeps {
   /** When the invocation started, and how long it may keep starting new steps. */
   startedAt: number;
   timeBudgetMs: number;
+  /** The workload's default step timeout (ms), if it has one. */
+  stepTimeoutMs?: number;
 }
 
 const stepOfError = new WeakMap<object, string>();
@@ -114,7 +135,7 @@ export class StepRunner {
   constructor(private readonly deps: StepRunnerDeps) {}
 
   readonly api: StepApi = {
-    run: (id, fn) => this.track(this.run(id, fn)),
+    run: (id, fn, options) => this.track(this.run(id, fn, options)),
     sleep: (id, duration) =>
       this.track(this.sleepFor(id, () => toDurationMs(duration, `step.sleep("${id}")`))),
     sleepUntil: (id, time) =>
@@ -261,10 +282,20 @@ export class StepRunner {
     return unreached.length ? new NonDeterminismError(unreached, this.fresh) : undefined;
   }
 
-  private run<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>> {
+  private run<T>(
+    id: string,
+    fn: (context: StepContext) => T | Promise<T>,
+    options?: StepOptions,
+  ): Promise<Awaited<T>> {
     let stored: string | undefined;
+    let timeoutMs: number | undefined;
     try {
       stored = this.claimId(id);
+      timeoutMs =
+        options?.timeout === undefined
+          ? this.deps.stepTimeoutMs
+          : stepInput(() => toDurationMs(options.timeout!, `step.run("${id}") timeout`));
+      if (timeoutMs === 0) throw new InvalidStepError(`step.run("${id}") timeout: must be more than 0`);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -281,7 +312,7 @@ export class StepRunner {
         return Promise.reject(error);
       }
     }
-    const task = this.execute(id, fn);
+    const task = this.execute(id, fn, timeoutMs);
     this.inflight.add(task);
     void task
       .finally(() => {
@@ -292,11 +323,15 @@ export class StepRunner {
     return task;
   }
 
-  private async execute<T>(id: string, fn: () => T | Promise<T>): Promise<Awaited<T>> {
+  private async execute<T>(
+    id: string,
+    fn: (context: StepContext) => T | Promise<T>,
+    timeoutMs: number | undefined,
+  ): Promise<Awaited<T>> {
     const startedAt = this.deps.now();
     let json: string | undefined;
     try {
-      json = stepResultJson(id, await fn());
+      json = stepResultJson(id, await withTimeout(id, fn, timeoutMs));
     } catch (error) {
       if (typeof error === "object" && error !== null && !stepOfError.has(error)) stepOfError.set(error, id);
       throw error;
@@ -329,6 +364,36 @@ export class StepRunner {
     }
     if (wakeAt <= this.deps.now()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => this.pending.set(id, { wakeAt, resolve, reject }));
+  }
+}
+
+/**
+ * Runs a step's function, failing with a StepTimeoutError once `timeoutMs` has passed: the attempt
+ * ends then instead of when the lease expires. JavaScript cannot stop the function itself, so its
+ * signal aborts (for the fetch or query it passed it to) and a result that comes later is dropped.
+ */
+async function withTimeout<T>(
+  id: string,
+  fn: (context: StepContext) => T | Promise<T>,
+  timeoutMs: number | undefined,
+): Promise<Awaited<T>> {
+  const controller = new AbortController();
+  if (timeoutMs === undefined) return await fn({ signal: controller.signal });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new StepTimeoutError(id, timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    // The step's own promise may still reject after the timeout: that is not a second failure.
+    const work = Promise.resolve().then(() => fn({ signal: controller.signal }));
+    work.catch(() => undefined);
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -26,6 +26,8 @@ export interface WorkloadSpec {
   backoffSchedule?: BackoffSchedule;
   name?: string;
   timeBudgetMs: number;
+  /** The default timeout of each step.run attempt (ms); none when absent. */
+  stepTimeoutMs?: number;
   catalog?: EventValidator;
 }
 

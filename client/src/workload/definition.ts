@@ -23,6 +23,8 @@ export interface WorkloadOptions<D = unknown> {
   name?: string;
   /** How long one invocation keeps starting new steps before it hands over to a fresh one; default "8s". */
   timeBudget?: Duration;
+  /** How long each attempt of a step may take unless its step.run gives a `timeout`; default none. */
+  stepTimeout?: Duration;
   /** Typed events: validate `data` against the catalog's schema before the handler runs. */
   catalog?: EventCatalog;
 }
@@ -78,6 +80,11 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     options.timeBudget === undefined
       ? DEFAULT_TIME_BUDGET_MS
       : toDurationMs(options.timeBudget, "asyncWorkload config.timeBudget");
+  const stepTimeoutMs =
+    options.stepTimeout === undefined
+      ? undefined
+      : toDurationMs(options.stepTimeout, "asyncWorkload config.stepTimeout");
+  if (stepTimeoutMs === 0) throw new RangeError("asyncWorkload config.stepTimeout: must be more than 0");
   return {
     events: [...new Set(events.map((name) => name.toLowerCase()))],
     ...(options.eventFilter
@@ -87,6 +94,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(options.backoffSchedule ? { backoffSchedule: options.backoffSchedule } : {}),
     ...(options.name ? { name: options.name } : {}),
     timeBudgetMs,
+    ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
     ...(options.catalog ? { catalog: options.catalog } : {}),
   };
 }
