@@ -56,6 +56,9 @@ export { createEventsApi, DEFAULT_API_BASE_PATH, type EventsApiOptions } from ".
 export {
   retryDeadLettered,
   deleteEvents,
+  cancelRuns,
+  type CancelSelector,
+  type CancelReport,
   type RetrySelector,
   type DeleteSelector,
   type RetryReport,
@@ -71,6 +74,7 @@ export {
   type EventsPage,
   type ListEventsQuery,
   type RetryResult,
+  type CancelResult,
   type SendEventInput,
 } from "./client/events-api-client.ts";
 export { EVENT_STATES, RUN_STATES, type RunState } from "./engine/keys.ts";

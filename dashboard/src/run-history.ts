@@ -3,23 +3,34 @@
  * retry starts a fresh set of attempts, so the engine's own per-set `attempt` counter restarts at 1;
  * the timeline counts across sets, so "attempt 2" is always the second time the workload ran), the
  * manual retries between them, and for each stored step the attempt that ran it. That last part is
- * what shows a retry did not repeat finished work: their rows keep saying "attempt 1".
+ * what shows a retry did not repeat finished work: their rows keep saying "attempt 1". A
+ * cancellation is an entry of its own, saying who cancelled the run and why.
  */
 import type { AttemptRecord, RunRecord, StepRecord } from "@awl/client/api-client";
 
-/** The engine's marker for a manual retry in a run's attempt list; not an execution. */
+/** The engine's markers for a manual retry and a cancellation in a run's attempt list; not executions. */
 const RETRIED = "retried";
+const CANCELLED = "cancelled";
 
 export type HistoryEntry =
-  { kind: "attempt"; number: number; record: AttemptRecord } | { kind: "retried"; at: number };
+  | { kind: "attempt"; number: number; record: AttemptRecord }
+  | { kind: "retried"; at: number }
+  | { kind: "cancelled"; at: number; by: string; reason?: string };
 
 export function runHistory(run: RunRecord): HistoryEntry[] {
   let number = 0;
-  return run.attempts.map((record) =>
-    record.outcome === RETRIED
-      ? { kind: "retried", at: record.endedAt }
-      : { kind: "attempt", number: ++number, record },
-  );
+  return run.attempts.map((record): HistoryEntry => {
+    if (record.outcome === RETRIED) return { kind: "retried", at: record.endedAt };
+    if (record.outcome === CANCELLED) {
+      return {
+        kind: "cancelled",
+        at: record.endedAt,
+        by: record.by ?? "unknown",
+        ...(record.reason ? { reason: record.reason } : {}),
+      };
+    }
+    return { kind: "attempt", number: ++number, record };
+  });
 }
 
 /** Which numbered attempt stored a step; undefined when the history does not say. */

@@ -2,7 +2,8 @@
  * One run of an event, as a timeline: its state and when it will next be delivered (a retry's
  * backoff, a sleep's wake time), the steps it stored (each with the attempt that ran it, its
  * duration and its result's size), and every attempt with its outcome and error (the stack folded
- * in a <details>), with the manual retries between them. Retry is offered while it is dead-lettered;
+ * in a <details>), with the manual retries and the cancellation between them. Retry is offered while
+ * it is dead-lettered, Cancel while it is active (pending, processing, delayed or sleeping);
  * Delete always (an event whose last run goes is deleted with it, and the page leaves for the list).
  */
 import type { ErrorRecord, EventsApiClient, RunRecord, StepRecord } from "@awl/client/api-client";
@@ -42,9 +43,26 @@ export function RunTimeline(props: {
       },
     });
 
+  const active = !["completed", "dead-lettered", "cancelled"].includes(run.state);
+
+  const cancel = () =>
+    ask({
+      title: `Cancel the ${run.workload} run of this ${eventName} event?`,
+      detail:
+        `Run ${run.id} stops: ${run.state === "processing" ? "the step running now finishes and is stored, and nothing after it starts" : "it will not be delivered again"}. ` +
+        "Its steps and attempts are kept.",
+      confirmLabel: "Cancel run",
+      destructive: true,
+      perform: async () => {
+        const { cancelled, cancelling } = await client.cancel({ runIds: [run.id], by: "dashboard" });
+        if (cancelled) return `Cancelled run ${run.id}.`;
+        if (cancelling) return `Run ${run.id} is cancelled once its running step finishes.`;
+        return `Run ${run.id} had already ended: nothing to cancel.`;
+      },
+    });
+
   const remove = () => {
     let eventGone = false;
-    const active = !["completed", "dead-lettered"].includes(run.state);
     ask({
       title: `Delete the ${run.workload} run of this ${eventName} event?`,
       detail:
@@ -80,6 +98,11 @@ export function RunTimeline(props: {
             Retry run<span className="visually-hidden"> of {run.workload}</span>
           </button>
         )}
+        {active && !run.cancellation && (
+          <button type="button" className="danger" onClick={cancel}>
+            Cancel run<span className="visually-hidden"> of {run.workload}</span>
+          </button>
+        )}
         <button type="button" className="danger" onClick={remove}>
           Delete run<span className="visually-hidden"> of {run.workload}</span>
         </button>
@@ -111,6 +134,13 @@ export function RunTimeline(props: {
           </>
         )}
       </dl>
+      {run.cancellation && (
+        <p className="muted" data-cancellation>
+          {run.state === "cancelled" ? "Cancelled" : "Being cancelled (its running step finishes first)"} by{" "}
+          <strong>{run.cancellation.by}</strong> at {formatTime(run.cancellation.at)}
+          {run.cancellation.reason ? `: ${run.cancellation.reason}` : ""}
+        </p>
+      )}
       {run.lastError && run.state !== "completed" && <ErrorBox error={run.lastError} label="Last error" />}
 
       <h4>Steps</h4>
@@ -199,6 +229,19 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
         </span>
         <span>
           <strong>Retried manually</strong> at {formatTime(entry.at)}: a fresh set of attempts
+        </span>
+      </li>
+    );
+  }
+  if (entry.kind === "cancelled") {
+    return (
+      <li className="timeline-item cancelled">
+        <span className="marker" aria-hidden="true">
+          ⊘
+        </span>
+        <span>
+          <strong>Cancelled</strong> by {entry.by} at {formatTime(entry.at)}
+          {entry.reason ? `: ${entry.reason}` : ""}; completed steps kept
         </span>
       </li>
     );

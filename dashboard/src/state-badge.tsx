@@ -11,6 +11,7 @@ const ICONS: Record<EventState, string> = {
   sleeping: "☾",
   completed: "✓",
   "dead-lettered": "✕",
+  cancelled: "⊘",
   unmatched: "–",
 };
 

@@ -97,6 +97,7 @@ export async function startHost(
     events: fn.awlWorkload.definition.events,
     ...(fn.awlWorkload.definition.eventFilter ? { eventFilter: fn.awlWorkload.definition.eventFilter } : {}),
     maxRetries: fn.awlWorkload.definition.maxRetries,
+    ...(fn.awlWorkload.definition.cancelOn ? { cancelOn: fn.awlWorkload.definition.cancelOn } : {}),
     url: `/workloads/${name}`,
   }));
   const runtime: Runtime = { ...stack.runtime };

@@ -96,6 +96,12 @@ function formatRun(run: RunRecord, options: TimelineOptions): string[] {
         return `${label} spent its time budget${took}; continued in a fresh invocation`;
       case "lease-expired":
         return `${label} ${colors.yellow("stopped without recording an outcome")} (crashed, killed or timed out)`;
+      case "stopped":
+        return `${label} ${colors.yellow("stopped after its running step")}${took}: the run was cancelled`;
+      case "cancelled":
+        return colors.yellow(
+          `cancelled by ${attempt.by ?? "?"}${attempt.reason ? `: ${attempt.reason}` : ""}; completed steps kept`,
+        );
       case "retried":
         return colors.bold("retried by hand: a fresh set of attempts, completed steps kept");
       default:
@@ -170,6 +176,12 @@ function formatError(error: ErrorRecord, width: number, colors: Colors, verbose:
   return lines;
 }
 
+/** " by cli:alice: duplicate order", from a run's cancellation. */
+function cancelledBy(run: RunRecord): string {
+  const c = run.cancellation;
+  return c ? ` by ${c.by}${c.reason ? `: ${c.reason}` : ""}` : "";
+}
+
 /** Where the run stands now, and what happens next. */
 function formatStanding(run: RunRecord, maxAttempts: number, options: TimelineOptions): string {
   const { colors, now } = options;
@@ -179,7 +191,11 @@ function formatStanding(run: RunRecord, maxAttempts: number, options: TimelineOp
     case "pending":
       return colors.cyan(`waiting for delivery of attempt ${run.attempt}`);
     case "processing":
-      return colors.cyan(`attempt ${run.attempt} is running`);
+      return run.cancellation
+        ? colors.yellow(
+            `attempt ${run.attempt} is finishing its running step; then cancelled${cancelledBy(run)}`,
+          )
+        : colors.cyan(`attempt ${run.attempt} is running`);
     case "delayed":
       return colors.yellow(`next retry: attempt ${run.attempt} of ${maxAttempts} at${at(run.nextAt)}`);
     case "sleeping":
@@ -190,6 +206,8 @@ function formatStanding(run: RunRecord, maxAttempts: number, options: TimelineOp
       return colors.red(
         `dead-lettered at${at(run.finishedAt)}; retry it with: awl events retry ${run.eventId}`,
       );
+    case "cancelled":
+      return colors.yellow(`cancelled at${at(run.finishedAt)}${cancelledBy(run)}`);
   }
 }
 

@@ -12,6 +12,7 @@ export function paintState(state: EventState, colors: Colors): string {
     case "dead-lettered":
       return colors.red(state);
     case "delayed":
+    case "cancelled":
       return colors.yellow(state);
     case "sleeping":
     case "pending":

@@ -11,6 +11,8 @@
  *   GET    /events/:id      the event with its runs                    → 200 | 404
  *   GET    /stats           events per state, overall and per name     → 200 { states, names }
  *   POST   /events/retry    { runIds } | { eventIds } | { eventNames } | {} → 200 { retried, runIds }
+ *   POST   /events/cancel   { runIds } | { eventIds } | { eventNames?, states? }, by?, reason?
+ *                                                   → 200 { cancelled, cancelling, runIds, cancellingRunIds }
  *   DELETE /events          { runIds } | { eventIds } | { states, eventNames? } → 200 { deleted, deletedRuns? }
  *   POST   /reconcile                                                  → 200 { events, runs }
  */
@@ -21,6 +23,8 @@ import { eventNameSchema, idSchema } from "../engine/limits.ts";
 import { InvalidInputError, type Issue } from "../engine/validation-error.ts";
 import { EVENT_STATES } from "../engine/keys.ts";
 import {
+  cancelRuns,
+  cancelSelectorSchema,
   deleteEvents,
   deleteSelectorSchema,
   retryDeadLettered,
@@ -153,6 +157,18 @@ export function createEventsApi(options: EventsApiOptions = {}): (request: Reque
     return jsonResponse(200, { retried: report.runIds.length, runIds: report.runIds });
   });
   app.all("/events/retry", methodNotAllowed("POST"));
+
+  app.post("/events/cancel", async (c) => {
+    const selector = check(cancelSelectorSchema, await readJson(c.req.raw));
+    const report = await cancelRuns(runtime(), selector);
+    return jsonResponse(200, {
+      cancelled: report.cancelled.length,
+      cancelling: report.cancelling.length,
+      runIds: report.cancelled,
+      cancellingRunIds: report.cancelling,
+    });
+  });
+  app.all("/events/cancel", methodNotAllowed("POST"));
 
   app.get("/events/:id", async (c) => {
     const id = check(idSchema, c.req.param("id"), ["id"]);

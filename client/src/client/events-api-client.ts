@@ -19,14 +19,15 @@ export type {
   EventSummary,
   RunRecord,
   StepRecord,
+  Cancellation,
 } from "../engine/types.ts";
 export type { RunState } from "../engine/keys.ts";
-export type { DeleteSelector, RetrySelector } from "../engine/operations.ts";
+export type { CancelSelector, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 
 /** The run states the API filters by, for clients that validate before they call. */
 export { EVENT_STATES } from "../engine/keys.ts";
 export { EVENT_ID_PATTERN } from "../engine/ids.ts";
-import type { DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
+import type { CancelSelector, DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 import type { ReconcileReport } from "../engine/reconciler.ts";
 import type { SendResult } from "../engine/send.ts";
 import type { EventDetail, EventStats, EventSummary } from "../engine/types.ts";
@@ -71,6 +72,15 @@ export interface EventsPage {
 export interface RetryResult {
   retried: number;
   runIds: string[];
+}
+
+export interface CancelResult {
+  /** How many runs were closed as cancelled now, and their ids. */
+  cancelled: number;
+  runIds: string[];
+  /** How many were running: each finishes its running step, then is cancelled. */
+  cancelling: number;
+  cancellingRunIds: string[];
 }
 
 export type EventsApiErrorReason = "unreachable" | "unauthorized" | "invalid" | "not-found" | "failed";
@@ -159,6 +169,14 @@ export class EventsApiClient {
   /** Retries dead-lettered runs: by run ids, event ids, event names, or (`{}`) every dead-lettered one. */
   retry(selector: RetrySelector = {}): Promise<RetryResult> {
     return this.call<RetryResult>("POST", "/events/retry", selector);
+  }
+
+  /**
+   * Cancels active runs, keeping their history: by `runIds`, `eventIds`, or `eventNames` and/or
+   * `states`; `by` and `reason` are recorded with each.
+   */
+  cancel(selector: CancelSelector): Promise<CancelResult> {
+    return this.call<CancelResult>("POST", "/events/cancel", selector);
   }
 
   /**

@@ -140,7 +140,9 @@ export async function executeRun(
   if (diverged) failure = { error: diverged };
   const interrupt = diverged ? undefined : runner.interrupt;
   let outcome: Outcome;
-  if (interrupt?.kind === "sleep") {
+  if (interrupt?.kind === "cancelled") {
+    outcome = { kind: "cancelled", now, attempt: ended("stopped") };
+  } else if (interrupt?.kind === "sleep") {
     outcome = {
       kind: "sleeping",
       now,
@@ -178,7 +180,10 @@ export async function executeRun(
   // Sleeps first reached here are journaled with any outcome that lets the run go on (a retry, a
   // continuation, a park), so that a replay keeps their wake times instead of starting them again.
   if (outcome.kind !== "completed") outcome.steps = runner.newSleeps();
-  if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
+  const finished = await store.finish(runId, claim.generation, outcome);
+  if (!finished) return { runId, status: "superseded" };
+  // Cancelled while this invocation ran: finish.lua closed the run instead, and nothing is delivered.
+  if (finished === "cancelled") return { runId, status: "cancelled", attempt: claim.attempt };
   if (outcome.nextAt !== undefined) {
     try {
       await runtime.publisher.publish([

@@ -9,3 +9,8 @@ export const EVENT_ID_PREFIX = "evt_";
 
 /** An event id: letters, digits and _ : - (never "."), 1 to 128 characters. */
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_:-]{1,128}$/;
+
+/** A run's id: its event's and its workload's (route.lua builds the same). */
+export function runIdOf(eventId: string, workload: string): string {
+  return `${eventId}.${workload}`;
+}

@@ -10,6 +10,7 @@ export const RUN_STATES = [
   "sleeping",
   "completed",
   "dead-lettered",
+  "cancelled",
 ] as const;
 export type RunState = (typeof RUN_STATES)[number];
 

@@ -1,11 +1,11 @@
 /**
  * Operations on stored events, shared by the events API, the CLI and the internal events (whose
  * workload is workload/operations.ts): retrying dead-lettered runs (their completed steps are kept,
- * so a retry resumes after the last step that succeeded) and deleting events with their runs, or
- * single runs.
+ * so a retry resumes after the last step that succeeded), cancelling active runs (their history is
+ * kept) and deleting events with their runs, or single runs.
  */
 import { z } from "zod";
-import { EVENT_STATES } from "./keys.ts";
+import { EVENT_STATES, type RunState } from "./keys.ts";
 import { eventNameSchema, idSchema, runIdSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { PublishTarget, RunsDeleted } from "./store/index.ts";
@@ -74,6 +74,47 @@ export const deleteSelectorSchema = z
     message: "eventNames narrows states: give states with it",
   });
 export type DeleteSelector = z.infer<typeof deleteSelectorSchema>;
+
+/** The states a run can be cancelled in. */
+export const CANCELLABLE_STATES = [
+  "pending",
+  "processing",
+  "delayed",
+  "sleeping",
+] as const satisfies readonly RunState[];
+
+/**
+ * `{ runIds }`, `{ eventIds }`, or `{ eventNames }` and/or `{ states }` (the active runs of events
+ * with those names, in those states; every active state when none is given), with who cancels
+ * (`by`) and why (`reason`). An empty selector is refused rather than cancelling everything.
+ */
+export const cancelSelectorSchema = z
+  .strictObject({
+    runIds: runIds.optional(),
+    eventIds: ids.optional(),
+    eventNames: z
+      .array(eventNameSchema)
+      .min(1, "must name at least one event")
+      .max(MAX_SELECTOR_IDS)
+      .optional(),
+    states: z
+      .array(z.enum(CANCELLABLE_STATES, { error: `must be one of ${CANCELLABLE_STATES.join(", ")}` }))
+      .min(1, "must name at least one state")
+      .optional(),
+    by: z.string().min(1, "must not be empty").max(200, "at most 200 characters").optional(),
+    reason: z.string().max(1000, "at most 1000 characters").optional(),
+  })
+  .refine((s) => [s.runIds, s.eventIds, s.eventNames ?? s.states].filter(Boolean).length === 1, {
+    message: "give one of runIds, eventIds, or eventNames and/or states",
+  });
+export type CancelSelector = z.infer<typeof cancelSelectorSchema>;
+
+export interface CancelReport {
+  /** Runs closed as cancelled now. */
+  cancelled: string[];
+  /** Runs an invocation holds: cancelled once their running step finishes. */
+  cancelling: string[];
+}
 
 export interface RetryReport {
   /** The runs that were dead-lettered and are now pending again. */
@@ -150,6 +191,48 @@ export async function deleteEvents(runtime: Runtime, selector: DeleteSelector): 
   );
   for (const chunk of chunks([...new Set(perQuery.flat())]))
     add(await store.deleteRunsInStates(chunk, states));
+  return report;
+}
+
+/**
+ * Cancels the selected active runs, keeping their history: one waiting for a delivery is closed
+ * now; one running finishes its running step and starts nothing after it. Ended runs are left.
+ */
+export async function cancelRuns(
+  runtime: Runtime,
+  selector: CancelSelector,
+  defaultBy = "events API",
+): Promise<CancelReport> {
+  const { store } = runtime;
+  let runIds = selector.runIds;
+  if (!runIds) {
+    const states = selector.states ?? CANCELLABLE_STATES;
+    const eventIds = selector.eventIds ?? [
+      ...new Set(
+        (
+          await Promise.all(
+            states.flatMap((state) =>
+              (selector.eventNames ?? [undefined]).map((name) =>
+                store.eventIdsIn({ state, ...(name ? { name } : {}) }),
+              ),
+            ),
+          )
+        ).flat(),
+      ),
+    ];
+    const perState = await Promise.all(states.map(async (state) => store.runIdsOf(eventIds, state)));
+    runIds = [...new Set(perState.flat())];
+  }
+  const now = runtime.now();
+  const cancellation = {
+    by: selector.by ?? defaultBy,
+    ...(selector.reason ? { reason: selector.reason } : {}),
+    at: now,
+  };
+  const report: CancelReport = { cancelled: [], cancelling: [] };
+  for (const chunk of chunks(runIds)) {
+    for (const run of await store.cancelRuns(chunk, cancellation, now)) report[run.status].push(run.runId);
+  }
   return report;
 }
 

@@ -17,6 +17,7 @@ import type { Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
 import { filterAccepts, type FilterableEvent } from "./workload-spec.ts";
+import { applyCancelOn, type CancelRule } from "./cancel-on.ts";
 
 export interface RegisteredWorkload {
   name: string;
@@ -26,6 +27,8 @@ export interface RegisteredWorkload {
   maxRetries: number;
   /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
   url: string;
+  /** Events that cancel this workload's active runs (see cancel-on.ts). */
+  cancelOn?: readonly CancelRule[];
 }
 
 export interface RouteReport {
@@ -34,6 +37,8 @@ export interface RouteReport {
   runs: string[];
   /** Workloads whose eventFilter threw: treated as not matching, reported here and in the logs. */
   filterErrors?: { workload: string; message: string }[];
+  /** Runs this event cancelled through workloads' cancelOn rules. */
+  cancelled?: string[];
 }
 
 /** Where events go: the site's workloads, and the one workload every internal event goes to. */
@@ -54,20 +59,28 @@ export async function route(
     : routes.workloads.filter((workload) => workload.events.includes(lowerName));
   const filterErrors: { workload: string; message: string }[] = [];
   let matched = candidates;
-  if (candidates.some((workload) => workload.eventFilter)) {
-    // Only filters need the event's data: unfiltered routing costs one Redis round trip, not two.
+  const cancels =
+    !isInternalEvent(lowerName) &&
+    routes.workloads.some((w) => w.cancelOn?.some((r) => r.event === lowerName));
+  let filterable: (FilterableEvent & { createdAt: number }) | undefined;
+  if (cancels || candidates.some((workload) => workload.eventFilter)) {
+    // Only filters and cancelOn rules need the event's data: plain routing costs one Redis round trip, not two.
     const event = await runtime.store.loadEvent(eventId);
     if (!event) return { eventId, status: "missing", runs: [] };
-    const filterable: FilterableEvent = {
+    filterable = {
       eventId,
       name: event.name,
       data: JSON.parse(event.data),
       priority: event.priority,
+      createdAt: event.createdAt,
     };
+  }
+  if (filterable && candidates.some((workload) => workload.eventFilter)) {
+    const event = filterable;
     matched = candidates.filter((workload) => {
       if (!workload.eventFilter) return true;
       try {
-        return filterAccepts(workload.eventFilter, filterable);
+        return filterAccepts(workload.eventFilter, event);
       } catch (error) {
         filterErrors.push({ workload: workload.name, message: (error as Error).message });
         runtime.log(`awl: eventFilter of ${workload.name} threw for ${eventId}: ${(error as Error).message}`);
@@ -82,12 +95,16 @@ export async function route(
   }));
   const runs = await runtime.store.route(eventId, targets, runtime.now());
   if (!runs) return { eventId, status: "missing", runs: [] };
+  // Before the publish: should it fail, QStash delivers the event again and the cancel is repeated
+  // (cancelling a cancelled run changes nothing).
+  const cancelled = cancels && filterable ? await applyCancelOn(runtime, routes.workloads, filterable) : [];
   await runtime.publisher.publish(runs.map((run) => runDelivery(runtime, run)));
   return {
     eventId,
     status: "routed",
     runs: runs.map((run) => run.runId),
     ...(filterErrors.length ? { filterErrors } : {}),
+    ...(cancelled.length ? { cancelled } : {}),
   };
 }
 

@@ -49,7 +49,8 @@ export interface StepApi {
   sendEvent(id: string, name: string, data?: unknown, options?: SendOptions): Promise<SendResult>;
 }
 
-export type Interrupt = { kind: "sleep"; wakeAt: number } | { kind: "continue" } | { kind: "superseded" };
+export type Interrupt =
+  { kind: "sleep"; wakeAt: number } | { kind: "continue" } | { kind: "superseded" } | { kind: "cancelled" };
 
 /** Unwinds a workload's code when the invocation must stop; never reported as a failure. */
 export class StepInterrupt extends Error {
@@ -63,7 +64,8 @@ export interface StepRunnerDeps {
   runId: string;
   attempt: number;
   journal: Map<string, string>;
-  checkpoint(stepId: string, record: string): Promise<boolean>;
+  /** true when written; "cancelling" when written but the run was cancelled meanwhile; false when fenced out. */
+  checkpoint(stepId: string, record: string): Promise<boolean | "cancelling">;
   send(input: SendInput): Promise<SendResult>;
   now(): number;
   /** When the invocation started, and how long it may keep starting new steps. */
@@ -210,8 +212,9 @@ export class StepRunner {
       for (const [id, sleep] of due) {
         const record = this.sleepRecords.get(id);
         if (record !== undefined) {
-          if (!(await this.deps.checkpoint(id, record))) {
-            this.interrupt ??= { kind: "superseded" };
+          const written = await this.deps.checkpoint(id, record);
+          if (written !== true) {
+            this.interrupt ??= written ? { kind: "cancelled" } : { kind: "superseded" };
             break;
           }
           this.sleepRecords.delete(id);
@@ -339,8 +342,11 @@ export class StepRunner {
     const endedAt = this.deps.now();
     const head = `{"status":"completed","startedAt":${startedAt},"endedAt":${endedAt},"attempt":${this.deps.attempt}`;
     const record = json === undefined ? `${head}}` : `${head},"result":${json}}`;
-    if (!(await this.deps.checkpoint(id, record))) this.raise({ kind: "superseded" });
+    const written = await this.deps.checkpoint(id, record);
+    if (!written) this.raise({ kind: "superseded" });
     this.executed.push(id);
+    // Cancelled while this step ran: it is stored, and nothing after it starts.
+    if (written === "cancelling") this.raise({ kind: "cancelled" });
     // Hand back the stored form, so the first run and every replay see the same value.
     return (json === undefined ? undefined : JSON.parse(json)) as Awaited<T>;
   }

@@ -27,6 +27,14 @@ export interface StepRecord {
   wakeAt?: number;
 }
 
+/** Who cancelled a run, why and when. */
+export interface Cancellation {
+  /** Who or what: "dashboard", "cli:alice", "cancelOn order.cancelled (evt_…)", or what the API caller said. */
+  by: string;
+  reason?: string;
+  at: number;
+}
+
 export interface AttemptRecord {
   attempt?: number;
   outcome: string;
@@ -37,6 +45,9 @@ export interface AttemptRecord {
   steps?: string[];
   /** A problem the engine worked around in this attempt (a backoffSchedule that gave no duration). */
   warning?: string;
+  /** On the "cancelled" entry: who cancelled the run, and why. */
+  by?: string;
+  reason?: string;
 }
 
 export interface RunRecord {
@@ -52,6 +63,8 @@ export interface RunRecord {
   nextAt?: number;
   manualRetries: number;
   lastError?: ErrorRecord;
+  /** Set once the run is cancelled (or, while its invocation finishes the running step, being cancelled). */
+  cancellation?: Cancellation;
   steps: StepRecord[];
   attempts: AttemptRecord[];
 }

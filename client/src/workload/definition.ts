@@ -8,6 +8,8 @@ import { toDurationMs, type Duration } from "../engine/durations.ts";
 import { eventNameSchema } from "../engine/limits.ts";
 import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
 import type { FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
+import type { CancelRule } from "../engine/cancel-on.ts";
+import { isInternalEvent } from "../engine/internal-events.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
 export interface WorkloadOptions<D = unknown> {
@@ -23,10 +25,24 @@ export interface WorkloadOptions<D = unknown> {
   name?: string;
   /** How long one invocation keeps starting new steps before it hands over to a fresh one; default "8s". */
   timeBudget?: Duration;
+  /**
+   * Events that cancel this workload's active runs: `{ event, match?, if? }`. `match: "data.orderId"`
+   * cancels the runs whose triggering event has the same value there; `if({ event, trigger })` decides
+   * with both events. A rule with neither cancels every active run of the workload.
+   */
+  cancelOn?: CancelOnRule<D>[];
   /** How long each attempt of a step may take unless its step.run gives a `timeout`; default none. */
   stepTimeout?: Duration;
   /** Typed events: validate `data` against the catalog's schema before the handler runs. */
   catalog?: EventCatalog;
+}
+
+export interface CancelOnRule<D = unknown> {
+  /** The cancelling event's name (matched case-insensitively). */
+  event: string;
+  /** A dotted path, e.g. "data.orderId", compared between the cancelling and the triggering event. */
+  match?: string;
+  if?: (events: { event: FilterableEvent; trigger: FilterableEvent<D> }) => unknown;
 }
 
 export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>;
@@ -34,6 +50,8 @@ export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>
 /** What the engine executes (engine/workload-spec.ts), with the catalog the author gave. */
 export interface WorkloadDefinition extends WorkloadSpec {
   catalog?: EventCatalog;
+  /** Read by the router (engine/cancel-on.ts), with names lower-cased. */
+  cancelOn?: CancelRule[];
 }
 
 export const WORKLOAD_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -85,6 +103,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
       ? undefined
       : toDurationMs(options.stepTimeout, "asyncWorkload config.stepTimeout");
   if (stepTimeoutMs === 0) throw new RangeError("asyncWorkload config.stepTimeout: must be more than 0");
+  const cancelOn = options.cancelOn === undefined ? undefined : cancelRules(options.cancelOn);
   return {
     events: [...new Set(events.map((name) => name.toLowerCase()))],
     ...(options.eventFilter
@@ -95,6 +114,39 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(options.name ? { name: options.name } : {}),
     timeBudgetMs,
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+    ...(cancelOn ? { cancelOn } : {}),
     ...(options.catalog ? { catalog: options.catalog } : {}),
   };
+}
+
+function cancelRules<D>(rules: CancelOnRule<D>[]): CancelRule[] {
+  if (!Array.isArray(rules)) {
+    throw new TypeError("asyncWorkload config.cancelOn: must be a list of { event, match?, if? }");
+  }
+  return rules.map((rule, i) => {
+    const field = `asyncWorkload config.cancelOn[${i}]`;
+    if (typeof rule !== "object" || rule === null)
+      throw new TypeError(`${field}: must be { event, match?, if? }`);
+    const name = eventNameSchema.safeParse(rule.event);
+    if (!name.success) {
+      throw new TypeError(`${field}.event: ${JSON.stringify(rule.event)} ${name.error.issues[0]?.message}`);
+    }
+    if (isInternalEvent(rule.event.toLowerCase())) {
+      throw new TypeError(`${field}.event: "${rule.event}" is an internal event name`);
+    }
+    if (
+      rule.match !== undefined &&
+      (typeof rule.match !== "string" || !/^[\w$-]+(\.[\w$-]+)*$/.test(rule.match))
+    ) {
+      throw new TypeError(`${field}.match: must be a dotted path such as "data.orderId"`);
+    }
+    if (rule.if !== undefined && typeof rule.if !== "function") {
+      throw new TypeError(`${field}.if: must be a function ({ event, trigger }) => a truthy value to cancel`);
+    }
+    return {
+      event: rule.event.toLowerCase(),
+      ...(rule.match !== undefined ? { match: rule.match } : {}),
+      ...(rule.if ? { if: rule.if as CancelRule["if"] } : {}),
+    };
+  });
 }

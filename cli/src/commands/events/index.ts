@@ -3,6 +3,7 @@
  * API. Each subcommand lives in its own module.
  */
 import type { Command } from "commander";
+import { registerCancel } from "./cancel.ts";
 import { registerDelete } from "./delete.ts";
 import { registerList } from "./list.ts";
 import { registerReconcile } from "./reconcile.ts";
@@ -13,7 +14,7 @@ import { registerStats } from "./stats.ts";
 export function registerEvents(program: Command): void {
   const events = program
     .command("events")
-    .description("List, inspect, retry and delete a site's events (through its events API)")
+    .description("List, inspect, retry, cancel and delete a site's events (through its events API)")
     .addHelpText(
       "after",
       `
@@ -22,12 +23,14 @@ Examples:
   $ awl events list --state dead-lettered
   $ awl events show evt_m3k2x9a1b2c3d4e5f6a7b8
   $ awl events retry --all-dead-lettered
+  $ awl events cancel evt_m3k2x9a1b2c3d4e5f6a7b8 --reason "order withdrawn"
   $ awl events delete --state completed`,
     );
   registerStats(events);
   registerList(events);
   registerShow(events);
   registerRetry(events);
+  registerCancel(events);
   registerDelete(events);
   registerReconcile(events);
 }

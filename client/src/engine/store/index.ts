@@ -10,10 +10,18 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "@upstash/redis";
 import { engineKeys, type EngineKeys, type EventState, type RunState } from "../keys.ts";
 import type { EngineSettings } from "../settings.ts";
-import type { AttemptRecord, ErrorRecord, EventDetail, EventStats, EventSummary } from "../types.ts";
+import type {
+  AttemptRecord,
+  Cancellation,
+  ErrorRecord,
+  EventDetail,
+  EventStats,
+  EventSummary,
+} from "../types.ts";
 import { formatCursor, parseCursor } from "./cursor.ts";
 import * as reads from "./reads.ts";
-import { checkpointScript } from "./scripts/checkpoint.ts";
+import { cancelScript, type CancelledRun } from "./scripts/cancel.ts";
+import { checkpointScript, type Checkpointed } from "./scripts/checkpoint.ts";
 import { claimScript, type ClaimResult } from "./scripts/claim.ts";
 import { deleteInStatesScript } from "./scripts/delete-in-states.ts";
 import { deleteRunsScript, type RunsDeleted } from "./scripts/delete-runs.ts";
@@ -31,6 +39,7 @@ export type { ClaimResult } from "./scripts/claim.ts";
 export type { DueEntry } from "./scripts/reconcile.ts";
 export type { PublishTarget } from "./scripts/route.ts";
 export type { RunsDeleted } from "./scripts/delete-runs.ts";
+export type { CancelledRun } from "./scripts/cancel.ts";
 
 /**
  * Index entries one page script looks at, at most (see scripts/page.lua): a script holds Upstash's
@@ -63,7 +72,8 @@ export interface RouteTarget {
 }
 
 export interface Outcome {
-  kind: "completed" | "dead-lettered" | "delayed" | "sleeping" | "pending";
+  /** "cancelled": the run was cancelled while this invocation ran (finish.lua closes it). */
+  kind: "completed" | "dead-lettered" | "delayed" | "sleeping" | "pending" | "cancelled";
   now: number;
   /** When the run should be delivered again (delayed, sleeping, pending). */
   nextAt?: number;
@@ -123,7 +133,9 @@ export class EngineStore {
   }
 
   /** The fields the router needs to evaluate event filters. */
-  loadEvent(eventId: string): Promise<{ name: string; data: string; priority: number } | null> {
+  loadEvent(
+    eventId: string,
+  ): Promise<{ name: string; data: string; priority: number; createdAt: number } | null> {
     return reads.loadEvent(this.redis, this.keys, eventId);
   }
 
@@ -159,11 +171,11 @@ export class EngineStore {
     });
   }
 
-  checkpoint(runId: string, generation: number, stepId: string, record: string): Promise<boolean> {
+  checkpoint(runId: string, generation: number, stepId: string, record: string): Promise<Checkpointed> {
     return checkpointScript.run(this.redis, { prefix: this.prefix, runId, generation, stepId, record });
   }
 
-  finish(runId: string, generation: number, outcome: Outcome): Promise<boolean> {
+  finish(runId: string, generation: number, outcome: Outcome): Promise<boolean | "cancelled"> {
     const nextAt = outcome.nextAt ?? outcome.now;
     return finishScript.run(this.redis, {
       prefix: this.prefix,
@@ -187,6 +199,18 @@ export class EngineStore {
       prefix: this.prefix,
       now,
       outboxAt: now + this.settings.outboxGraceMs,
+      runIds,
+    });
+  }
+
+  /** Cancels runs, keeping their history (scripts/cancel.lua); answers those that were active. */
+  async cancelRuns(runIds: string[], cancellation: Cancellation, now: number): Promise<CancelledRun[]> {
+    if (runIds.length === 0) return [];
+    return cancelScript.run(this.redis, {
+      prefix: this.prefix,
+      now,
+      cancellation: JSON.stringify(cancellation),
+      ...this.ttls,
       runIds,
     });
   }
@@ -295,6 +319,11 @@ export class EngineStore {
       scanLimit,
     });
     return { ids: page.ids, cursor: formatCursor(page.next) };
+  }
+
+  /** The events with these ids, in one round trip; those gone are left out. */
+  eventsById(eventIds: string[]): Promise<EventSummary[]> {
+    return eventIds.length ? reads.eventSummaries(this.redis, this.keys, eventIds) : Promise.resolve([]);
   }
 
   getEvent(eventId: string): Promise<EventDetail | null> {

@@ -13,15 +13,16 @@ export async function loadEvent(
   redis: Redis,
   keys: EngineKeys,
   eventId: string,
-): Promise<{ name: string; data: string; priority: number } | null> {
-  const [name, data, priority] = (await redis.hmget(
+): Promise<{ name: string; data: string; priority: number; createdAt: number } | null> {
+  const [name, data, priority, createdAt] = (await redis.hmget(
     keys.event(eventId),
     "displayName",
     "data",
     "priority",
+    "createdAt",
   )) as unknown as (string | null)[];
   if (name == null) return null;
-  return { name, data: data ?? "null", priority: Number(priority ?? 0) };
+  return { name, data: data ?? "null", priority: Number(priority ?? 0), createdAt: Number(createdAt ?? 0) };
 }
 
 /** A run's attempt as stored (null when the run is gone). */

@@ -4,7 +4,15 @@
  * reading the records is reads.ts's.
  */
 import { RUN_STATES, type EventState, type RunState } from "../keys.ts";
-import type { AttemptRecord, ErrorRecord, EventSummary, JsonValue, RunRecord, StepRecord } from "../types.ts";
+import type {
+  AttemptRecord,
+  Cancellation,
+  ErrorRecord,
+  EventSummary,
+  JsonValue,
+  RunRecord,
+  StepRecord,
+} from "../types.ts";
 import { pairs } from "./scripts/reply.ts";
 
 /**
@@ -22,6 +30,7 @@ const ACTIVE_ORDER: RunState[] = [
   "delayed",
   "sleeping",
   "dead-lettered",
+  "cancelled",
   "completed",
 ];
 
@@ -70,6 +79,7 @@ export function toRun(
     nextAt: optionalNumber(run.nextAt),
     manualRetries: Number(run.manualRetries ?? 0),
     lastError: run.lastError ? (JSON.parse(run.lastError) as ErrorRecord) : undefined,
+    ...(run.cancellation ? { cancellation: JSON.parse(run.cancellation) as Cancellation } : {}),
     steps: Object.entries(steps)
       .map(([id, text]) => stepRecord(id, text))
       .sort((a, b) => (a.startedAt ?? a.wakeAt ?? 0) - (b.startedAt ?? b.wakeAt ?? 0)),

@@ -3,7 +3,7 @@
 -- KEYS: none (lib.lua builds every key from prefix)
 -- ARGV: prefix, runId, generation, stepId, record
 --   record: the journal entry (JSON)
--- Reply: 1 when written, 0 when fenced out.
+-- Reply: 1 when written, 2 when written and the run was cancelled meanwhile (start nothing more), 0 when fenced out.
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local runId = ARGV[2]
 local generation = ARGV[3]
@@ -14,4 +14,5 @@ local run, steps = run_keys(runId)
 local f = redis.call('HMGET', run, 'generation', 'state')
 if f[1] ~= generation or f[2] ~= 'processing' then return 0 end
 redis.call('HSET', steps, stepId, record)
+if redis.call('HEXISTS', run, 'cancellation') == 1 then return 2 end
 return 1

@@ -27,7 +27,7 @@ local run, steps, attempts = run_keys(runId)
 local fields = redis.call('HMGET', run, 'state', 'leaseUntil', 'nextAt', 'attempt', 'maxRetries', 'eventId', 'workload', 'url')
 local state = fields[1]
 if not state then return { 'missing' } end
-if state == 'completed' or state == 'dead-lettered' then return { 'done', state } end
+if is_final(state) then return { 'done', state } end
 local attempt = tonumber(fields[4])
 local eventId = fields[6]
 
@@ -44,6 +44,12 @@ if state == 'processing' and redis.call('HGET', run, 'claimToken') == claimToken
 end
 if state == 'processing' then
   if tonumber(fields[2]) > nowMs then return { 'busy' } end
+  -- Cancelled while its invocation ran, and that invocation died: close it instead of retrying.
+  local cancellation = redis.call('HGET', run, 'cancellation')
+  if cancellation then
+    cancel_run(runId, eventId, state, cancellation, nowMs, ttlCompleted, ttlDead)
+    return { 'done', 'cancelled' }
+  end
   -- The invocation holding the lease died or overran without recording an outcome: that attempt failed.
   local err = cjson.encode({ name = 'LeaseExpired', message = 'The invocation stopped before recording an outcome (crashed, killed or timed out).' })
   redis.call('RPUSH', attempts, cjson.encode({ attempt = attempt, outcome = 'lease-expired', endedAt = nowMs, error = cjson.decode(err) }))

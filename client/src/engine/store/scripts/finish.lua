@@ -4,7 +4,9 @@
 -- ARGV: prefix, runId, generation, outcome, now, nextAt, outboxAt, attemptRecord, lastError, nextAttempt, ttlCompleted, ttlDead, ...journal{stepId, record}
 --   outcome: 'completed' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue)
 --   attemptRecord, lastError: JSON or ''; nextAttempt: '' = unchanged; journal: entries to write with the outcome
--- Reply: 1 when recorded (or already recorded by a repeat of this call), 0 when fenced out
+--   a run cancelled while this invocation ran ends 'cancelled' unless the outcome is terminal
+-- Reply: 1 when recorded (or already recorded by a repeat of this call), 2 when the run was closed as
+--   cancelled instead (publish nothing), 0 when fenced out
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local runId = ARGV[2]
 local generation = ARGV[3]
@@ -25,7 +27,10 @@ local f = redis.call('HMGET', run, 'generation', 'state', 'eventId')
 if f[1] ~= generation then return 0 end
 -- With the generation unchanged, a run already in this outcome is a repeat of this very call (the
 -- client resends a script whose answer was lost): report it recorded.
-if f[2] ~= 'processing' then return f[2] == outcome and 1 or 0 end
+if f[2] ~= 'processing' then
+  if f[2] == 'cancelled' then return 2 end
+  return f[2] == outcome and 1 or 0
+end
 local eventId = f[3]
 if attemptRecord ~= '' then redis.call('RPUSH', attempts, attemptRecord) end
 if lastError ~= '' then redis.call('HSET', run, 'lastError', lastError) end
@@ -33,6 +38,11 @@ if nextAttempt ~= '' then redis.call('HSET', run, 'attempt', nextAttempt) end
 for i = 1, journal_count do
   local stepId, record = journal_item(i)
   redis.call('HSET', steps, stepId, record)
+end
+local cancellation = redis.call('HGET', run, 'cancellation')
+if cancellation and outcome ~= 'completed' and outcome ~= 'dead-lettered' then
+  cancel_run(runId, eventId, 'processing', cancellation, now, ttlCompleted, ttlDead)
+  return 2
 end
 if outcome == 'completed' then
   terminate(runId, eventId, 'processing', outcome, now, ttlCompleted, ttlCompleted, ttlDead)

@@ -60,7 +60,7 @@ end
 -- The states events are indexed by: their runs' states, and 'unmatched' for an event no workload
 -- subscribes to. `npm run generate:lua` writes this line from keys.ts EVENT_STATES (same order: the
 -- stats script answers counts in it, and store.ts labels them in EVENT_STATES order).
-local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'unmatched' } -- generated from keys.ts EVENT_STATES
+local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'cancelled', 'unmatched' } -- generated from keys.ts EVENT_STATES
 
 -- Removes one run's keys and its outbox entry (its event's tally and run list are the caller's).
 local function drop_run(runId)
@@ -111,7 +111,10 @@ local function delete_runs_of(eventId, doomed, ttlCompleted, ttlDead)
   return removed, 0
 end
 
--- Ends a run in a terminal state (completed or dead-lettered): no more deliveries, and its keys
+-- The states a run ends in: nothing delivers it again.
+local function is_final(state) return state == 'completed' or state == 'dead-lettered' or state == 'cancelled' end
+
+-- Ends a run in a terminal state (completed, dead-lettered or cancelled): no more deliveries, and its keys
 -- expire after the retention for that state.
 local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDead)
   local run, steps, attempts = run_keys(runId)
@@ -122,4 +125,14 @@ local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDe
   redis.call('PEXPIRE', attempts, ttl)
   tally(eventId, from, to)
   settle_event(eventId, ttlCompleted, ttlDead)
+end
+
+-- Closes a run as cancelled, keeping its steps and attempts: the cancellation ({ by, reason, at })
+-- goes into its history and its `cancellation` field. Cancelled runs are kept as long as completed ones.
+local function cancel_run(runId, eventId, from, cancellation, now, ttlCompleted, ttlDead)
+  local run, _, attempts = run_keys(runId)
+  local c = cjson.decode(cancellation)
+  redis.call('RPUSH', attempts, cjson.encode({ outcome = 'cancelled', endedAt = tonumber(now), by = c.by, reason = c.reason }))
+  redis.call('HSET', run, 'cancellation', cancellation)
+  terminate(runId, eventId, from, 'cancelled', now, ttlCompleted, ttlCompleted, ttlDead)
 end

@@ -24,7 +24,7 @@ for _, member in ipairs(due) do
     end
   else
     local f = redis.call('HMGET', k('run', id), 'state', 'url', 'generation')
-    if not f[1] or f[1] == 'completed' or f[1] == 'dead-lettered' then
+    if not f[1] or is_final(f[1]) then
       redis.call('ZREM', k('outbox'), member)
     else
       redis.call('ZADD', k('outbox'), nextOutboxAt, member)

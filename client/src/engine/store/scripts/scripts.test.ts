@@ -193,6 +193,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
     claim: ["busy"],
     checkpoint: 1,
     finish: 1,
+    cancel: ["r1", "cancelled"],
     retry: ["r1", "u1", "2"],
     "fail-delivery": ["delayed", "3", "u1", "2"],
     delete: 1,
@@ -223,6 +224,9 @@ test("every EngineStore call passes its script exactly the arguments its header 
   expect(await store.checkpoint("r1", 1, "s", "{}")).toBe(true);
   const outcome = { kind: "sleeping" as const, now, nextAt: now + 5, steps: [{ id: "nap", record: "{}" }] };
   expect(await store.finish("r1", 1, outcome)).toBe(true);
+  expect(await store.cancelRuns(["r1"], { by: "test", at: now }, now)).toEqual([
+    { runId: "r1", status: "cancelled" },
+  ]);
   expect(await store.retryRuns(["r1"], now)).toEqual([{ runId: "r1", url: "u1", generation: 2 }]);
   const error = { name: "Error", message: "gone" };
   expect(await store.failDelivery("r1", 1, error, now, () => 10)).toEqual({
