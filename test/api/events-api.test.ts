@@ -493,6 +493,7 @@ describe("GET /stats", () => {
       "sleeping",
       "completed",
       "dead-lettered",
+      "cancelled",
       "unmatched",
     ]);
     expect(body.states.completed).toBeGreaterThanOrEqual(1);

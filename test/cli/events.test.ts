@@ -1,5 +1,5 @@
 /**
- * `awl events stats/list/show/retry/delete/reconcile` as a user runs them: the real binary against a
+ * `awl events stats/list/show/retry/cancel/delete/reconcile` as a user runs them: the real binary against a
  * site serving the events API over HTTP. A checkout whose receipt step throws ErrorDoNotRetry is
  * dead-lettered; the CLI finds it, shows why, and retries it without charging twice.
  */
@@ -26,6 +26,13 @@ beforeAll(async () => {
         });
       },
       ["checkout", "checkout-gift"],
+    ),
+    napper: asyncWorkload(
+      async ({ step }) => {
+        await step.run("prepare", () => "ready");
+        await step.sleep("nap", "1h");
+      },
+      ["nap"],
     ),
   });
 });
@@ -170,6 +177,25 @@ test("delete and retry without a selector are refused as usage errors (exit 2), 
   expect(retry.code).toBe(2);
   expect(retry.stderr).toContain("give event ids, --run <runId>, --name <event>, or --all-dead-lettered");
   expect(await site.stack.runtime.store.getEvent(eventId)).not.toBeNull();
+});
+
+test("cancel <id> closes a sleeping run with its steps kept; show says who cancelled it and why", async () => {
+  const { body } = await site.api.call("POST", "/events", { body: { name: "nap", data: {} } });
+  await inState(body.eventId, "sleeping");
+  const refused = await site.awl(["events", "cancel", "--reason", "everything"]);
+  expect(refused).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining("refusing to cancel without a selector"),
+  });
+  const result = await site.awl(["events", "cancel", body.eventId, "--by", "ops", "--reason", "not needed"]);
+  expect(result).toMatchObject({ code: 0, stdout: `Cancelled 1 run:\n  ${body.eventId}.napper\n` });
+  const event = await inState(body.eventId, "cancelled");
+  expect(event.runs[0]!.steps.map((step) => step.id).sort()).toEqual(["nap", "prepare"]);
+  const shown = await site.awl(["events", "show", body.eventId]);
+  expect(shown.stdout).toContain("by ops: not needed");
+  expect(shown.stdout).toContain("cancelled at");
+  const again = await site.awl(["events", "cancel", "--run", `${body.eventId}.napper`, "--json"]);
+  expect(JSON.parse(again.stdout)).toMatchObject({ cancelled: 0, cancelling: 0 });
 });
 
 test("list pages up to --limit and says when more events match", async () => {

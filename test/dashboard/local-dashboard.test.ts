@@ -38,6 +38,13 @@ const checkout = asyncWorkload<{ cartId: string }>(
   // No automatic retries: the first failure dead-letters, so the manual retry is attempt 2.
   { events: "checkout", maxRetries: 0 },
 );
+const napper = asyncWorkload(
+  async ({ step }) => {
+    await step.run("prepare", () => "ready");
+    await step.sleep("nap", "1h");
+  },
+  { events: "nap" },
+);
 const welcome = asyncWorkload(async ({ step }) => void (await step.run("send-welcome", () => "sent")), {
   events: "signup",
 });
@@ -59,7 +66,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  site = await startApiSite({ checkout, welcome, subscribe, "sync-crm": syncCrm });
+  site = await startApiSite({ checkout, welcome, subscribe, "sync-crm": syncCrm, napper });
   [dashboard, browser] = await Promise.all([
     startDashboardServer({ runtime: site.host.runtime, port: 0 }),
     launchChromium(),
@@ -238,6 +245,25 @@ async function newsletterWithDeadLetteredSync(email: string): Promise<string> {
 }
 const workloadsOf = async (eventId: string) =>
   (await site.stack.runtime.store.getEvent(eventId))?.runs.map((run) => run.workload);
+
+test("Cancel run closes a sleeping run after confirming; the timeline keeps its steps and says who cancelled it", async () => {
+  const client = new AsyncWorkloadsClient({ runtime: site.host.runtime });
+  const { eventId } = await client.send("nap", {});
+  await eventInState(site.stack.runtime, eventId, "sleeping");
+  await page.goto(`${dashboard.url}/#/events/${eventId}`);
+  await page.getByRole("button", { name: "Cancel run of napper" }).click();
+  const dialog = page.getByRole("dialog", { name: "Cancel the napper run of this nap event?" });
+  expect(await dialog.textContent()).toContain("Its steps and attempts are kept.");
+  await dialog.getByRole("button", { name: "Cancel run", exact: true }).click();
+  await page.getByRole("status").getByText(`Cancelled run ${eventId}.napper.`).waitFor();
+  await runBadge().filter({ hasText: "cancelled" }).waitFor();
+  expect(await page.locator(".timeline-item.cancelled").textContent()).toContain("Cancelled by dashboard");
+  expect(await stepRow("prepare").textContent()).toContain("completed");
+  expect(await page.getByRole("button", { name: "Cancel run of napper" }).count()).toBe(0);
+  expect(await unnamedControls()).toEqual([]);
+  const event = await site.stack.runtime.store.getEvent(eventId);
+  expect(event?.runs[0]?.cancellation?.by).toBe("dashboard");
+});
 
 test("Delete run removes one run of an event and keeps the other; deleting the last run deletes the event", async () => {
   const eventId = await newsletterWithDeadLetteredSync("hedy@example.com");
