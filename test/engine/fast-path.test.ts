@@ -125,6 +125,41 @@ describe("an event routed at send", () => {
   });
 });
 
+describe("sends in flight together", () => {
+  test("share one script call and one QStash call per batch, and each send gets its own events back", async () => {
+    let scripts = 0;
+    let publishes = 0;
+    const store = Object.create(host.runtime.store) as Runtime["store"];
+    store.enqueue = (...args) => {
+      scripts++;
+      return host.runtime.store.enqueue(...args);
+    };
+    const sender: Runtime = {
+      ...host.runtime,
+      store,
+      publisher: {
+        publish: (messages) => {
+          publishes++;
+          return host.runtime.publisher.publish(messages);
+        },
+      },
+    };
+    const sends = Array.from({ length: 64 }, (_, i) => sendEvents(sender, [{ name: "signup", data: { i } }]));
+    // A refused send among them is refused alone: it never joins a batch.
+    await expect(sendEvents(sender, [{ name: "" }])).rejects.toThrow(/name/);
+    const results = (await Promise.all(sends)).map(([result]) => result!);
+    expect(new Set(results.map((result) => result.eventId)).size).toBe(64);
+    for (const [i, result] of results.entries()) {
+      const event = await eventInState(stack.runtime, result.eventId, "completed");
+      expect(event.data).toEqual({ i });
+      expect(event.runs).toHaveLength(2);
+    }
+    // The first send goes at once; the 63 that arrived while it was persisted go together.
+    expect(scripts).toBeLessThanOrEqual(2);
+    expect(publishes).toBeLessThanOrEqual(2);
+  });
+});
+
 describe("invariants on the path that routes at send", () => {
   test("runs created at send whose publish failed are published by the reconciler and complete", async () => {
     // A sender whose QStash is a closed port: the script persists the event and its runs, the

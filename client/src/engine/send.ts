@@ -3,7 +3,8 @@
  * validate everything first (a refused batch changes nothing), persist the batch in one Redis
  * round trip, then publish, in one QStash call, each accepted event to the router, or, for an
  * event routed at send (the runtime knows the site's workloads: router.ts routeAtSend), its runs
- * straight to their workloads, created by that same round trip. A failed publish is logged, not
+ * straight to their workloads, created by that same round trip. Sends in flight together through
+ * one runtime share that round trip and that call (send-queue.ts). A failed publish is logged, not
  * thrown: events and runs are already persisted with outbox entries, and the reconciler republishes them.
  */
 import { randomBytes } from "node:crypto";
@@ -22,7 +23,8 @@ import {
 import { InvalidInputError, issuesFromZod, type Issue } from "./validation-error.ts";
 import type { Runtime } from "./runtime.ts";
 import { routeAtSend } from "./router.ts";
-import type { NewEvent } from "./store/index.ts";
+import { enqueueBatched } from "./send-queue.ts";
+import type { Enqueued, NewEvent } from "./store/index.ts";
 import { runDelivery } from "./undelivered.ts";
 import type { EventValidator } from "./workload-spec.ts";
 
@@ -133,7 +135,16 @@ export async function sendEvents(
     const routeTo = routeAtSend(runtime, event);
     return routeTo ? { ...event, routeTo } : event;
   });
-  const results = await runtime.store.enqueue(events, now);
+  const results = await enqueueBatched(runtime, events, publishSent);
+  return results.map((result) => ({ eventId: result.id, status: result.status }));
+}
+
+/** One QStash call for a persisted batch: each accepted event to the router, or its runs to their workloads. */
+async function publishSent(
+  runtime: Runtime,
+  events: readonly NewEvent[],
+  results: readonly Enqueued[],
+): Promise<void> {
   const messages = events.flatMap((event, i) => {
     const result = results[i];
     if (result?.status !== "accepted") return [];
@@ -146,18 +157,16 @@ export async function sendEvents(
       },
     ];
   });
-  const accepted = results.filter((result) => result.status === "accepted").length;
-  if (messages.length) {
-    try {
-      await runtime.publisher.publish(messages);
-    } catch (error) {
-      runtime.log(
-        `awl: publishing ${accepted} event(s) failed (${(error as Error).message}); ` +
-          `they are saved and the reconciler will publish them`,
-      );
-    }
+  if (messages.length === 0) return;
+  try {
+    await runtime.publisher.publish(messages);
+  } catch (error) {
+    const accepted = results.filter((result) => result.status === "accepted").length;
+    runtime.log(
+      `awl: publishing ${accepted} event(s) failed (${(error as Error).message}); ` +
+        `they are saved and the reconciler will publish them`,
+    );
   }
-  return results.map((result) => ({ eventId: result.id, status: result.status }));
 }
 
 function serialize(data: unknown): string | undefined {

@@ -28,6 +28,7 @@ import { routeScript, type PublishTarget } from "./scripts/route.ts";
 import { statsScript } from "./scripts/stats.ts";
 
 export type { ClaimResult } from "./scripts/claim.ts";
+export type { Enqueued } from "./scripts/enqueue.ts";
 export type { DueEntry } from "./scripts/reconcile.ts";
 export type { PublishTarget } from "./scripts/route.ts";
 export type { RunsDeleted } from "./scripts/delete-runs.ts";
