@@ -1,15 +1,19 @@
 /**
- * Sends in flight together share one script call and one QStash call. Per runtime, a send that
- * finds nothing being persisted goes at once (no added latency on an idle site); one that finds a
- * batch in its Redis round trip waits for it and goes with every send that arrived meanwhile, as
- * the next batch (whole sends, up to MAX_EVENTS_PER_REQUEST events unless one send alone has more).
- * A batch is published while the next one is persisted. Each send resolves with its own events'
- * results once its batch's publish was attempted; a batch whose script fails rejects each of its
- * sends with that error, as each would have failed alone.
+ * Sends in flight together share one script call and one QStash call. Per runtime, a send goes at
+ * once while fewer than MAX_BATCHES_IN_FLIGHT batches are in their Redis round trip (no added
+ * latency on an idle site, and one slow request does not hold up the others); past that, it waits
+ * for one of them and goes with every send that arrived meanwhile, as the next batch (whole sends,
+ * up to MAX_EVENTS_PER_REQUEST events unless one send alone has more). A batch is published while
+ * the next ones are persisted. Each send resolves with its own events' results once its batch's
+ * publish was attempted; a batch whose script fails rejects each of its sends with that error, as
+ * each would have failed alone.
  */
 import { MAX_EVENTS_PER_REQUEST } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Enqueued, NewEvent } from "./store/index.ts";
+
+/** Batches of one runtime in their Redis round trip at once. */
+export const MAX_BATCHES_IN_FLIGHT = 4;
 
 /** Publishes what a persisted batch needs published (one function for every send); failures are its own to handle. */
 export type PublishBatch = (
@@ -26,7 +30,7 @@ interface QueuedSend {
 
 class SendQueue {
   private readonly waiting: QueuedSend[] = [];
-  private draining = false;
+  private inFlight = 0;
 
   constructor(
     private readonly runtime: Runtime,
@@ -36,12 +40,13 @@ class SendQueue {
   submit(events: NewEvent[]): Promise<Enqueued[]> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ events, resolve, reject });
-      if (!this.draining) void this.drain();
+      if (this.inFlight < MAX_BATCHES_IN_FLIGHT) void this.persistNext();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
+  /** Persists the next batch, then the one after it, until nobody waits. */
+  private async persistNext(): Promise<void> {
+    this.inFlight++;
     while (this.waiting.length) {
       const batch = this.nextBatch();
       const events = batch.flatMap((send) => send.events);
@@ -62,7 +67,7 @@ class SendQueue {
         },
       );
     }
-    this.draining = false;
+    this.inFlight--;
   }
 
   private nextBatch(): QueuedSend[] {
