@@ -28,6 +28,9 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 
+/** Errors of requests that failed on a reused socket before any answer (see send). */
+const staleSockets = new WeakSet<Error>();
+
 export function send(exchange: HttpExchange): Promise<HttpAnswer> {
   const { url } = exchange;
   const secure = url.protocol === "https:";
@@ -64,7 +67,12 @@ export function send(exchange: HttpExchange): Promise<HttpAnswer> {
         });
       },
     );
-    request.on("error", reject);
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server had already closed (or a frozen function's, thawed): the
+      // request never reached it. Node's documented remedy is to send again at once.
+      if (request.reusedSocket && error.code === "ECONNRESET") staleSockets.add(error);
+      reject(error);
+    });
     request.end(exchange.body);
   });
 }
@@ -91,6 +99,8 @@ export async function sendWithRetry(exchange: HttpExchange, retry: NetworkRetry)
       return await send(exchange);
     } catch (error) {
       if (attempt >= retry.retries) throw error;
+      // A stale kept-alive socket is no sign of trouble: try again without waiting.
+      if (staleSockets.has(error as Error)) continue;
       await new Promise((resolve) => setTimeout(resolve, retry.backoffMs(attempt)));
     }
   }

@@ -8,7 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client, QstashError } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineQStash, leanQStashRequester } from "./qstash-requester.ts";
+import { DEFAULT_QSTASH_URL, engineQStash, leanQStashRequester } from "./qstash-requester.ts";
 
 interface Recorded {
   method: string;
@@ -161,6 +161,20 @@ describe("the lean requester answers as the official client does", () => {
     } finally {
       flaky.closeAllConnections();
       await new Promise<void>((resolve) => flaky.close(() => resolve()));
+    }
+  });
+
+  it("without QSTASH_URL, sends where the official client would: Upstash's default server", () => {
+    const saved = process.env.QSTASH_URL;
+    delete process.env.QSTASH_URL;
+    try {
+      // The official client's resolved URL is not part of its typed API; read here only to check ours.
+      const official = new Client({ token: TOKEN }).http as unknown as { baseUrl: string };
+      expect(official.baseUrl).toBe(DEFAULT_QSTASH_URL);
+      const lean = engineQStash({ token: TOKEN, resolvesItself: false });
+      expect(lean.http.constructor).not.toBe(new Client({ token: TOKEN }).http.constructor);
+    } finally {
+      if (saved !== undefined) process.env.QSTASH_URL = saved;
     }
   });
 

@@ -89,21 +89,27 @@ export function leanQStashRequester(credentials: QStashCredentials, official: Re
 }
 
 /**
- * The engine's QStash client. With explicit credentials it sends through the lean requester; in
- * QStash dev mode or multi-region setups the official client resolves where to send (its dev
- * server, a region's URL), so it keeps its own transport there.
+ * Where the official client sends when neither its config nor QSTASH_URL names a server (its
+ * DEFAULT_QSTASH_URL; qstash-requester.test.ts checks the two agree). Sites on Upstash's default
+ * QStash have no QSTASH_URL (the extension sets one only for another server).
+ */
+export const DEFAULT_QSTASH_URL = "https://qstash.upstash.io";
+
+/**
+ * The engine's QStash client, on the lean requester. In QStash dev mode or a multi-region setup
+ * (`resolvesItself`) the official client decides where to send (its dev server, a region's URL)
+ * and keeps its own transport.
  */
 export function engineQStash(config: {
   baseUrl?: string | undefined;
   token?: string | undefined;
   resolvesItself: boolean;
 }): Client {
-  const client = new Client({
-    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    token: config.token ?? "",
-  });
-  if (!config.resolvesItself && config.baseUrl && config.token) {
-    client.http = leanQStashRequester({ baseUrl: config.baseUrl, token: config.token }, client.http);
+  if (config.resolvesItself || !config.token) {
+    return new Client({ ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), token: config.token ?? "" });
   }
+  const credentials = { baseUrl: config.baseUrl || DEFAULT_QSTASH_URL, token: config.token };
+  const client = new Client(credentials);
+  client.http = leanQStashRequester(credentials, client.http);
   return client;
 }
