@@ -22,6 +22,12 @@ export interface HttpAnswer {
   text: string;
 }
 
+/**
+ * How long a request may go without a byte from the server before it fails as a network error:
+ * fetch's own limits (undici's headersTimeout and bodyTimeout), which the official clients ran with.
+ */
+const SILENCE_TIMEOUT_MS = 300_000;
+
 // One pool per process, as fetch has: a warm function reuses its sockets across invocations.
 const agents = {
   "http:": new http.Agent({ keepAlive: true }),
@@ -49,6 +55,7 @@ export function send(exchange: HttpExchange): Promise<HttpAnswer> {
         method: exchange.method,
         headers,
         agent: secure ? agents["https:"] : agents["http:"],
+        timeout: SILENCE_TIMEOUT_MS,
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -66,6 +73,9 @@ export function send(exchange: HttpExchange): Promise<HttpAnswer> {
           });
         });
       },
+    );
+    request.on("timeout", () =>
+      request.destroy(new Error(`no answer from ${url.origin} for ${SILENCE_TIMEOUT_MS / 1000} s`)),
     );
     request.on("error", (error: NodeJS.ErrnoException) => {
       // A kept-alive socket the server had already closed (or a frozen function's, thawed): the
