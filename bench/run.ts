@@ -68,6 +68,11 @@ const writeReport = (results: BenchResults) =>
 if (values["report-only"]) {
   const latest = readJson<BenchResults>("latest.json");
   if (!latest) throw new Error("no bench/results/latest.json: run npm run bench first");
+  if (!Array.isArray(latest.quiet) || !latest.modeledLatency || !latest.warmUp) {
+    throw new Error(
+      "bench/results/latest.json was written by an older bench (no per-round load checks, warm-up or modeled production run): run npm run bench",
+    );
+  }
   writeReport({ ...latest, targets: checkTargets(latest.scenarios) });
   console.log("wrote docs/benchmarks.md from bench/results/latest.json");
   process.exit(0);
