@@ -12,22 +12,11 @@ import { runIdOf } from "./ids.ts";
 import { CANCELLABLE_STATES } from "./operations.ts";
 import type { Runtime } from "./runtime.ts";
 import type { EventSummary } from "./types.ts";
-import type { FilterableEvent } from "./workload-spec.ts";
+import type { CancelRule, FilterableEvent, RegisteredWorkload } from "./workload-spec.ts";
 
-export interface CancelRule {
-  /** The cancelling event's name (lower-cased). */
-  event: string;
-  /** A path such as "data.orderId": cancel runs whose event has the same value there. */
-  match?: string;
-  /** Evaluated with both events; a truthy result cancels. A throw counts as false and is logged. */
-  if?: (events: { event: FilterableEvent; trigger: FilterableEvent }) => unknown;
-}
-
-export interface CancellingWorkload {
-  name: string;
-  /** Lower-cased names of the events that start its runs. */
-  events: string[];
-  cancelOn?: readonly CancelRule[];
+/** Whether any of the workloads has a cancelOn rule for this (lower-cased) event name. */
+export function cancelsOn(workloads: readonly RegisteredWorkload[], lowerName: string): boolean {
+  return workloads.some((workload) => workload.cancelOn?.some((rule) => rule.event === lowerName));
 }
 
 /** The value at a dotted path ("data.order.id") of an event; undefined when any part is missing. */
@@ -53,7 +42,7 @@ export function ruleMatches(rule: CancelRule, event: FilterableEvent, trigger: F
 /** Cancels the runs the event's cancelOn rules select; answers the run ids cancelled or cancelling. */
 export async function applyCancelOn(
   runtime: Runtime,
-  workloads: readonly CancellingWorkload[],
+  workloads: readonly RegisteredWorkload[],
   event: FilterableEvent & { createdAt: number },
 ): Promise<string[]> {
   const lowerName = event.name.toLowerCase();

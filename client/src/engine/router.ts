@@ -16,20 +16,10 @@ import { eventNameSchema, idSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
-import { filterAccepts, type FilterableEvent } from "./workload-spec.ts";
-import { applyCancelOn, type CancelRule } from "./cancel-on.ts";
+import { filterAccepts, type FilterableEvent, type RegisteredWorkload } from "./workload-spec.ts";
+import { applyCancelOn, cancelsOn } from "./cancel-on.ts";
 
-export interface RegisteredWorkload {
-  name: string;
-  /** Lower-cased event names. */
-  events: string[];
-  eventFilter?: (event: FilterableEvent) => unknown;
-  maxRetries: number;
-  /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
-  url: string;
-  /** Events that cancel this workload's active runs (see cancel-on.ts). */
-  cancelOn?: readonly CancelRule[];
-}
+export type { RegisteredWorkload } from "./workload-spec.ts";
 
 export interface RouteReport {
   eventId: string;
@@ -54,14 +44,12 @@ export async function route(
   eventName: string,
 ): Promise<RouteReport> {
   const lowerName = eventName.toLowerCase();
-  const candidates: RegisteredWorkload[] = isInternalEvent(lowerName)
+  const candidates = isInternalEvent(lowerName)
     ? [routes.internal(runtime)]
-    : routes.workloads.filter((workload) => workload.events.includes(lowerName));
+    : subscribers(routes.workloads, lowerName);
   const filterErrors: { workload: string; message: string }[] = [];
   let matched = candidates;
-  const cancels =
-    !isInternalEvent(lowerName) &&
-    routes.workloads.some((w) => w.cancelOn?.some((r) => r.event === lowerName));
+  const cancels = !isInternalEvent(lowerName) && cancelsOn(routes.workloads, lowerName);
   let filterable: (FilterableEvent & { createdAt: number }) | undefined;
   if (cancels || candidates.some((workload) => workload.eventFilter)) {
     // Only filters and cancelOn rules need the event's data: plain routing costs one Redis round trip, not two.
@@ -88,11 +76,7 @@ export async function route(
       }
     });
   }
-  const targets: RouteTarget[] = matched.map((workload) => ({
-    name: workload.name,
-    url: new URL(workload.url, runtime.routerUrl).toString(),
-    maxRetries: workload.maxRetries,
-  }));
+  const targets = matched.map((workload) => routeTarget(runtime, workload));
   const runs = await runtime.store.route(eventId, targets, runtime.now());
   if (!runs) return { eventId, status: "missing", runs: [] };
   // Before the publish: should it fail, QStash delivers the event again and the cancel is repeated
@@ -106,6 +90,41 @@ export async function route(
     ...(filterErrors.length ? { filterErrors } : {}),
     ...(cancelled.length ? { cancelled } : {}),
   };
+}
+
+function subscribers(workloads: readonly RegisteredWorkload[], lowerName: string): RegisteredWorkload[] {
+  return workloads.filter((workload) => workload.events.includes(lowerName));
+}
+
+function routeTarget(runtime: Runtime, workload: RegisteredWorkload): RouteTarget {
+  return {
+    name: workload.name,
+    url: new URL(workload.url, runtime.routerUrl).toString(),
+    maxRetries: workload.maxRetries,
+  };
+}
+
+/**
+ * Routing at send: the runs an event starts, when the sender can decide them as the router would,
+ * or undefined to leave the event to the router. The sender decides only when it knows the site's
+ * workloads (`runtime.workloads`), and never for an internal event (the operations workload is the
+ * router's own), a delayed event (the router sees it when it is due, as documented), an event that
+ * cancels runs through a workload's cancelOn, or an event a subscribed workload filters: a filter is the workload's code, judged by the router as it always
+ * was, with the event's data as stored. An event no workload subscribes to is routed here as well:
+ * no runs, so it is recorded unmatched with no message at all.
+ */
+export function routeAtSend(
+  runtime: Runtime,
+  event: { name: string; delayUntil?: number },
+): RouteTarget[] | undefined {
+  if (!runtime.workloads || event.delayUntil !== undefined) return undefined;
+  const lowerName = event.name.toLowerCase();
+  if (isInternalEvent(lowerName)) return undefined;
+  const matched = subscribers(runtime.workloads, lowerName);
+  if (matched.some((workload) => workload.eventFilter)) return undefined;
+  // An event that cancels runs (cancelOn) is the router's: it applies the rules when it routes it.
+  if (cancelsOn(runtime.workloads, lowerName)) return undefined;
+  return matched.map((workload) => routeTarget(runtime, workload));
 }
 
 /**

@@ -13,6 +13,29 @@ export interface FilterableEvent<D = unknown> {
   priority: number;
 }
 
+/** A workload as routing sees it: the router's registry, and a sender that knows the site's workloads. */
+export interface RegisteredWorkload {
+  name: string;
+  /** Lower-cased event names. */
+  events: string[];
+  eventFilter?: (event: FilterableEvent) => unknown;
+  maxRetries: number;
+  /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
+  url: string;
+  /** Events that cancel this workload's active runs (applied by the router: cancel-on.ts). */
+  cancelOn?: readonly CancelRule[];
+}
+
+/** One of a workload's cancelOn rules, as the router applies it (cancel-on.ts). */
+export interface CancelRule {
+  /** The cancelling event's name (lower-cased). */
+  event: string;
+  /** A path such as "data.orderId": cancel runs whose event has the same value there. */
+  match?: string;
+  /** Evaluated with both events; a truthy result cancels. A throw counts as false and is logged. */
+  if?: (events: { event: FilterableEvent; trigger: FilterableEvent }) => unknown;
+}
+
 /** Validates an event's data by its name; names it has no schema for are accepted as they are. */
 export interface EventValidator {
   validate(name: string, data: unknown, path?: (string | number)[]): { data: unknown } | { issues: Issue[] };

@@ -7,8 +7,7 @@ import type { BackoffSchedule } from "../engine/backoff.ts";
 import { toDurationMs, type Duration } from "../engine/durations.ts";
 import { eventNameSchema } from "../engine/limits.ts";
 import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
-import type { FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
-import type { CancelRule } from "../engine/cancel-on.ts";
+import type { CancelRule, FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
 import { isInternalEvent } from "../engine/internal-events.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
