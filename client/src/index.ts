@@ -12,7 +12,7 @@ export {
 export type { WorkloadConfig, WorkloadOptions, WorkloadDefinition } from "./workload/definition.ts";
 export type { FilterableEvent } from "./engine/workload-spec.ts";
 export type { WorkloadContext, WorkloadHandler } from "./engine/execute.ts";
-export type { StepApi, StepContext, StepOptions } from "./engine/step.ts";
+export type { StepApi, StepContext, StepOptions, WaitForEventOptions, WaitedEvent } from "./engine/step.ts";
 export {
   RetryAfterError,
   ErrorDoNotRetry,

@@ -41,7 +41,9 @@ export function stepAttempt(step: StepRecord, history: HistoryEntry[]): number |
   // A sleep is stored by the attempt it interrupted, which ends "sleeping" until the step's wake time.
   const slept = attempts.find(
     (entry) =>
-      entry.record.outcome === "sleeping" && step.wakeAt !== undefined && entry.record.nextAt === step.wakeAt,
+      entry.record.outcome === "sleeping" &&
+      (step.wakeAt ?? step.timeoutAt) !== undefined &&
+      entry.record.nextAt === (step.wakeAt ?? step.timeoutAt),
   );
   return slept?.number;
 }

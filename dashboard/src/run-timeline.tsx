@@ -182,6 +182,7 @@ export function RunTimeline(props: {
 }
 
 function StepRow({ step, attempt, now }: { step: StepRecord; attempt: number | undefined; now: number }) {
+  if (step.waitFor) return <WaitRow step={step} attempt={attempt} now={now} />;
   const isSleep = step.wakeAt !== undefined;
   return (
     <tr data-step={step.id}>
@@ -214,6 +215,53 @@ function StepRow({ step, attempt, now }: { step: StepRecord; attempt: number | u
             <summary>{step.size === undefined ? "JSON" : formatBytes(step.size)}</summary>
             <pre className="json">{formatJson(step.result)}</pre>
           </details>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** A step.waitForEvent: what it waits for and until when, then the event it got (or its timeout). */
+function WaitRow({ step, attempt, now }: { step: StepRecord; attempt: number | undefined; now: number }) {
+  const waitFor = step.waitFor!;
+  const until = step.timeoutAt ?? 0;
+  return (
+    <tr data-step={step.id}>
+      <th scope="row" className="mono">
+        {step.id}
+      </th>
+      <td>
+        {step.status === "waiting" ? (
+          <span className="badge badge-sleeping">
+            <span aria-hidden="true">⧖</span> waiting
+          </span>
+        ) : (
+          <span className="badge badge-completed">
+            <span aria-hidden="true">✓</span> {step.eventId ? "received" : "timed out"}
+          </span>
+        )}
+      </td>
+      <td className="nowrap">{attempt === undefined ? "–" : `attempt ${attempt}`}</td>
+      <td className="nowrap">{step.startedAt === undefined ? "–" : formatTime(step.startedAt)}</td>
+      <td className="nowrap">
+        {step.status === "waiting" ? `until ${formatTime(until)} (${formatRelative(until, now)})` : "–"}
+      </td>
+      <td>
+        for <span className="mono">{waitFor.event}</span>
+        {waitFor.match && (
+          <>
+            {" "}
+            where <span className="mono">{waitFor.match}</span> ={" "}
+            <span className="mono">{JSON.stringify(waitFor.value)}</span>
+          </>
+        )}
+        {step.eventId && (
+          <>
+            :{" "}
+            <a href={`#/events/${step.eventId}`} className="mono">
+              {step.eventId}
+            </a>
+          </>
         )}
       </td>
     </tr>

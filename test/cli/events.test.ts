@@ -34,6 +34,11 @@ beforeAll(async () => {
       },
       ["nap"],
     ),
+    approval: asyncWorkload(
+      async ({ step }) =>
+        step.waitForEvent("approved", { event: "order.approved", match: "data.orderId", timeout: "1h" }),
+      ["order.placed"],
+    ),
   });
 });
 afterAll(() => site?.close());
@@ -196,6 +201,16 @@ test("cancel <id> closes a sleeping run with its steps kept; show says who cance
   expect(shown.stdout).toContain("cancelled at");
   const again = await site.awl(["events", "cancel", "--run", `${body.eventId}.napper`, "--json"]);
   expect(JSON.parse(again.stdout)).toMatchObject({ cancelled: 0, cancelling: 0 });
+});
+
+test("show says what a waiting run waits for and until when", async () => {
+  const { body } = await site.api.call("POST", "/events", {
+    body: { name: "order.placed", data: { orderId: "o7" } },
+  });
+  await inState(body.eventId, "sleeping");
+  const shown = await site.awl(["events", "show", body.eventId]);
+  expect(shown.stdout).toContain('approved  waits for order.approved (data.orderId = "o7") until');
+  expect(shown.stdout).toContain("waiting for order.approved (step approved); gives up at");
 });
 
 test("list pages up to --limit and says when more events match", async () => {

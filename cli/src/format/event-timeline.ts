@@ -128,8 +128,8 @@ export function assignSteps(run: RunRecord): {
   const unrecorded: StepRecord[] = [];
   for (const step of run.steps) {
     const index = run.attempts.findIndex((attempt) =>
-      step.status === "sleeping"
-        ? attempt.outcome === "sleeping" && attempt.nextAt === step.wakeAt
+      step.status === "sleeping" || step.status === "waiting"
+        ? attempt.outcome === "sleeping" && attempt.nextAt === (step.wakeAt ?? step.timeoutAt)
         : (attempt.steps?.includes(step.id) ?? false),
     );
     const fallback =
@@ -151,6 +151,20 @@ function formatStep(step: StepRecord, width: number, options: TimelineOptions): 
     const wake = step.wakeAt ?? 0;
     const verb = wake > now ? "sleeps until" : "slept until";
     return [`    ${colors.cyan("⏾")} ${id}  ${verb} ${formatTime(wake)} (${formatRelative(wake, now)})`];
+  }
+  if (step.waitFor) {
+    const what = `${step.waitFor.event}${step.waitFor.match ? ` (${step.waitFor.match} = ${JSON.stringify(step.waitFor.value)})` : ""}`;
+    const until = step.timeoutAt ?? 0;
+    if (step.status === "waiting") {
+      return [
+        `    ${colors.cyan("⧖")} ${id}  waits for ${what} until ${formatTime(until)} (${formatRelative(until, now)})`,
+      ];
+    }
+    return [
+      step.eventId
+        ? `    ${colors.green("✓")} ${id}  received ${what}: ${step.eventId}`
+        : `    ${colors.yellow("✓")} ${id}  no ${what} by ${formatTime(until)}: timed out (null)`,
+    ];
   }
   const took =
     step.startedAt !== undefined && step.endedAt !== undefined
@@ -198,8 +212,14 @@ function formatStanding(run: RunRecord, maxAttempts: number, options: TimelineOp
         : colors.cyan(`attempt ${run.attempt} is running`);
     case "delayed":
       return colors.yellow(`next retry: attempt ${run.attempt} of ${maxAttempts} at${at(run.nextAt)}`);
-    case "sleeping":
-      return colors.cyan(`sleeping; wakes at${at(run.nextAt)}`);
+    case "sleeping": {
+      const waiting = run.steps.find((step) => step.status === "waiting");
+      return colors.cyan(
+        waiting?.waitFor
+          ? `waiting for ${waiting.waitFor.event} (step ${waiting.id}); gives up at${at(run.nextAt)}`
+          : `sleeping; wakes at${at(run.nextAt)}`,
+      );
+    }
     case "completed":
       return colors.green(`completed at${at(run.finishedAt)}`);
     case "dead-lettered":

@@ -28,6 +28,7 @@ const fakeStep = (): StepApi => ({
   sleep: vi.fn(async () => undefined),
   sleepUntil: vi.fn(async () => undefined),
   sendEvent: vi.fn(async () => ({ eventId: "evt_x", status: "accepted" as const })),
+  waitForEvent: vi.fn(async () => null),
 });
 
 const context = (overrides: Partial<WorkloadContext> = {}): WorkloadContext => ({

@@ -73,6 +73,8 @@ export async function executeRun(
     attempt: claim.attempt,
     journal: claim.journal,
     checkpoint: (stepId, record) => store.checkpoint(runId, claim.generation, stepId, record),
+    wait: (wait) => store.waitForEvent(runId, claim.generation, wait),
+    trigger: { eventId: claim.eventId, name: claim.eventName, data: JSON.parse(claim.data) as unknown },
     send: async (input) => (await sendEvents(runtime, [input], workload.catalog))[0]!,
     now: runtime.now,
     startedAt,
@@ -180,7 +182,12 @@ export async function executeRun(
   // Sleeps first reached here are journaled with any outcome that lets the run go on (a retry, a
   // continuation, a park), so that a replay keeps their wake times instead of starting them again.
   if (outcome.kind !== "completed") outcome.steps = runner.newSleeps();
-  const finished = await store.finish(runId, claim.generation, outcome);
+  let finished = await store.finish(runId, claim.generation, outcome);
+  // A waiting step got its event while this invocation ran: the run goes on now instead of parking.
+  if (finished === "woken") {
+    outcome.nextAt = now;
+    finished = true;
+  }
   if (!finished) return { runId, status: "superseded" };
   // Cancelled while this invocation ran: finish.lua closed the run instead, and nothing is delivered.
   if (finished === "cancelled") return { runId, status: "cancelled", attempt: claim.attempt };

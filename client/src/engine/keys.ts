@@ -37,6 +37,11 @@ export function engineKeys(prefix: string) {
     eventsByNameAndState: (state: EventState, lowerCaseName: string) =>
       `${prefix}idx:ns:${state}:${lowerCaseName}`,
     outbox: `${prefix}outbox`,
+    /** The steps waiting (step.waitForEvent) for an event of a name with this value at this path (lib.lua wait_key). */
+    waiters: (lowerCaseName: string, path: string, value: string) =>
+      `${prefix}wait:${lowerCaseName}|${path}|${value}`,
+    /** The match paths in use by waiting steps for an event name, each with its count of waiters. */
+    waitPaths: (lowerCaseName: string) => `${prefix}waitpaths:${lowerCaseName}`,
   };
 }
 

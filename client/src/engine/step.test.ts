@@ -13,6 +13,8 @@ function runner(overrides: Partial<StepRunnerDeps> = {}) {
       return true;
     },
     send: async () => ({ eventId: "evt_sent", status: "accepted" }),
+    wait: async () => ({ status: "fenced" }),
+    trigger: { eventId: "evt_1", name: "flow", data: {} },
     now: Date.now,
     startedAt: Date.now(),
     timeBudgetMs: 60_000,

@@ -18,6 +18,8 @@ import type { SendOptions, SendResult, SendInput } from "./send.ts";
 import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
 import { DuplicateStepIdError, InvalidStepError, NonDeterminismError, StepTimeoutError } from "./errors.ts";
 import { stepResultJson } from "./step-result.ts";
+import { eventNameSchema } from "./limits.ts";
+import type { WaitAnswer } from "./store/scripts/wait.ts";
 
 export interface StepOptions {
   /**
@@ -26,6 +28,24 @@ export interface StepOptions {
    * failure) and `signal` aborts; the step's result, if it comes later, is discarded.
    */
   timeout?: Duration;
+}
+
+export interface WaitForEventOptions {
+  /** The awaited event's name (matched case-insensitively). */
+  event: string;
+  /** A dotted path such as "data.orderId": the awaited event must hold the triggering event's value there. */
+  match?: string;
+  /** How long to wait (ms or e.g. "3 days"); then the step returns null. */
+  timeout: Duration;
+}
+
+/** The event a step.waitForEvent received. */
+export interface WaitedEvent<D = unknown> {
+  eventId: string;
+  name: string;
+  data: D;
+  /** When it was accepted (ms since epoch). */
+  createdAt: number;
 }
 
 /** What a step's function is given. */
@@ -45,6 +65,11 @@ export interface StepApi {
   sleep(id: string, duration: Duration): Promise<void>;
   /** Parks the run until a point in time. */
   sleepUntil(id: string, time: Date | number | string): Promise<void>;
+  /**
+   * Parks the run until an event of that name arrives (accepted since the run was created) whose
+   * value at `match` equals the triggering event's, or until `timeout`: the event, or null.
+   */
+  waitForEvent<D = unknown>(id: string, options: WaitForEventOptions): Promise<WaitedEvent<D> | null>;
   /** Sends an event exactly once for this run, whatever the retries. */
   sendEvent(id: string, name: string, data?: unknown, options?: SendOptions): Promise<SendResult>;
 }
@@ -67,6 +92,17 @@ export interface StepRunnerDeps {
   /** true when written; "cancelling" when written but the run was cancelled meanwhile; false when fenced out. */
   checkpoint(stepId: string, record: string): Promise<boolean | "cancelling">;
   send(input: SendInput): Promise<SendResult>;
+  /** step.waitForEvent's script (store/scripts/wait.lua), fenced by this invocation's generation. */
+  wait(wait: {
+    stepId: string;
+    now: number;
+    eventName: string;
+    path: string;
+    value: string;
+    timeoutAt: number;
+  }): Promise<WaitAnswer>;
+  /** The run's triggering event, for waitForEvent's `match`. */
+  trigger: { eventId: string; name: string; data: unknown };
   now(): number;
   /** When the invocation started, and how long it may keep starting new steps. */
   startedAt: number;
@@ -147,6 +183,8 @@ export class StepRunner {
           return toDelayMs(date, `step.sleepUntil("${id}")`, this.deps.now());
         }),
       ),
+    waitForEvent: <D>(id: string, options: WaitForEventOptions) =>
+      this.track(this.waitForEvent(id, options) as Promise<WaitedEvent<D> | null>),
     sendEvent: (id, name, data, options) =>
       this.track(
         this.run(id, () =>
@@ -210,6 +248,16 @@ export class StepRunner {
         break;
       }
       for (const [id, sleep] of due) {
+        if (sleep.due) {
+          // A wait at its timeout ends through its script (an event may have come meanwhile).
+          this.pending.delete(id);
+          const ended = await sleep.due();
+          if (!ended) {
+            this.interrupt ??= { kind: "superseded" };
+            break;
+          }
+          continue;
+        }
         const record = this.sleepRecords.get(id);
         if (record !== undefined) {
           const written = await this.deps.checkpoint(id, record);
@@ -351,6 +399,118 @@ export class StepRunner {
     return (json === undefined ? undefined : JSON.parse(json)) as Awaited<T>;
   }
 
+  /**
+   * step.waitForEvent: a journaled end returns its event (or null); a journaled wait not yet at its
+   * timeout is pending like a sleep until then (an event that comes wakes the run: lib.lua
+   * deliver_waits); otherwise the wait script looks back and registers the step, tracked like a
+   * step so that the run parks only once it has answered.
+   */
+  private waitForEvent(id: string, options: WaitForEventOptions): Promise<WaitedEvent | null> {
+    let stored: string | undefined;
+    let request: { eventName: string; path: string; value: string; timeoutMs: number };
+    try {
+      stored = this.claimId(id);
+      request = this.waitRequest(id, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (stored !== undefined) {
+      const entry = JSON.parse(stored) as { status: string; result?: WaitedEvent | null; timeoutAt?: number };
+      if (entry.status === "completed") return Promise.resolve(entry.result ?? null);
+      if (entry.status !== "waiting" || entry.timeoutAt === undefined) {
+        return Promise.reject(new DuplicateStepIdError(id));
+      }
+      if (entry.timeoutAt > this.deps.now()) return this.pendingWait(id, request, entry.timeoutAt);
+    }
+    let timeoutAt = this.deps.now() + request.timeoutMs;
+    if (stored !== undefined) timeoutAt = (JSON.parse(stored) as { timeoutAt: number }).timeoutAt;
+    const task = (async (): Promise<WaitedEvent | null | { timeoutAt: number }> => {
+      const answer = await this.deps.wait({
+        stepId: id,
+        now: this.deps.now(),
+        eventName: request.eventName,
+        path: request.path,
+        value: request.value,
+        timeoutAt,
+      });
+      if (answer.status === "fenced") this.raise({ kind: "superseded" });
+      if (answer.status === "done")
+        return (JSON.parse(answer.record) as { result: WaitedEvent | null }).result;
+      return { timeoutAt: answer.timeoutAt };
+    })();
+    this.inflight.add(task);
+    void task
+      .finally(() => {
+        this.inflight.delete(task);
+        this.changed();
+      })
+      .catch(() => undefined);
+    return task.then((answer) =>
+      answer !== null && "timeoutAt" in answer ? this.pendingWait(id, request, answer.timeoutAt) : answer,
+    );
+  }
+
+  /** A wait that parks the run until its timeout, when it ends through its script. */
+  private pendingWait(
+    id: string,
+    request: { eventName: string; path: string; value: string },
+    timeoutAt: number,
+  ): Promise<WaitedEvent | null> {
+    return new Promise<WaitedEvent | null>((resolve, reject) => {
+      this.pending.set(id, {
+        wakeAt: timeoutAt,
+        resolve: () => undefined,
+        reject,
+        due: async () => {
+          const answer = await this.deps.wait({
+            stepId: id,
+            now: this.deps.now(),
+            eventName: request.eventName,
+            path: request.path,
+            value: request.value,
+            timeoutAt,
+          });
+          if (answer.status === "fenced") return false;
+          if (answer.status === "waiting") {
+            this.pending.set(id, { ...this.pending.get(id)!, wakeAt: answer.timeoutAt });
+            return true;
+          }
+          resolve((JSON.parse(answer.record) as { result: WaitedEvent | null }).result);
+          return true;
+        },
+      });
+      this.changed();
+    });
+  }
+
+  /** A waitForEvent's options, checked: a bad one fails the same way on every retry. */
+  private waitRequest(
+    id: string,
+    options: WaitForEventOptions,
+  ): { eventName: string; path: string; value: string; timeoutMs: number } {
+    const field = `step.waitForEvent("${id}")`;
+    if (typeof options !== "object" || options === null) {
+      throw new InvalidStepError(`${field}: options must be { event, match?, timeout }`);
+    }
+    const name = eventNameSchema.safeParse(options.event);
+    if (!name.success) {
+      throw new InvalidStepError(
+        `${field} event: ${JSON.stringify(options.event)} ${name.error.issues[0]?.message}`,
+      );
+    }
+    if (options.timeout === undefined) throw new InvalidStepError(`${field}: give a timeout (e.g. "1 day")`);
+    const timeoutMs = stepInput(() => toDurationMs(options.timeout, `${field} timeout`));
+    if (options.match === undefined) return { eventName: name.data, path: "", value: "", timeoutMs };
+    if (typeof options.match !== "string" || !/^[\w$-]+(\.[\w$-]+)*$/.test(options.match)) {
+      throw new InvalidStepError(`${field} match: must be a dotted path such as "data.orderId"`);
+    }
+    const value = valueAt(this.deps.trigger, options.match);
+    if (value === undefined) {
+      throw new InvalidStepError(`${field} match: the triggering event has no value at ${options.match}`);
+    }
+    return { eventName: name.data, path: options.match, value: JSON.stringify(value), timeoutMs };
+  }
+
   private sleepFor(id: string, durationMs: () => number): Promise<void> {
     let wakeAt: number;
     try {
@@ -416,4 +576,16 @@ interface PendingSleep {
   wakeAt: number;
   resolve(): void;
   reject(reason: unknown): void;
+  /** A wait's end at its timeout: false when the invocation was fenced out. */
+  due?: () => Promise<boolean>;
+}
+
+/** The value at a dotted path ("data.orderId") of an event; undefined when any part is missing or null. */
+function valueAt(event: unknown, path: string): unknown {
+  let value = event;
+  for (const part of path.split(".")) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value === null ? undefined : value;
 }

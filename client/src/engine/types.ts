@@ -17,7 +17,8 @@ export interface ErrorRecord {
 
 export interface StepRecord {
   id: string;
-  status: "completed" | "sleeping";
+  /** "waiting": a step.waitForEvent whose event has not come (see waitFor, timeoutAt). */
+  status: "completed" | "sleeping" | "waiting";
   result?: JsonValue;
   startedAt?: number;
   endedAt?: number;
@@ -25,6 +26,12 @@ export interface StepRecord {
   size?: number;
   attempt?: number;
   wakeAt?: number;
+  /** A step.waitForEvent: the event it waits (or waited) for, and the matched path and value. */
+  waitFor?: { event: string; match?: string; value?: JsonValue };
+  /** When a step.waitForEvent gives up (returns null). */
+  timeoutAt?: number;
+  /** The event a step.waitForEvent received. */
+  eventId?: string;
 }
 
 /** Who cancelled a run, why and when. */

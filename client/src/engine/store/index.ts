@@ -29,6 +29,7 @@ import { deleteScript } from "./scripts/delete.ts";
 import { enqueueScript, type Enqueued } from "./scripts/enqueue.ts";
 import { failDeliveryScript } from "./scripts/fail-delivery.ts";
 import { finishScript } from "./scripts/finish.ts";
+import { waitScript, type WaitAnswer } from "./scripts/wait.ts";
 import { pageScript } from "./scripts/page.ts";
 import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
 import { retryScript } from "./scripts/retry.ts";
@@ -187,7 +188,22 @@ export class EngineStore {
     return checkpointScript.run(this.redis, { prefix: this.prefix, runId, generation, stepId, record });
   }
 
-  finish(runId: string, generation: number, outcome: Outcome): Promise<boolean | "cancelled"> {
+  /** step.waitForEvent's look back and registration, or its end at the timeout (scripts/wait.lua). */
+  waitForEvent(
+    runId: string,
+    generation: number,
+    wait: { stepId: string; now: number; eventName: string; path: string; value: string; timeoutAt: number },
+  ): Promise<WaitAnswer> {
+    return waitScript.run(this.redis, {
+      prefix: this.prefix,
+      runId,
+      generation,
+      ...wait,
+      eventName: wait.eventName.toLowerCase(),
+    });
+  }
+
+  finish(runId: string, generation: number, outcome: Outcome): Promise<boolean | "cancelled" | "woken"> {
     const nextAt = outcome.nextAt ?? outcome.now;
     return finishScript.run(this.redis, {
       prefix: this.prefix,

@@ -67,6 +67,7 @@ local generation = redis.call('HINCRBY', run, 'generation', 1)
 local dueAt = fields[3] or ''
 redis.call('HSET', run, 'state', 'processing', 'leaseUntil', leaseUntil, 'startedAt', now, 'nextAt', '',
   'claimedDueAt', dueAt, 'claimToken', claimToken)
+redis.call('HDEL', run, 'woken')
 tally(eventId, state, 'processing')
 redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
 return claimed(generation, dueAt)

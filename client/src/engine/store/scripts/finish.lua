@@ -4,9 +4,10 @@
 -- ARGV: prefix, runId, generation, outcome, now, nextAt, outboxAt, attemptRecord, lastError, nextAttempt, ttlCompleted, ttlDead, ...journal{stepId, record}
 --   outcome: 'completed' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue)
 --   attemptRecord, lastError: JSON or ''; nextAttempt: '' = unchanged; journal: entries to write with the outcome
---   a run cancelled while this invocation ran ends 'cancelled' unless the outcome is terminal
+--   a run cancelled while this invocation ran ends 'cancelled' unless the outcome is terminal; one whose
+--   waiting step got its event while this invocation ran does not park (reply 3)
 -- Reply: 1 when recorded (or already recorded by a repeat of this call), 2 when the run was closed as
---   cancelled instead (publish nothing), 0 when fenced out
+--   cancelled instead (publish nothing), 3 when it is pending instead of sleeping (publish it now), 0 when fenced out
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local runId = ARGV[2]
 local generation = ARGV[3]
@@ -29,6 +30,7 @@ if f[1] ~= generation then return 0 end
 -- client resends a script whose answer was lost): report it recorded.
 if f[2] ~= 'processing' then
   if f[2] == 'cancelled' then return 2 end
+  if f[2] == 'pending' and outcome == 'sleeping' then return 3 end
   return f[2] == outcome and 1 or 0
 end
 local eventId = f[3]
@@ -49,8 +51,15 @@ if outcome == 'completed' then
 elseif outcome == 'dead-lettered' then
   terminate(runId, eventId, 'processing', outcome, now, ttlDead, ttlCompleted, ttlDead)
 else
+  -- An event reached a step waiting in this invocation (deliver_waits in lib.lua): do not park, go on now.
+  local woken = outcome == 'sleeping' and redis.call('HGET', run, 'woken')
+  if woken then
+    outboxAt = tonumber(outboxAt) - tonumber(nextAt) + tonumber(now)
+    outcome, nextAt = 'pending', now
+  end
   redis.call('HSET', run, 'state', outcome, 'nextAt', nextAt, 'leaseUntil', '')
   redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
   tally(eventId, 'processing', outcome)
+  if woken then return 3 end
 end
 return 1

@@ -2,10 +2,11 @@
  * finish.lua: records the one outcome of an invocation atomically (with the journal entries of
  * sleeps first reached), fenced by its generation. Reply: true when recorded (or already recorded
  * by a repeat of this call), "cancelled" when the run was cancelled while the invocation ran and is
- * closed instead (nothing to publish), false when fenced out.
+ * closed instead (nothing to publish), "woken" when a step waiting in this invocation got its event
+ * and the run is pending instead of parked (publish it now), false when fenced out.
  */
 import { defineScript } from "./define.ts";
 
-export const finishScript = defineScript("finish", (reply): boolean | "cancelled" =>
-  reply === 2 ? "cancelled" : reply === 1,
+export const finishScript = defineScript("finish", (reply): boolean | "cancelled" | "woken" =>
+  reply === 2 ? "cancelled" : reply === 3 ? "woken" : reply === 1,
 );

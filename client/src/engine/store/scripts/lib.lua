@@ -137,6 +137,96 @@ local function cancel_run(runId, eventId, from, cancellation, now, ttlCompleted,
   terminate(runId, eventId, from, 'cancelled', now, ttlCompleted, ttlCompleted, ttlDead)
 end
 
+-- step.waitForEvent's waiters. A waiting step is a member ("runId\tstepId") of the set of its
+-- (event name, match path, value) and its path is counted in the name's hash of paths, so an event
+-- finds its waiters with one lookup per path in use for its name. The value is cjson's encoding of
+-- the matched value ('' with no match path), made the same way on both sides.
+local function wait_key(name, path, value) return k('wait', name) .. '|' .. path .. '|' .. value end
+local function wait_paths(name) return k('waitpaths', name) end
+
+-- The value at a dotted path ("data.orderId") of a decoded event; nil when any part is missing.
+local function value_at(event, path)
+  local value = event
+  for part in string.gmatch(path, '[^.]+') do
+    if type(value) ~= 'table' then return nil end
+    value = value[part]
+    if value == nil or value == cjson.null then return nil end
+  end
+  return value
+end
+
+local function drop_waiter(name, path, value, runId, stepId)
+  if redis.call('SREM', wait_key(name, path, value), runId .. '\t' .. stepId) == 1 then
+    if redis.call('HINCRBY', wait_paths(name), path, -1) <= 0 then redis.call('HDEL', wait_paths(name), path) end
+  end
+end
+
+-- A waited-for event as the step returns it (its data as stored, byte for byte).
+local function waited_event(eventId, displayName, data, createdAt)
+  return '{"eventId":' .. cjson.encode(eventId) .. ',"name":' .. cjson.encode(displayName) .. ',"data":' .. data ..
+    ',"createdAt":' .. createdAt .. '}'
+end
+
+-- The journal entry of a wait that ended: with the event (JSON) or 'null' on timeout.
+local function waited_record(w, result, now, eventId)
+  local head = '{"status":"completed"'
+  -- First, where wait.lua finds it (the events this run's waits took).
+  if eventId then head = head .. ',"eventId":' .. cjson.encode(eventId) end
+  return head .. ',"startedAt":' .. string.format('%d', w.startedAt) .. ',"endedAt":' .. now ..
+    ',"timeoutAt":' .. string.format('%d', w.timeoutAt) ..
+    ',"waitFor":' .. cjson.encode(w.waitFor) .. ',"result":' .. result .. '}'
+end
+
+-- Hands an event to one waiting step: its journal entry becomes the event, and its run is woken (a
+-- parked run becomes pending and is appended to `out` for publishing; a running one is marked, so
+-- that its invocation does not park: finish.lua). False when the step no longer waits (the waiter is dropped).
+local function resolve_wait(runId, stepId, eventId, result, now, outboxAt, out)
+  local run, steps = run_keys(runId)
+  local f = redis.call('HMGET', run, 'state', 'url', 'eventId')
+  local entry = redis.call('HGET', steps, stepId)
+  if not f[1] or is_final(f[1]) or not entry then return false end
+  local w = cjson.decode(entry)
+  if w.status ~= 'waiting' then return false end
+  redis.call('HSET', steps, stepId, waited_record(w, result, now, eventId))
+  if f[1] == 'sleeping' then
+    redis.call('HSET', run, 'state', 'pending', 'nextAt', '', 'leaseUntil', '')
+    redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
+    tally(f[3], 'sleeping', 'pending')
+    out[#out + 1] = runId
+    out[#out + 1] = f[2]
+  elseif f[1] == 'processing' then
+    redis.call('HSET', run, 'woken', 1)
+  end
+  return true
+end
+
+-- Delivers a newly routed event to the steps waiting for it: at most one step per run.
+local function deliver_waits(eventId, now, outboxAt, out)
+  local e = redis.call('HMGET', k('ev', eventId), 'name', 'data', 'createdAt', 'displayName')
+  if not e[1] then return end
+  local paths = redis.call('HKEYS', wait_paths(e[1]))
+  if #paths == 0 then return end
+  local event = { eventId = eventId, name = e[4], data = cjson.decode(e[2] or 'null') }
+  local result = waited_event(eventId, e[4], e[2] or 'null', e[3])
+  local served = {}
+  for _, path in ipairs(paths) do
+    local value = ''
+    if path ~= '' then
+      local v = value_at(event, path)
+      value = v ~= nil and cjson.encode(v) or nil
+    end
+    if value then
+      for _, member in ipairs(redis.call('SMEMBERS', wait_key(e[1], path, value))) do
+        local runId, stepId = string.match(member, '^([^\t]+)\t(.+)$')
+        if not served[runId] then
+          if resolve_wait(runId, stepId, eventId, result, now, outboxAt, out) then served[runId] = true end
+          drop_waiter(e[1], path, value, runId, stepId)
+        end
+      end
+    end
+  end
+end
+
 -- Routes an accepted event, once: one pending run per target (targets_item(i) answers a workload's
 -- name, URL and maxRetries), each with an outbox entry, and the event's own routing outbox entry
 -- removed. Shared by route.lua (the router) and enqueue.lua (routing at send, when the sender knows
@@ -170,6 +260,7 @@ local function route_event(eventId, targets_count, targets_item, now, outboxAt, 
     out[#out + 1] = url
   end
   redis.call('HSET', ev, 'routedAt', now, 'runs', table.concat(runIds, ','))
+  deliver_waits(eventId, now, outboxAt, out)
   -- The event itself stops counting as pending (or delayed); its runs count from now on. An event
   -- no workload subscribes to is kept as unmatched, for the completed retention.
   local waited = fields[3] ~= '' and 'delayed' or 'pending'

@@ -194,6 +194,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
     checkpoint: 1,
     finish: 1,
     cancel: ["r1", "cancelled"],
+    wait: ["waiting", "5000"],
     retry: ["r1", "u1", "2"],
     "fail-delivery": ["delayed", "3", "u1", "2"],
     delete: 1,
@@ -229,6 +230,8 @@ test("every EngineStore call passes its script exactly the arguments its header 
   expect(await store.cancelRuns(["r1"], { by: "test", at: now }, now)).toEqual([
     { runId: "r1", status: "cancelled" },
   ]);
+  const wait = { stepId: "w", now, eventName: "Paid", path: "data.id", value: '"a"', timeoutAt: 5000 };
+  expect(await store.waitForEvent("r1", 1, wait)).toEqual({ status: "waiting", timeoutAt: 5000 });
   expect(await store.retryRuns(["r1"], now)).toEqual([{ runId: "r1", url: "u1", generation: 2 }]);
   const error = { name: "Error", message: "gone" };
   expect(await store.failDelivery("r1", 1, error, now, () => 10)).toEqual({
