@@ -22,6 +22,9 @@ export type RunState = (typeof RUN_STATES)[number];
 export const EVENT_STATES = [...RUN_STATES, "unmatched"] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 
+/** A routing table's value for an event name one of whose subscribers has an eventFilter (lib.lua ROUTES_FILTERED). */
+export const ROUTING_TABLE_FILTERED = "filtered";
+
 export function engineKeys(prefix: string) {
   return {
     event: (eventId: string) => `${prefix}ev:${eventId}`,
@@ -42,6 +45,12 @@ export function engineKeys(prefix: string) {
       `${prefix}wait:${lowerCaseName}|${path}|${value}`,
     /** The match paths in use by waiting steps for an event name, each with its count of waiters. */
     waitPaths: (lowerCaseName: string) => `${prefix}waitpaths:${lowerCaseName}`,
+    /**
+     * The router's routing table (a hash, expiring): `digest`, and per lower-cased event name with
+     * subscribers `e:<name>`: the unfiltered subscribers as JSON [[workload, url, maxRetries], ...],
+     * or `filtered` when a subscriber has an eventFilter (see store/scripts/lib.lua).
+     */
+    routingTable: `${prefix}routes`,
   };
 }
 
