@@ -23,6 +23,24 @@ function gate(key: string) {
 const got: Record<string, (WaitedEvent<{ orderId: string; note?: string }> | null)[]> = {};
 
 const workloads = {
+  beside: asyncWorkload<{ orderId: string }>(
+    async ({ data, step }) => {
+      const entry = gates.get(data.orderId)!;
+      const [approval] = await Promise.all([
+        step.waitForEvent<{ orderId: string }>("approved", {
+          event: "order.approved",
+          match: "data.orderId",
+          timeout: "1h",
+        }),
+        step.run("slow", async () => {
+          entry.reached = true;
+          await entry.opened;
+        }),
+      ]);
+      (got[data.orderId] ??= []).push(approval);
+    },
+    { events: "order.placed-beside" },
+  ),
   approval: asyncWorkload<{ orderId: string; timeout?: string }>(
     async ({ data, step, attempt }) => {
       await step.run("prepare", async () => {
@@ -111,6 +129,20 @@ test("a retry after the wait returns the same event", async () => {
   const done: EventDetail = await eventInState(site.stack.runtime, placed, "completed");
   expect(got["retry-1"]!.map((e) => e?.eventId)).toEqual([approval, approval]);
   expect(done.runs[0]!.steps.find((s) => s.id === "record")?.result).toBe(approval);
+});
+
+test("an event that comes while the waiting step's invocation still runs wakes the run as that invocation ends", async () => {
+  const entry = gate("beside");
+  const placed = await send("order.placed-beside", { orderId: "beside" });
+  await waitFor(async () => entry.reached && (await waitingStep(placed)), {
+    what: "the wait beside a running step",
+  });
+  const approval = await send("order.approved", { orderId: "beside" });
+  entry.open();
+  const done = await eventInState(site.stack.runtime, placed, "completed");
+  expect(got.beside).toEqual([expect.objectContaining({ eventId: approval })]);
+  // The invocation would have parked for an hour; it went on at once instead.
+  expect(done.runs[0]!.attempts.map((a) => a.outcome)).toEqual(["sleeping", "completed"]);
 });
 
 test("a waiting run that is cancelled stays cancelled when its event comes", async () => {
