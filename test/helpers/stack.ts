@@ -97,6 +97,7 @@ export async function startHost(
     events: fn.awlWorkload.definition.events,
     ...(fn.awlWorkload.definition.eventFilter ? { eventFilter: fn.awlWorkload.definition.eventFilter } : {}),
     maxRetries: fn.awlWorkload.definition.maxRetries,
+    ...(fn.awlWorkload.definition.schedule ? { schedule: fn.awlWorkload.definition.schedule } : {}),
     url: `/workloads/${name}`,
   }));
   const runtime: Runtime = { ...stack.runtime };

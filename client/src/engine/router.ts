@@ -13,7 +13,9 @@ import { jsonResponse } from "../transport/inbound.ts";
 import { respond, type DeliveryWork } from "./delivery-endpoint.ts";
 import { isInternalEvent } from "./internal-events.ts";
 import { eventNameSchema, idSchema } from "./limits.ts";
+import type { CronSchedule } from "./cron.ts";
 import type { Runtime } from "./runtime.ts";
+import { fireSchedule, scheduleEventName } from "./scheduled-events.ts";
 import type { RouteTarget } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
 import { filterAccepts, type FilterableEvent } from "./workload-spec.ts";
@@ -24,6 +26,8 @@ export interface RegisteredWorkload {
   events: string[];
   eventFilter?: (event: FilterableEvent) => unknown;
   maxRetries: number;
+  /** A cron trigger: its firings are `schedule:<name>` events, which only this workload receives. */
+  schedule?: CronSchedule;
   /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
   url: string;
 }
@@ -51,7 +55,11 @@ export async function route(
   const lowerName = eventName.toLowerCase();
   const candidates: RegisteredWorkload[] = isInternalEvent(lowerName)
     ? [routes.internal(runtime)]
-    : routes.workloads.filter((workload) => workload.events.includes(lowerName));
+    : routes.workloads.filter(
+        (workload) =>
+          workload.events.includes(lowerName) ||
+          (workload.schedule !== undefined && scheduleEventName(workload.name) === lowerName),
+      );
   const filterErrors: { workload: string; message: string }[] = [];
   let matched = candidates;
   if (candidates.some((workload) => workload.eventFilter)) {
@@ -93,7 +101,7 @@ export async function route(
 
 /**
  * The router's work for one verified delivery: record a failure callback, hand a run to `runs`,
- * or route an event.
+ * turn a schedule's firing into its event, or route an event.
  */
 export function routerWork(routes: Routes, runs: DeliveryWork): DeliveryWork {
   return async (runtime, body) => {
@@ -101,6 +109,12 @@ export function routerWork(routes: Routes, runs: DeliveryWork): DeliveryWork {
       return respond(runtime, "recording a failed delivery", () => recordUndelivered(runtime, body));
     }
     if (body.runId !== undefined) return runs(runtime, body);
+    if (typeof body.schedule === "string") {
+      const workload = body.schedule;
+      return respond(runtime, `firing the schedule of ${workload}`, () =>
+        fireSchedule(runtime, routes.workloads, workload),
+      );
+    }
     const eventId = idSchema.safeParse(body.eventId);
     const name = eventNameSchema.safeParse(body.name);
     if (!eventId.success || !name.success) {

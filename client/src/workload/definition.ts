@@ -4,15 +4,21 @@
  * import time, with a message naming the field, instead of at the first delivery.
  */
 import type { BackoffSchedule } from "../engine/backoff.ts";
+import { CronError, parseCron, type CronSchedule } from "../engine/cron.ts";
 import { toDurationMs, type Duration } from "../engine/durations.ts";
 import { eventNameSchema } from "../engine/limits.ts";
 import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
 import type { FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
+/** A cron trigger: five fields, in UTC unless a time zone is given (or a `CRON_TZ=<zone> ` prefix). */
+export type WorkloadSchedule = string | { cron: string; timezone?: string };
+
 export interface WorkloadOptions<D = unknown> {
-  /** The events this workload runs for (names match case-insensitively). */
-  events: string | string[];
+  /** The events this workload runs for (names match case-insensitively); optional with a `schedule`. */
+  events?: string | string[];
+  /** Runs the workload on a cron schedule, with a `schedule:<name>` event at each firing. */
+  schedule?: WorkloadSchedule;
   /** Runs in the router: return a falsy value (false, undefined, "", 0, null) to skip this workload for an event. */
   eventFilter?: (event: FilterableEvent<D>) => unknown;
   /** Retries after the first attempt; default `AWL_MAX_RETRIES` or 4 (so 5 attempts). */
@@ -32,6 +38,7 @@ export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>
 /** What the engine executes (engine/workload-spec.ts), with the catalog the author gave. */
 export interface WorkloadDefinition extends WorkloadSpec {
   catalog?: EventCatalog;
+  schedule?: CronSchedule;
 }
 
 export const WORKLOAD_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -44,8 +51,9 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
   const events = (Array.isArray(options.events) ? options.events : [options.events]).filter(
     (e) => e !== undefined,
   );
-  if (events.length === 0)
-    throw new TypeError("asyncWorkload config.events: subscribe to at least one event");
+  const schedule = options.schedule === undefined ? undefined : checkSchedule(options.schedule);
+  if (events.length === 0 && !schedule)
+    throw new TypeError("asyncWorkload config.events: subscribe to at least one event (or give a schedule)");
   events.forEach((name, i) => {
     const parsed = eventNameSchema.safeParse(name);
     if (!parsed.success)
@@ -88,5 +96,18 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(options.name ? { name: options.name } : {}),
     timeBudgetMs,
     ...(options.catalog ? { catalog: options.catalog } : {}),
+    ...(schedule ? { schedule } : {}),
   };
+}
+
+function checkSchedule(schedule: WorkloadSchedule): CronSchedule {
+  const given = typeof schedule === "string" ? { cron: schedule } : schedule;
+  if (!given || typeof given !== "object" || typeof given.cron !== "string") {
+    throw new TypeError("asyncWorkload config.schedule: expected a cron expression or { cron, timezone }");
+  }
+  try {
+    return parseCron(given.cron, given.timezone);
+  } catch (error) {
+    throw new TypeError(`asyncWorkload config.schedule: ${(error as CronError).message}`, { cause: error });
+  }
 }
