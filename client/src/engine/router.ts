@@ -13,24 +13,13 @@ import { jsonResponse } from "../transport/inbound.ts";
 import { respond, type DeliveryWork } from "./delivery-endpoint.ts";
 import { isInternalEvent } from "./internal-events.ts";
 import { eventNameSchema, idSchema } from "./limits.ts";
-import type { CronSchedule } from "./cron.ts";
 import type { Runtime } from "./runtime.ts";
-import { fireSchedule, scheduleEventName } from "./scheduled-events.ts";
+import { scheduleEventName } from "./scheduled-events.ts";
 import type { RouteTarget } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
-import { filterAccepts, type FilterableEvent } from "./workload-spec.ts";
+import { filterAccepts, type FilterableEvent, type RegisteredWorkload } from "./workload-spec.ts";
 
-export interface RegisteredWorkload {
-  name: string;
-  /** Lower-cased event names. */
-  events: string[];
-  eventFilter?: (event: FilterableEvent) => unknown;
-  maxRetries: number;
-  /** A cron trigger: its firings are `schedule:<name>` events, which only this workload receives. */
-  schedule?: CronSchedule;
-  /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
-  url: string;
-}
+export type { RegisteredWorkload } from "./workload-spec.ts";
 
 export interface RouteReport {
   eventId: string;
@@ -53,13 +42,9 @@ export async function route(
   eventName: string,
 ): Promise<RouteReport> {
   const lowerName = eventName.toLowerCase();
-  const candidates: RegisteredWorkload[] = isInternalEvent(lowerName)
+  const candidates = isInternalEvent(lowerName)
     ? [routes.internal(runtime)]
-    : routes.workloads.filter(
-        (workload) =>
-          workload.events.includes(lowerName) ||
-          (workload.schedule !== undefined && scheduleEventName(workload.name) === lowerName),
-      );
+    : subscribers(routes.workloads, lowerName);
   const filterErrors: { workload: string; message: string }[] = [];
   let matched = candidates;
   if (candidates.some((workload) => workload.eventFilter)) {
@@ -83,11 +68,7 @@ export async function route(
       }
     });
   }
-  const targets: RouteTarget[] = matched.map((workload) => ({
-    name: workload.name,
-    url: new URL(workload.url, runtime.routerUrl).toString(),
-    maxRetries: workload.maxRetries,
-  }));
+  const targets = matched.map((workload) => routeTarget(runtime, workload));
   const runs = await runtime.store.route(eventId, targets, runtime.now());
   if (!runs) return { eventId, status: "missing", runs: [] };
   await runtime.publisher.publish(runs.map((run) => runDelivery(runtime, run)));
@@ -99,9 +80,46 @@ export async function route(
   };
 }
 
+function subscribers(workloads: readonly RegisteredWorkload[], lowerName: string): RegisteredWorkload[] {
+  return workloads.filter(
+    (workload) =>
+      workload.events.includes(lowerName) ||
+      (workload.schedule !== undefined && scheduleEventName(workload.name) === lowerName),
+  );
+}
+
+function routeTarget(runtime: Runtime, workload: RegisteredWorkload): RouteTarget {
+  return {
+    name: workload.name,
+    url: new URL(workload.url, runtime.routerUrl).toString(),
+    maxRetries: workload.maxRetries,
+  };
+}
+
+/**
+ * Routing at send: the runs an event starts, when the sender can decide them as the router would,
+ * or undefined to leave the event to the router. The sender decides only when it knows the site's
+ * workloads (`runtime.workloads`), and never for an internal event (the operations workload is the
+ * router's own), a delayed event (the router sees it when it is due, as documented) or an event a
+ * subscribed workload filters: a filter is the workload's code, judged by the router as it always
+ * was, with the event's data as stored. An event no workload subscribes to is routed here as well:
+ * no runs, so it is recorded unmatched with no message at all.
+ */
+export function routeAtSend(
+  runtime: Runtime,
+  event: { name: string; delayUntil?: number },
+): RouteTarget[] | undefined {
+  if (!runtime.workloads || event.delayUntil !== undefined) return undefined;
+  const lowerName = event.name.toLowerCase();
+  if (isInternalEvent(lowerName)) return undefined;
+  const matched = subscribers(runtime.workloads, lowerName);
+  if (matched.some((workload) => workload.eventFilter)) return undefined;
+  return matched.map((workload) => routeTarget(runtime, workload));
+}
+
 /**
  * The router's work for one verified delivery: record a failure callback, hand a run to `runs`,
- * turn a schedule's firing into its event, or route an event.
+ * or route an event.
  */
 export function routerWork(routes: Routes, runs: DeliveryWork): DeliveryWork {
   return async (runtime, body) => {
@@ -109,12 +127,6 @@ export function routerWork(routes: Routes, runs: DeliveryWork): DeliveryWork {
       return respond(runtime, "recording a failed delivery", () => recordUndelivered(runtime, body));
     }
     if (body.runId !== undefined) return runs(runtime, body);
-    if (typeof body.schedule === "string") {
-      const workload = body.schedule;
-      return respond(runtime, `firing the schedule of ${workload}`, () =>
-        fireSchedule(runtime, routes.workloads, workload),
-      );
-    }
     const eventId = idSchema.safeParse(body.eventId);
     const name = eventNameSchema.safeParse(body.name);
     if (!eventId.success || !name.success) {

@@ -4,6 +4,7 @@
  * the one thing the engine asks of a catalog of typed events (events/define-events.ts makes those).
  */
 import type { BackoffSchedule } from "./backoff.ts";
+import type { CronSchedule } from "./cron.ts";
 import type { Issue } from "./validation-error.ts";
 
 export interface FilterableEvent<D = unknown> {
@@ -11,6 +12,19 @@ export interface FilterableEvent<D = unknown> {
   name: string;
   data: D;
   priority: number;
+}
+
+/** A workload as routing sees it: the router's registry, and a sender that knows the site's workloads. */
+export interface RegisteredWorkload {
+  name: string;
+  /** Lower-cased event names. */
+  events: string[];
+  eventFilter?: (event: FilterableEvent) => unknown;
+  maxRetries: number;
+  /** A cron trigger: its firings are `schedule:<name>` events, which only this workload receives. */
+  schedule?: CronSchedule;
+  /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
+  url: string;
 }
 
 /** Validates an event's data by its name; names it has no schema for are accepted as they are. */
