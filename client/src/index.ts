@@ -17,7 +17,7 @@ export type {
 } from "./workload/definition.ts";
 export type { CronSchedule } from "./engine/cron.ts";
 export { scheduleEventName, type ScheduledEventData } from "./engine/scheduled-events.ts";
-export type { FilterableEvent } from "./engine/workload-spec.ts";
+export type { ConcurrencyLimit, FilterableEvent } from "./engine/workload-spec.ts";
 export type { WorkloadContext, WorkloadHandler } from "./engine/execute.ts";
 export type { StepApi } from "./engine/step.ts";
 export { RetryAfterError, ErrorDoNotRetry, DuplicateStepIdError, StepResultError } from "./engine/errors.ts";

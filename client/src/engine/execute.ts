@@ -7,6 +7,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { retryDelayMs } from "./backoff.ts";
+import { slotLimits, waitOrder } from "./concurrency.ts";
 import { ErrorDoNotRetry, isNonRetryable } from "./errors.ts";
 import { StepRunner, type StepApi } from "./step.ts";
 import { errorRecord } from "./error-record.ts";
@@ -35,7 +36,8 @@ export interface WorkloadContext<D = unknown> {
 
 export type WorkloadHandler<D = unknown> = (context: WorkloadContext<D>) => unknown;
 
-export type ExecutionStatus = Outcome["kind"] | "busy" | "early" | "done" | "missing" | "superseded";
+export type ExecutionStatus =
+  Outcome["kind"] | "busy" | "early" | "done" | "missing" | "superseded" | "waiting";
 
 export interface ExecutionReport {
   runId: string;
@@ -52,14 +54,26 @@ export async function executeRun(
 ): Promise<ExecutionReport> {
   const { store } = runtime;
   const startedAt = runtime.now();
-  const claim = await store.claim(
-    runId,
-    startedAt,
-    startedAt + workload.timeBudgetMs + store.settings.leaseMarginMs,
-  );
+  const leaseMs = workload.timeBudgetMs + store.settings.leaseMarginMs;
+  const claim = await store.claim(runId, startedAt, startedAt + leaseMs);
   if (claim.status !== "claimed") {
     const status = claim.status === "dead-lettered" ? "dead-lettered" : claim.status;
     return { runId, status, ...(claim.status === "early" ? { nextAt: claim.nextAt } : {}) };
+  }
+  const slots = workload.concurrency?.length ? concurrencySlots(runtime, runId, workload, claim) : undefined;
+  if (slots) {
+    const order = waitOrder(startedAt, claim.priority);
+    if ((await store.acquireSlots(runId, startedAt, startedAt + leaseMs, order, slots)) === "wait") {
+      // Park without a delivery: the run that gives a slot back publishes it (engine/concurrency.ts).
+      const now = runtime.now();
+      const attempt = { attempt: claim.attempt, startedAt, outcome: "waiting", endedAt: now, steps: [] };
+      if (!(await store.finish(runId, claim.generation, { kind: "pending", now, nextAt: now, attempt }))) {
+        return { runId, status: "superseded" };
+      }
+      // A slot handed over while this run was parking found it busy: check again, now it is parked.
+      await handOverSlots(runtime, runId, false, slots, leaseMs);
+      return { runId, status: "waiting" };
+    }
   }
   // QStash schedules in whole seconds and clocks differ: a delivery that came a little early waits
   // here, so a retry is never earlier than promised and a sleep wakes on time. The wait is measured
@@ -178,6 +192,7 @@ export async function executeRun(
   // continuation, a park), so that a replay keeps their wake times instead of starting them again.
   if (outcome.kind !== "completed") outcome.steps = runner.newSleeps();
   if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
+  if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
   if (outcome.nextAt !== undefined) {
     try {
       await runtime.publisher.publish([
@@ -199,4 +214,53 @@ export async function executeRun(
     attempt: outcome.nextAttempt ?? claim.attempt,
     ...(outcome.nextAt !== undefined ? { nextAt: outcome.nextAt } : {}),
   };
+}
+
+/** The concurrency slots a run needs, from its event; a key function that throws puts the run under the empty key. */
+function concurrencySlots(
+  runtime: Runtime,
+  runId: string,
+  workload: WorkloadSpec,
+  claim: { eventId: string; eventName: string; data: string; priority: number },
+): (string | number)[] {
+  const event = {
+    eventId: claim.eventId,
+    name: claim.eventName,
+    data: JSON.parse(claim.data) as unknown,
+    priority: claim.priority,
+  };
+  // Run ids are `<eventId>.<workload>`: the workload's name as the router registered it.
+  const workloadName = runId.slice(runId.indexOf(".") + 1);
+  try {
+    return slotLimits(workloadName, workload.concurrency ?? [], event);
+  } catch (error) {
+    runtime.log(`awl: ${runId}: a concurrency key threw (${(error as Error).message}); using the empty key`);
+    return slotLimits(
+      workloadName,
+      (workload.concurrency ?? []).map(({ limit }) => ({ limit })),
+      event,
+    );
+  }
+}
+
+/**
+ * Gives the run's slots back (or checks whether it was handed them while parking) and publishes
+ * the delivery of every run handed its slots. A lost publish leaves that run pending with its
+ * outbox entry, for the reconciler, and its slots expire with the handoff.
+ */
+async function handOverSlots(
+  runtime: Runtime,
+  runId: string,
+  release: boolean,
+  slots: (string | number)[],
+  leaseMs: number,
+): Promise<void> {
+  const now = runtime.now();
+  try {
+    const handed = await runtime.store.releaseSlots(runId, release, now, now + leaseMs, slots);
+    if (handed.length > 0)
+      await runtime.publisher.publish(handed.map((target) => runDelivery(runtime, target)));
+  } catch (error) {
+    runtime.log(`awl: ${runId}: handing over concurrency slots failed (${(error as Error).message})`);
+  }
 }

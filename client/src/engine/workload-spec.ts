@@ -32,7 +32,17 @@ export interface EventValidator {
   validate(name: string, data: unknown, path?: (string | number)[]): { data: unknown } | { issues: Issue[] };
 }
 
+/** One concurrency limit (engine/concurrency.ts). */
+export interface ConcurrencyLimit {
+  /** Runs of this workload executing at once (per key value), at least 1. */
+  limit: number;
+  /** A path into the event (`"data.tenantId"`), or a function of it; none: one limit for all runs. */
+  key?: string | ((event: FilterableEvent) => unknown);
+}
+
 export interface WorkloadSpec {
+  /** Concurrency limits, which stack (engine/concurrency.ts). */
+  concurrency?: ConcurrencyLimit[];
   /** Lower-cased event names. */
   events: string[];
   eventFilter?: (event: FilterableEvent) => unknown;

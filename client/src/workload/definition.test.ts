@@ -26,6 +26,16 @@ describe("workload configuration", () => {
     );
   });
 
+  test("takes one concurrency limit or several, which stack", () => {
+    const byTenant = (event: { data: unknown }) => (event.data as { tenantId: string }).tenantId;
+    expect(
+      defineWorkload({ events: "x", concurrency: { limit: 2, key: "data.tenantId" } }).concurrency,
+    ).toEqual([{ limit: 2, key: "data.tenantId" }]);
+    expect(
+      defineWorkload({ events: "x", concurrency: [{ limit: 10 }, { limit: 1, key: byTenant }] }).concurrency,
+    ).toEqual([{ limit: 10 }, { limit: 1, key: byTenant }]);
+  });
+
   test("defaults to 4 retries (5 attempts) and an 8 s time budget", () => {
     expect(defineWorkload("x")).toMatchObject({ maxRetries: 4, timeBudgetMs: 8000 });
   });
@@ -42,6 +52,11 @@ describe("workload configuration", () => {
     [
       { schedule: { cron: "0 9 * * 1", timezone: "Mars/Olympus" } },
       /schedule: unknown time zone "Mars\/Olympus"/,
+    ],
+    [{ events: "x", concurrency: { limit: 0 } }, /concurrency.limit: 0 must be a whole number of at least 1/],
+    [
+      { events: "x", concurrency: [{ limit: 2 }, { limit: 1, key: "" }] },
+      /concurrency\[1\].key: must be a path/,
     ],
     [{ schedule: 42 }, /schedule: expected a cron expression or \{ cron, timezone \}/],
   ])("refuses bad configuration %j naming the field", (config, message) => {

@@ -8,7 +8,7 @@ import { CronError, parseCron, type CronSchedule } from "../engine/cron.ts";
 import { toDurationMs, type Duration } from "../engine/durations.ts";
 import { eventNameSchema } from "../engine/limits.ts";
 import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
-import type { FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
+import type { ConcurrencyLimit, FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
 /** A cron trigger: five fields, in UTC unless a time zone is given (or a `CRON_TZ=<zone> ` prefix). */
@@ -17,6 +17,11 @@ export type WorkloadSchedule = string | { cron: string; timezone?: string };
 export interface WorkloadOptions<D = unknown> {
   /** The events this workload runs for (names match case-insensitively); optional with a `schedule`. */
   events?: string | string[];
+  /**
+   * At most `limit` runs executing at once, per value of `key` (a path into the event such as
+   * `"data.tenantId"`, or a function of it); a list of limits stacks. Sleeping and waiting runs hold no slot.
+   */
+  concurrency?: ConcurrencyLimit | ConcurrencyLimit[];
   /** Runs the workload on a cron schedule, with a `schedule:<name>` event at each firing. */
   schedule?: WorkloadSchedule;
   /** Runs in the router: return a falsy value (false, undefined, "", 0, null) to skip this workload for an event. */
@@ -52,6 +57,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     (e) => e !== undefined,
   );
   const schedule = options.schedule === undefined ? undefined : checkSchedule(options.schedule);
+  const concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
   if (events.length === 0 && !schedule)
     throw new TypeError("asyncWorkload config.events: subscribe to at least one event (or give a schedule)");
   events.forEach((name, i) => {
@@ -97,7 +103,28 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     timeBudgetMs,
     ...(options.catalog ? { catalog: options.catalog } : {}),
     ...(schedule ? { schedule } : {}),
+    ...(concurrency?.length ? { concurrency } : {}),
   };
+}
+
+function checkConcurrency(given: ConcurrencyLimit | ConcurrencyLimit[]): ConcurrencyLimit[] {
+  const limits = Array.isArray(given) ? given : [given];
+  return limits.map((limit, i) => {
+    const where = Array.isArray(given)
+      ? `asyncWorkload config.concurrency[${i}]`
+      : "asyncWorkload config.concurrency";
+    if (!limit || typeof limit !== "object") throw new TypeError(`${where}: expected { limit, key? }`);
+    if (!Number.isInteger(limit.limit) || limit.limit < 1) {
+      throw new RangeError(`${where}.limit: ${String(limit.limit)} must be a whole number of at least 1`);
+    }
+    const { key } = limit;
+    if (key !== undefined && typeof key !== "function" && (typeof key !== "string" || key.trim() === "")) {
+      throw new TypeError(
+        `${where}.key: must be a path into the event such as "data.tenantId", or a function`,
+      );
+    }
+    return { limit: limit.limit, ...(key !== undefined ? { key } : {}) };
+  });
 }
 
 function checkSchedule(schedule: WorkloadSchedule): CronSchedule {

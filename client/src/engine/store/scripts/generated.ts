@@ -19,6 +19,8 @@ export const SCRIPT_NAMES = [
   "reconcile",
   "retry",
   "route",
+  "slots-acquire",
+  "slots-release",
   "stats",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
@@ -50,6 +52,10 @@ export const LUA_SOURCES: { readonly [N in ScriptName]: string } = {
     "-- Gives dead-lettered runs a fresh set of attempts, keeping their completed steps.\n-- The generation goes up, so that a failed delivery from before the retry cannot fail its new attempts.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, now, outboxAt, ...runIds\n-- Reply: a flat list: runId, url, generation for each run that was dead-lettered and is now pending\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal now = ARGV[2]\nlocal outboxAt = ARGV[3]\nlocal runIds_count = #ARGV - 4 + 1\nlocal function runIds_item(i) local b = 4 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal out = {}\nfor i = 1, runIds_count do\n  local runId = runIds_item(i)\n  local run, steps, attempts = run_keys(runId)\n  local f = redis.call('HMGET', run, 'state', 'eventId', 'url')\n  if f[1] == 'dead-lettered' then\n    redis.call('PERSIST', run)\n    redis.call('PERSIST', steps)\n    redis.call('PERSIST', attempts)\n    redis.call('PERSIST', k('ev', f[2]))\n    redis.call('HSET', run, 'state', 'pending', 'attempt', 1, 'finishedAt', '', 'nextAt', '')\n    redis.call('HINCRBY', run, 'manualRetries', 1)\n    local generation = redis.call('HINCRBY', run, 'generation', 1)\n    redis.call('RPUSH', attempts, cjson.encode({ outcome = 'retried', endedAt = tonumber(now) }))\n    redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\n    tally(f[2], 'dead-lettered', 'pending')\n    out[#out + 1] = runId\n    out[#out + 1] = f[3]\n    out[#out + 1] = tostring(generation)\n  end\nend\nreturn out\n",
   route:
     "-- Creates one run per matching workload for an event, once: a repeated router delivery creates\n-- nothing new and only hands back the runs that have not started, for republishing.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, eventId, now, outboxAt, ttlCompleted, count, targets[count]{workload, url, maxRetries}\n--   targets: the workloads the event matches\n-- Reply: a flat list: runId, url for each run to publish; false when the event no longer exists\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal eventId = ARGV[2]\nlocal now = ARGV[3]\nlocal outboxAt = ARGV[4]\nlocal ttlCompleted = ARGV[5]\nlocal count = ARGV[6]\nlocal targets_count = tonumber(count)\nlocal function targets_item(i) local b = 7 + (i - 1) * 3 return ARGV[b], ARGV[b + 1], ARGV[b + 2] end\n-- end of generated ARGV\nif redis.call('EXISTS', k('ev', eventId)) == 0 then\n  redis.call('ZREM', k('outbox'), 'route:' .. eventId)\n  return false\nend\nlocal function target(i)\n  local workload, url, maxRetries = targets_item(i)\n  return workload, url, maxRetries\nend\nlocal out = {}\nroute_event(eventId, targets_count, target, now, outboxAt, ttlCompleted, out)\nreturn out\n",
+  "slots-acquire":
+    "-- Takes a concurrency slot of every limit a run is under, all or none (engine/concurrency.ts).\n-- A limit's holders are a sorted set of run ids scored by when their slot expires (the claim's\n-- lease), so a crashed invocation's slot frees itself. A run already holding (a slot handed to it\n-- by a release, or a repeated claim) keeps it, with the new expiry. A run that cannot take every\n-- slot waits in each limit's waiting set, ordered by `order` (kept from its first wait), and its\n-- limits are kept for the release that hands it the slots.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, now, slotUntil, order, ...limits\n-- Reply: 'acquired', or 'wait'\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal now = ARGV[3]\nlocal slotUntil = ARGV[4]\nlocal order = ARGV[5]\nlocal limits_count = #ARGV - 6 + 1\nlocal function limits_item(i) local b = 6 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal pairs_count = limits_count / 2\nlocal fits = true\nfor i = 1, pairs_count do\n  local holders = k('slots', limits_item(2 * i - 1))\n  redis.call('ZREMRANGEBYSCORE', holders, '-inf', '(' .. now)\n  if not redis.call('ZSCORE', holders, runId) and redis.call('ZCARD', holders) >= tonumber(limits_item(2 * i)) then\n    fits = false\n  end\nend\nif fits then\n  for i = 1, pairs_count do\n    local key = limits_item(2 * i - 1)\n    redis.call('ZADD', k('slots', key), slotUntil, runId)\n    redis.call('ZREM', k('slots', key, 'wait'), runId)\n  end\n  redis.call('HDEL', k('slots-waiting'), runId)\n  return 'acquired'\nend\nlocal limits = {}\nfor i = 1, limits_count do limits[i] = limits_item(i) end\nfor i = 1, pairs_count do\n  redis.call('ZADD', k('slots', limits_item(2 * i - 1), 'wait'), 'NX', order, runId)\nend\nredis.call('HSET', k('slots-waiting'), runId, cjson.encode(limits))\nreturn 'wait'\n",
+  "slots-release":
+    "-- Gives back a run's concurrency slots (when `release` is 1) and hands every slot now free to the\n-- runs waiting for it, best order first: a waiter gets all of its limits' slots at once or stays\n-- waiting. Each run handed its slots holds them until handoffUntil, long enough for its delivery\n-- to arrive and claim. Also reports the run itself when it holds all its slots without having\n-- been delivered them (a handoff that came while it was still parking: its delivery found it busy).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, release, now, handoffUntil, ...limits\n-- Reply: a flat list: runId, url, generation for each run to deliver now\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal release = ARGV[3]\nlocal now = ARGV[4]\nlocal handoffUntil = ARGV[5]\nlocal limits_count = #ARGV - 6 + 1\nlocal function limits_item(i) local b = 6 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal CANDIDATES = 50\nlocal out = {}\n\nlocal function deliver(id)\n  local f = redis.call('HMGET', k('run', id), 'url', 'generation', 'state')\n  if f[1] and f[3] == 'pending' then\n    out[#out + 1] = id\n    out[#out + 1] = f[1]\n    out[#out + 1] = f[2]\n  end\nend\n\n-- Whether every slot of `limits` (key, limit, ...) is free for `id`, after expiring stale holders.\nlocal function fits(id, limits)\n  for i = 1, #limits, 2 do\n    local holders = k('slots', limits[i])\n    redis.call('ZREMRANGEBYSCORE', holders, '-inf', '(' .. now)\n    if not redis.call('ZSCORE', holders, id) and redis.call('ZCARD', holders) >= tonumber(limits[i + 1]) then\n      return false\n    end\n  end\n  return true\nend\n\nlocal mine = {}\nfor i = 1, limits_count do mine[i] = limits_item(i) end\nif release == '1' then\n  for i = 1, #mine, 2 do redis.call('ZREM', k('slots', mine[i]), runId) end\nelseif redis.call('HEXISTS', k('slots-waiting'), runId) == 0 then\n  local holds = #mine > 0\n  for i = 1, #mine, 2 do\n    if not redis.call('ZSCORE', k('slots', mine[i]), runId) then holds = false end\n  end\n  if holds then deliver(runId) end\nend\n\nfor i = 1, #mine, 2 do\n  local waiting = k('slots', mine[i], 'wait')\n  for _, id in ipairs(redis.call('ZRANGE', waiting, 0, CANDIDATES - 1)) do\n    local spec = redis.call('HGET', k('slots-waiting'), id)\n    if not spec then\n      redis.call('ZREM', waiting, id)\n    else\n      local limits = cjson.decode(spec)\n      if fits(id, limits) then\n        for j = 1, #limits, 2 do\n          redis.call('ZADD', k('slots', limits[j]), handoffUntil, id)\n          redis.call('ZREM', k('slots', limits[j], 'wait'), id)\n        end\n        redis.call('HDEL', k('slots-waiting'), id)\n        deliver(id)\n      end\n    end\n    if redis.call('ZCARD', k('slots', mine[i])) >= tonumber(mine[i + 1]) then break end\n  end\nend\nreturn out\n",
   stats:
     "-- Counts events per state, overall and per event name, in one round trip (the dashboard's counts).\n-- An event counts once in every state one of its runs is in: the per-state indexes, overall and\n-- per name, hold exactly those events (see tally in lib.lua), so every count is a ZCARD and the\n-- script's work grows with the number of names, not of events.\n-- Events expire after their retention while their index entries stay until something notices;\n-- before counting, the oldest entries of each index (the first to expire, since scores are creation\n-- times) are checked, up to pruneLimit per index, and the expired ones removed, so the counts converge\n-- on the truth as the dashboard refreshes instead of growing forever.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, pruneLimit, maxNames\n-- Reply: a flat list: a count per state, then per name: name, total, a count per state (STATES order, lib.lua)\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal pruneLimit = ARGV[2]\nlocal maxNames = ARGV[3]\n-- end of generated ARGV\npruneLimit = tonumber(pruneLimit)\nmaxNames = tonumber(maxNames)\n\nlocal function prune(index)\n  local oldest = redis.call('ZRANGE', index, 0, pruneLimit - 1)\n  for _, eventId in ipairs(oldest) do\n    if redis.call('EXISTS', k('ev', eventId)) == 0 then\n      redis.call('ZREM', index, eventId)\n    else\n      -- Entries after the first live one are younger; they have not expired either (near enough).\n      return\n    end\n  end\nend\n\nlocal out = {}\nfor _, s in ipairs(STATES) do\n  local index = k('idx', 'state', s)\n  prune(index)\n  out[#out + 1] = redis.call('ZCARD', index)\nend\n\nlocal names = redis.call('SMEMBERS', k('idx', 'names'))\nlocal counted = 0\nfor _, name in ipairs(names) do\n  if counted >= maxNames then break end\n  local index = k('idx', 'name', name)\n  prune(index)\n  local total = redis.call('ZCARD', index)\n  if total == 0 then\n    redis.call('SREM', k('idx', 'names'), name)\n  else\n    counted = counted + 1\n    -- Names match case-insensitively; show each as its newest event spelled it.\n    local newest = redis.call('ZRANGE', index, -1, -1)[1]\n    out[#out + 1] = (newest and redis.call('HGET', k('ev', newest), 'displayName')) or name\n    out[#out + 1] = total\n    for _, s in ipairs(STATES) do\n      local byState = name_state_index(s, name)\n      prune(byState)\n      out[#out + 1] = redis.call('ZCARD', byState)\n    end\n  end\nend\nreturn out\n",
 };
@@ -172,6 +178,22 @@ export const SCRIPT_ARGV: { readonly [N in ScriptName]: readonly ArgSpec[] } = {
     { kind: "scalar", name: "count" },
     { kind: "list", name: "targets", count: "count", fields: ["workload", "url", "maxRetries"] },
   ],
+  "slots-acquire": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "slotUntil" },
+    { kind: "scalar", name: "order" },
+    { kind: "list", name: "limits" },
+  ],
+  "slots-release": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "release" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "handoffUntil" },
+    { kind: "list", name: "limits" },
+  ],
   stats: [
     { kind: "scalar", name: "prefix" },
     { kind: "scalar", name: "pruneLimit" },
@@ -275,6 +297,22 @@ export interface ScriptArgv {
     outboxAt: ScriptArg;
     ttlCompleted: ScriptArg;
     targets: readonly { workload: ScriptArg; url: ScriptArg; maxRetries: ScriptArg }[];
+  };
+  "slots-acquire": {
+    prefix: string;
+    runId: ScriptArg;
+    now: ScriptArg;
+    slotUntil: ScriptArg;
+    order: ScriptArg;
+    limits: readonly ScriptArg[];
+  };
+  "slots-release": {
+    prefix: string;
+    runId: ScriptArg;
+    release: ScriptArg;
+    now: ScriptArg;
+    handoffUntil: ScriptArg;
+    limits: readonly ScriptArg[];
   };
   stats: { prefix: string; pruneLimit: ScriptArg; maxNames: ScriptArg };
 }
