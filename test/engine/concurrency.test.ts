@@ -63,12 +63,29 @@ const stackedWorkload = asyncWorkload<{ tenantId: string }>(
   },
 );
 
+let openGate: () => void = () => undefined;
+const gate = new Promise<void>((resolve) => (openGate = resolve));
+const started: string[] = [];
+const orderedWorkload = asyncWorkload<{ label: string }>(
+  async ({ data, step }) => {
+    await step.run("work", async () => {
+      started.push(data.label);
+      if (data.label === "blocker") await gate;
+    });
+  },
+  { events: "ordered-job", concurrency: { limit: 1 } },
+);
+
 let stack: Stack;
 let host: Host;
 
 beforeAll(async () => {
   stack = await startStack();
-  host = await startHost(stack, { tenants: tenantWorkload, stacked: stackedWorkload });
+  host = await startHost(stack, {
+    tenants: tenantWorkload,
+    stacked: stackedWorkload,
+    ordered: orderedWorkload,
+  });
 });
 afterAll(async () => {
   await host?.close();
@@ -117,3 +134,30 @@ test("stacked limits (3 in all, 1 per tenant) hold together, and a sleeping run 
   expect(stacked.peak.get("all")).toBe(3);
   for (const tenant of ["s0", "s1", "s2", "s3"]) expect(stacked.peak.get(tenant)).toBe(1);
 }, 90_000);
+
+test("runs waiting for a slot start in priority order", async () => {
+  await sendAll([{ name: "ordered-job", data: { label: "blocker" } }]);
+  await waitFor(async () => started.includes("blocker"), { what: "the blocker to hold the slot" });
+  const waiting = [
+    { label: "low-1", priority: -5 },
+    { label: "normal-1", priority: 0 },
+    { label: "high", priority: 5 },
+    { label: "normal-2", priority: 0 },
+  ];
+  const ids = await sendAll(
+    waiting.map(({ label, priority }) => ({ name: "ordered-job", data: { label }, priority })),
+  );
+  await waitFor(
+    async () => {
+      const events = await Promise.all(ids.map((id) => stack.runtime.store.getEvent(id)));
+      return events.every((event) => event?.runs[0]?.attempts.at(-1)?.outcome === "waiting");
+    },
+    { what: "the four runs to wait for the slot" },
+  );
+  openGate();
+  await waitFor(async () => started.length === 5, { what: "every run to start" });
+  // The two of priority 0 began waiting in whichever order their deliveries came.
+  expect(started[1]).toBe("high");
+  expect(new Set(started.slice(2, 4))).toEqual(new Set(["normal-1", "normal-2"]));
+  expect(started[4]).toBe("low-1");
+});
