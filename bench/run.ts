@@ -12,9 +12,11 @@
  * 20 s with --quick) for the machine's 1-minute load to fall below 1.5, then runs every scenario
  * with the systems in an order rotated per round. Then the timer accuracy of awl dev's QStash
  * server, and (when it writes the report and runs every scenario) a CPU profile of awl's
- * single-step path (bench/profile.ts). The full run takes about 12 minutes on a quiet 2-core
- * machine; `--quick` (small counts, one round) about 2. `--profile-dir` makes awl dev's child
- * process write a CPU profile there (bench/profile.ts uses it).
+ * single-step path (bench/profile.ts). On this 2-core machine the full run measures for about 5
+ * minutes (warm-up about 30 s, each of 3 rounds about 85 s, the emulator's timers and the profile
+ * about 20 s) and waits for a quiet machine at most 3 × 90 s: at most about 10 minutes. `--quick`
+ * (small counts, one round) takes 1-2 minutes. `--profile-dir` makes awl dev's child process write
+ * a CPU profile there (bench/profile.ts uses it).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -68,6 +70,11 @@ const writeReport = (results: BenchResults) =>
 if (values["report-only"]) {
   const latest = readJson<BenchResults>("latest.json");
   if (!latest) throw new Error("no bench/results/latest.json: run npm run bench first");
+  if (!Array.isArray(latest.quiet) || !latest.modeledLatency || !latest.warmUp) {
+    throw new Error(
+      "bench/results/latest.json was written by an older bench (no per-round load checks, warm-up or modeled production run): run npm run bench",
+    );
+  }
   writeReport({ ...latest, targets: checkTargets(latest.scenarios) });
   console.log("wrote docs/benchmarks.md from bench/results/latest.json");
   process.exit(0);

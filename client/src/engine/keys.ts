@@ -21,6 +21,9 @@ export type RunState = (typeof RUN_STATES)[number];
 export const EVENT_STATES = [...RUN_STATES, "unmatched"] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 
+/** A routing table's value for an event name one of whose subscribers has an eventFilter (lib.lua ROUTES_FILTERED). */
+export const ROUTING_TABLE_FILTERED = "filtered";
+
 export function engineKeys(prefix: string) {
   return {
     event: (eventId: string) => `${prefix}ev:${eventId}`,
@@ -36,6 +39,12 @@ export function engineKeys(prefix: string) {
     eventsByNameAndState: (state: EventState, lowerCaseName: string) =>
       `${prefix}idx:ns:${state}:${lowerCaseName}`,
     outbox: `${prefix}outbox`,
+    /**
+     * The router's routing table (a hash, expiring): `digest`, and per lower-cased event name with
+     * subscribers `e:<name>`: the unfiltered subscribers as JSON [[workload, url, maxRetries], ...],
+     * or `filtered` when a subscriber has an eventFilter (see store/scripts/lib.lua).
+     */
+    routingTable: `${prefix}routes`,
   };
 }
 
