@@ -32,8 +32,11 @@ function valueAt(event: FilterableEvent, path: string): unknown {
   return value;
 }
 
-/** The key value of one limit for an event: a string (an absent or non-scalar value counts as its JSON). */
-function keyValue(limit: ConcurrencyLimit, event: FilterableEvent): string {
+/**
+ * The key value of a limit for an event (concurrency and throttle keys alike): a string; an absent or
+ * non-scalar value counts as its JSON.
+ */
+export function keyValue(limit: Pick<ConcurrencyLimit, "key">, event: FilterableEvent): string {
   if (limit.key === undefined) return "";
   const value = typeof limit.key === "function" ? limit.key(event) : valueAt(event, limit.key);
   return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");

@@ -8,6 +8,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { retryDelayMs } from "./backoff.ts";
 import { slotLimits, waitOrder } from "./concurrency.ts";
+import { throttleInterval, throttleKey } from "./throttle.ts";
 import { ErrorDoNotRetry, isNonRetryable } from "./errors.ts";
 import { StepRunner, type StepApi } from "./step.ts";
 import { errorRecord } from "./error-record.ts";
@@ -16,7 +17,7 @@ import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
 import type { Outcome } from "./store/index.ts";
 import type { AttemptRecord } from "./types.ts";
 import { runDelivery } from "./undelivered.ts";
-import type { WorkloadSpec } from "./workload-spec.ts";
+import type { FilterableEvent, WorkloadSpec } from "./workload-spec.ts";
 
 export interface WorkloadContext<D = unknown> {
   /** The event's name as it was sent. */
@@ -37,7 +38,7 @@ export interface WorkloadContext<D = unknown> {
 export type WorkloadHandler<D = unknown> = (context: WorkloadContext<D>) => unknown;
 
 export type ExecutionStatus =
-  Outcome["kind"] | "busy" | "early" | "done" | "missing" | "superseded" | "waiting";
+  Outcome["kind"] | "busy" | "early" | "done" | "missing" | "superseded" | "throttled" | "waiting";
 
 export interface ExecutionReport {
   runId: string;
@@ -80,6 +81,29 @@ export async function executeRun(
   // from now, after the claim's round trip, not from startedAt (which made it late by that trip).
   const early = claim.dueAt - runtime.now();
   if (early > 0) await delay(early);
+  // Only a run's start is throttled: not its retries, wakes or continuations.
+  if (workload.throttle && claim.attempt === 1 && claim.journal.size === 0) {
+    const event = eventOf(claim);
+    const key = throttleKey(workloadOf(runId), workload.throttle, event);
+    const now = runtime.now();
+    const at = await store.takeThrottle(key, runId, now, throttleInterval(workload.throttle));
+    if (at > now) {
+      const attempt = {
+        attempt: claim.attempt,
+        startedAt,
+        outcome: "throttled",
+        endedAt: now,
+        nextAt: at,
+        steps: [],
+      };
+      if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
+      if (!(await store.finish(runId, claim.generation, { kind: "pending", now, nextAt: at, attempt }))) {
+        return { runId, status: "superseded" };
+      }
+      await publishNext(runtime, runId, claim, at);
+      return { runId, status: "throttled", nextAt: at };
+    }
+  }
   const attemptBase = { attempt: claim.attempt, startedAt };
 
   const runner = new StepRunner({
@@ -193,21 +217,7 @@ export async function executeRun(
   if (outcome.kind !== "completed") outcome.steps = runner.newSleeps();
   if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
   if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
-  if (outcome.nextAt !== undefined) {
-    try {
-      await runtime.publisher.publish([
-        runDelivery(
-          runtime,
-          { runId, url: claim.url, generation: claim.generation },
-          { notBefore: outcome.nextAt, holdsUntilDue: true },
-        ),
-      ]);
-    } catch (error) {
-      runtime.log(
-        `awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`,
-      );
-    }
-  }
+  if (outcome.nextAt !== undefined) await publishNext(runtime, runId, claim, outcome.nextAt);
   return {
     runId,
     status: outcome.kind,
@@ -223,14 +233,8 @@ function concurrencySlots(
   workload: WorkloadSpec,
   claim: { eventId: string; eventName: string; data: string; priority: number },
 ): (string | number)[] {
-  const event = {
-    eventId: claim.eventId,
-    name: claim.eventName,
-    data: JSON.parse(claim.data) as unknown,
-    priority: claim.priority,
-  };
-  // Run ids are `<eventId>.<workload>`: the workload's name as the router registered it.
-  const workloadName = runId.slice(runId.indexOf(".") + 1);
+  const event = eventOf(claim);
+  const workloadName = workloadOf(runId);
   try {
     return slotLimits(workloadName, workload.concurrency ?? [], event);
   } catch (error) {
@@ -263,4 +267,46 @@ async function handOverSlots(
   } catch (error) {
     runtime.log(`awl: ${runId}: handing over concurrency slots failed (${(error as Error).message})`);
   }
+}
+
+/** Publishes the run's next delivery, due at `at`; a lost publish is left to the reconciler (the outbox entry). */
+async function publishNext(
+  runtime: Runtime,
+  runId: string,
+  claim: { url: string; generation: number },
+  at: number,
+): Promise<void> {
+  try {
+    await runtime.publisher.publish([
+      runDelivery(
+        runtime,
+        { runId, url: claim.url, generation: claim.generation },
+        { notBefore: at, holdsUntilDue: true },
+      ),
+    ]);
+  } catch (error) {
+    runtime.log(
+      `awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`,
+    );
+  }
+}
+
+/** The event as limits' keys see it. */
+function eventOf(claim: {
+  eventId: string;
+  eventName: string;
+  data: string;
+  priority: number;
+}): FilterableEvent {
+  return {
+    eventId: claim.eventId,
+    name: claim.eventName,
+    data: JSON.parse(claim.data) as unknown,
+    priority: claim.priority,
+  };
+}
+
+/** Run ids are `<eventId>.<workload>`: the workload's name as the router registered it. */
+function workloadOf(runId: string): string {
+  return runId.slice(runId.indexOf(".") + 1);
 }

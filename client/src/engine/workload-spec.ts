@@ -40,7 +40,17 @@ export interface ConcurrencyLimit {
   key?: string | ((event: FilterableEvent) => unknown);
 }
 
+/** A throttle, normalised (engine/throttle.ts). */
+export interface ThrottleSpec {
+  /** Run starts per period, at least 1. */
+  limit: number;
+  periodMs: number;
+  key?: ConcurrencyLimit["key"];
+}
+
 export interface WorkloadSpec {
+  /** Spaces the starts of runs: at most `limit` per period (per key value). */
+  throttle?: ThrottleSpec;
   /** Concurrency limits, which stack (engine/concurrency.ts). */
   concurrency?: ConcurrencyLimit[];
   /** Lower-cased event names. */

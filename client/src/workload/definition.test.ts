@@ -36,6 +36,16 @@ describe("workload configuration", () => {
     ).toEqual([{ limit: 10 }, { limit: 1, key: byTenant }]);
   });
 
+  test("takes a throttle with its period as a duration", () => {
+    expect(
+      defineWorkload({ events: "x", throttle: { limit: 10, period: "1s", key: "data.a" } }).throttle,
+    ).toEqual({
+      limit: 10,
+      periodMs: 1000,
+      key: "data.a",
+    });
+  });
+
   test("defaults to 4 retries (5 attempts) and an 8 s time budget", () => {
     expect(defineWorkload("x")).toMatchObject({ maxRetries: 4, timeBudgetMs: 8000 });
   });
@@ -58,6 +68,8 @@ describe("workload configuration", () => {
       { events: "x", concurrency: [{ limit: 2 }, { limit: 1, key: "" }] },
       /concurrency\[1\].key: must be a path/,
     ],
+    [{ events: "x", throttle: { limit: 10, period: "soon" } }, /throttle.period: "soon" is not a duration/],
+    [{ events: "x", throttle: { limit: 0.5, period: "1s" } }, /throttle.limit: 0.5 must be a whole number/],
     [{ schedule: 42 }, /schedule: expected a cron expression or \{ cron, timezone \}/],
   ])("refuses bad configuration %j naming the field", (config, message) => {
     expect(() => defineWorkload(config as never)).toThrow(message);

@@ -8,7 +8,12 @@ import { CronError, parseCron, type CronSchedule } from "../engine/cron.ts";
 import { toDurationMs, type Duration } from "../engine/durations.ts";
 import { eventNameSchema } from "../engine/limits.ts";
 import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
-import type { ConcurrencyLimit, FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
+import type {
+  ConcurrencyLimit,
+  FilterableEvent,
+  ThrottleSpec,
+  WorkloadSpec,
+} from "../engine/workload-spec.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
 /** A cron trigger: five fields, in UTC unless a time zone is given (or a `CRON_TZ=<zone> ` prefix). */
@@ -22,6 +27,8 @@ export interface WorkloadOptions<D = unknown> {
    * `"data.tenantId"`, or a function of it); a list of limits stacks. Sleeping and waiting runs hold no slot.
    */
   concurrency?: ConcurrencyLimit | ConcurrencyLimit[];
+  /** Spaces run starts `period / limit` apart (per key value): delayed, never dropped. */
+  throttle?: { limit: number; period: Duration; key?: ConcurrencyLimit["key"] };
   /** Runs the workload on a cron schedule, with a `schedule:<name>` event at each firing. */
   schedule?: WorkloadSchedule;
   /** Runs in the router: return a falsy value (false, undefined, "", 0, null) to skip this workload for an event. */
@@ -58,6 +65,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
   );
   const schedule = options.schedule === undefined ? undefined : checkSchedule(options.schedule);
   const concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
+  const throttle = options.throttle === undefined ? undefined : checkThrottle(options.throttle);
   if (events.length === 0 && !schedule)
     throw new TypeError("asyncWorkload config.events: subscribe to at least one event (or give a schedule)");
   events.forEach((name, i) => {
@@ -104,7 +112,23 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(options.catalog ? { catalog: options.catalog } : {}),
     ...(schedule ? { schedule } : {}),
     ...(concurrency?.length ? { concurrency } : {}),
+    ...(throttle ? { throttle } : {}),
   };
+}
+
+function checkThrottle(given: NonNullable<WorkloadOptions["throttle"]>): ThrottleSpec {
+  const where = "asyncWorkload config.throttle";
+  if (!given || typeof given !== "object") throw new TypeError(`${where}: expected { limit, period, key? }`);
+  if (!Number.isInteger(given.limit) || given.limit < 1) {
+    throw new RangeError(`${where}.limit: ${String(given.limit)} must be a whole number of at least 1`);
+  }
+  const periodMs = toDurationMs(given.period, `${where}.period`);
+  if (periodMs <= 0) throw new RangeError(`${where}.period: must be longer than 0`);
+  const { key } = given;
+  if (key !== undefined && typeof key !== "function" && (typeof key !== "string" || key.trim() === "")) {
+    throw new TypeError(`${where}.key: must be a path into the event such as "data.tenantId", or a function`);
+  }
+  return { limit: given.limit, periodMs, ...(key !== undefined ? { key } : {}) };
 }
 
 function checkConcurrency(given: ConcurrencyLimit | ConcurrencyLimit[]): ConcurrencyLimit[] {

@@ -25,6 +25,7 @@ import { pageScript } from "./scripts/page.ts";
 import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
 import { retryScript } from "./scripts/retry.ts";
 import { slotsAcquireScript } from "./scripts/slots-acquire.ts";
+import { throttleTakeScript } from "./scripts/throttle-take.ts";
 import { slotsReleaseScript } from "./scripts/slots-release.ts";
 import { routeScript, type PublishTarget } from "./scripts/route.ts";
 import { routingTableScript } from "./scripts/routing-table.ts";
@@ -186,6 +187,11 @@ export class EngineStore {
    * `token` identifies this call: a resend of it by the client (after a lost answer) carries the same
    * token and is answered as the first was, while a concurrent duplicate delivery's claim does not.
    */
+  /** The time a run may start under a throttle (at or before now: at once); one reservation per run. */
+  takeThrottle(throttleKey: string, runId: string, now: number, interval: number): Promise<number> {
+    return throttleTakeScript.run(this.redis, { prefix: this.prefix, throttleKey, runId, now, interval });
+  }
+
   /** Takes a slot of every concurrency limit (`limits`: key, limit, ...) or makes the run wait for them. */
   acquireSlots(
     runId: string,

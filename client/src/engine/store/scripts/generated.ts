@@ -23,6 +23,7 @@ export const SCRIPT_NAMES = [
   "slots-acquire",
   "slots-release",
   "stats",
+  "throttle-take",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
@@ -61,6 +62,8 @@ export const LUA_SOURCES: { readonly [N in ScriptName]: string } = {
     "-- Gives back a run's concurrency slots (when `release` is 1) and hands every slot now free to the\n-- runs waiting for it, best order first: a waiter gets all of its limits' slots at once or stays\n-- waiting. Each run handed its slots holds them until handoffUntil, long enough for its delivery\n-- to arrive and claim. Also reports the run itself when it holds all its slots without having\n-- been delivered them (a handoff that came while it was still parking: its delivery found it busy).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, release, now, handoffUntil, ...limits\n-- Reply: a flat list: runId, url, generation for each run to deliver now\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal release = ARGV[3]\nlocal now = ARGV[4]\nlocal handoffUntil = ARGV[5]\nlocal limits_count = #ARGV - 6 + 1\nlocal function limits_item(i) local b = 6 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal CANDIDATES = 50\nlocal out = {}\n\nlocal function deliver(id)\n  local f = redis.call('HMGET', k('run', id), 'url', 'generation', 'state')\n  if f[1] and f[3] == 'pending' then\n    out[#out + 1] = id\n    out[#out + 1] = f[1]\n    out[#out + 1] = f[2]\n  end\nend\n\n-- Whether every slot of `limits` (key, limit, ...) is free for `id`, after expiring stale holders.\nlocal function fits(id, limits)\n  for i = 1, #limits, 2 do\n    local holders = k('slots', limits[i])\n    redis.call('ZREMRANGEBYSCORE', holders, '-inf', '(' .. now)\n    if not redis.call('ZSCORE', holders, id) and redis.call('ZCARD', holders) >= tonumber(limits[i + 1]) then\n      return false\n    end\n  end\n  return true\nend\n\nlocal mine = {}\nfor i = 1, limits_count do mine[i] = limits_item(i) end\nif release == '1' then\n  for i = 1, #mine, 2 do redis.call('ZREM', k('slots', mine[i]), runId) end\nelseif redis.call('HEXISTS', k('slots-waiting'), runId) == 0 then\n  local holds = #mine > 0\n  for i = 1, #mine, 2 do\n    if not redis.call('ZSCORE', k('slots', mine[i]), runId) then holds = false end\n  end\n  if holds then deliver(runId) end\nend\n\nfor i = 1, #mine, 2 do\n  local waiting = k('slots', mine[i], 'wait')\n  for _, id in ipairs(redis.call('ZRANGE', waiting, 0, CANDIDATES - 1)) do\n    local spec = redis.call('HGET', k('slots-waiting'), id)\n    if not spec then\n      redis.call('ZREM', waiting, id)\n    else\n      local limits = cjson.decode(spec)\n      if fits(id, limits) then\n        for j = 1, #limits, 2 do\n          redis.call('ZADD', k('slots', limits[j]), handoffUntil, id)\n          redis.call('ZREM', k('slots', limits[j], 'wait'), id)\n        end\n        redis.call('HDEL', k('slots-waiting'), id)\n        deliver(id)\n      end\n    end\n    if redis.call('ZCARD', k('slots', mine[i])) >= tonumber(mine[i + 1]) then break end\n  end\nend\nreturn out\n",
   stats:
     "-- Counts events per state, overall and per event name, in one round trip (the dashboard's counts).\n-- An event counts once in every state one of its runs is in: the per-state indexes, overall and\n-- per name, hold exactly those events (see tally in lib.lua), so every count is a ZCARD and the\n-- script's work grows with the number of names, not of events.\n-- Events expire after their retention while their index entries stay until something notices;\n-- before counting, the oldest entries of each index (the first to expire, since scores are creation\n-- times) are checked, up to pruneLimit per index, and the expired ones removed, so the counts converge\n-- on the truth as the dashboard refreshes instead of growing forever.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, pruneLimit, maxNames\n-- Reply: a flat list: a count per state, then per name: name, total, a count per state (STATES order, lib.lua)\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal pruneLimit = ARGV[2]\nlocal maxNames = ARGV[3]\n-- end of generated ARGV\npruneLimit = tonumber(pruneLimit)\nmaxNames = tonumber(maxNames)\n\nlocal function prune(index)\n  local oldest = redis.call('ZRANGE', index, 0, pruneLimit - 1)\n  for _, eventId in ipairs(oldest) do\n    if redis.call('EXISTS', k('ev', eventId)) == 0 then\n      redis.call('ZREM', index, eventId)\n    else\n      -- Entries after the first live one are younger; they have not expired either (near enough).\n      return\n    end\n  end\nend\n\nlocal out = {}\nfor _, s in ipairs(STATES) do\n  local index = k('idx', 'state', s)\n  prune(index)\n  out[#out + 1] = redis.call('ZCARD', index)\nend\n\nlocal names = redis.call('SMEMBERS', k('idx', 'names'))\nlocal counted = 0\nfor _, name in ipairs(names) do\n  if counted >= maxNames then break end\n  local index = k('idx', 'name', name)\n  prune(index)\n  local total = redis.call('ZCARD', index)\n  if total == 0 then\n    redis.call('SREM', k('idx', 'names'), name)\n  else\n    counted = counted + 1\n    -- Names match case-insensitively; show each as its newest event spelled it.\n    local newest = redis.call('ZRANGE', index, -1, -1)[1]\n    out[#out + 1] = (newest and redis.call('HGET', k('ev', newest), 'displayName')) or name\n    out[#out + 1] = total\n    for _, s in ipairs(STATES) do\n      local byState = name_state_index(s, name)\n      prune(byState)\n      out[#out + 1] = redis.call('ZCARD', byState)\n    end\n  end\nend\nreturn out\n",
+  "throttle-take":
+    "-- Gives a run its start time under a throttle (engine/throttle.ts): starts are spaced `interval`\n-- apart (the period over the limit), so no window of one period holds more than the limit. Each run is\n-- given one time: a run already given one gets it again (it was parked until then), so a burst of\n-- N runs costs N reservations, not N waves of retries. The key's next free time expires once it is\n-- past, so an idle key holds nothing.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, throttleKey, runId, now, interval\n-- Reply: the time (ms) the run may start: now or earlier means at once\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal throttleKey = ARGV[2]\nlocal runId = ARGV[3]\nlocal now = ARGV[4]\nlocal interval = ARGV[5]\n-- end of generated ARGV\nnow = tonumber(now)\ninterval = tonumber(interval)\nlocal reservations = k('throttle', throttleKey, 'at')\nlocal given = redis.call('HGET', reservations, runId)\nif given then\n  if tonumber(given) <= now then redis.call('HDEL', reservations, runId) end\n  return tonumber(given)\nend\nlocal at = tonumber(redis.call('GET', k('throttle', throttleKey)) or 0)\nif at < now then at = now end\nlocal tat = at + interval\nredis.call('SET', k('throttle', throttleKey), tat, 'PX', math.ceil(tat - now) + 1000)\nif at > now then\n  redis.call('HSET', reservations, runId, at)\n  redis.call('PEXPIRE', reservations, math.ceil(at - now) + 3600000)\nend\nreturn at\n",
 };
 
 /** Each script's ARGV, in order, as its header states it. */
@@ -211,6 +214,13 @@ export const SCRIPT_ARGV: { readonly [N in ScriptName]: readonly ArgSpec[] } = {
     { kind: "scalar", name: "pruneLimit" },
     { kind: "scalar", name: "maxNames" },
   ],
+  "throttle-take": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "throttleKey" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "interval" },
+  ],
 };
 
 /** The arguments object of each script, by the names of its header (counts are filled in from lists). */
@@ -331,4 +341,11 @@ export interface ScriptArgv {
     limits: readonly ScriptArg[];
   };
   stats: { prefix: string; pruneLimit: ScriptArg; maxNames: ScriptArg };
+  "throttle-take": {
+    prefix: string;
+    throttleKey: ScriptArg;
+    runId: ScriptArg;
+    now: ScriptArg;
+    interval: ScriptArg;
+  };
 }

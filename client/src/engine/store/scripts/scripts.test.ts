@@ -219,6 +219,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
     page: [0, "+inf", 0],
     "slots-acquire": "wait",
     "slots-release": ["r2", "u2", "4"],
+    "throttle-take": 2_000,
   };
   const sent = new Map<ScriptName, string[]>();
   const redis = {
@@ -263,6 +264,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
   expect(await store.releaseSlots("r1", true, now, now + 10, ["w:0:t1", 2])).toEqual([
     { runId: "r2", url: "u2", generation: 4 },
   ]);
+  expect(await store.takeThrottle("w:t1", "r1", now, 100)).toBe(2_000);
   // Every script was called, each with as many values as its header lays out for these inputs.
   expect([...sent.keys()].sort()).toEqual([...SCRIPT_NAMES].sort());
   expect(sent.get("finish")).toHaveLength(12 + 2);
