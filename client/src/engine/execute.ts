@@ -8,6 +8,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { retryDelayMs } from "./backoff.ts";
 import { slotLimits, waitOrder } from "./concurrency.ts";
+import { debounceKey } from "./debounce.ts";
 import { throttleInterval, throttleKey } from "./throttle.ts";
 import { ErrorDoNotRetry, isNonRetryable } from "./errors.ts";
 import { StepRunner, type StepApi } from "./step.ts";
@@ -38,7 +39,16 @@ export interface WorkloadContext<D = unknown> {
 export type WorkloadHandler<D = unknown> = (context: WorkloadContext<D>) => unknown;
 
 export type ExecutionStatus =
-  Outcome["kind"] | "busy" | "early" | "done" | "missing" | "superseded" | "throttled" | "waiting";
+  | Outcome["kind"]
+  | "busy"
+  | "early"
+  | "done"
+  | "missing"
+  | "superseded"
+  | "throttled"
+  | "waiting"
+  | "debounced-wait"
+  | "debounced";
 
 export interface ExecutionReport {
   runId: string;
@@ -81,8 +91,47 @@ export async function executeRun(
   // from now, after the claim's round trip, not from startedAt (which made it late by that trip).
   const early = claim.dueAt - runtime.now();
   if (early > 0) await delay(early);
-  // Only a run's start is throttled: not its retries, wakes or continuations.
-  if (workload.throttle && claim.attempt === 1 && claim.journal.size === 0) {
+  const attemptBase = { attempt: claim.attempt, startedAt };
+  // Only a run's start is debounced or throttled: not its retries, wakes or continuations.
+  const starting = claim.attempt === 1 && claim.journal.size === 0;
+  if (workload.debounce && starting) {
+    const key = debounceKey(workloadOf(runId), workload.debounce, eventOf(claim));
+    const now = runtime.now();
+    const { periodMs, maxWaitMs = 0 } = workload.debounce;
+    const verdict = await store.takeDebounce(key, runId, now, claim.createdAt, periodMs, maxWaitMs);
+    if (verdict.kind !== "run") {
+      if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
+      const outcome: Outcome =
+        verdict.kind === "wait"
+          ? {
+              kind: "pending",
+              now,
+              nextAt: verdict.dueAt,
+              attempt: {
+                ...attemptBase,
+                outcome: "debounced-wait",
+                endedAt: now,
+                nextAt: verdict.dueAt,
+                steps: [],
+              },
+            }
+          : {
+              kind: "completed",
+              now,
+              attempt: {
+                ...attemptBase,
+                outcome: "debounced",
+                endedAt: now,
+                steps: [],
+                warning: `not run: ${verdict.latestRunId} has a later event with the same debounce key`,
+              },
+            };
+      if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
+      if (outcome.nextAt !== undefined) await publishNext(runtime, runId, claim, outcome.nextAt);
+      return { runId, status: verdict.kind === "wait" ? "debounced-wait" : "debounced" };
+    }
+  }
+  if (workload.throttle && starting) {
     const event = eventOf(claim);
     const key = throttleKey(workloadOf(runId), workload.throttle, event);
     const now = runtime.now();
@@ -104,7 +153,6 @@ export async function executeRun(
       return { runId, status: "throttled", nextAt: at };
     }
   }
-  const attemptBase = { attempt: claim.attempt, startedAt };
 
   const runner = new StepRunner({
     runId,

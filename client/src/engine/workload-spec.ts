@@ -48,7 +48,16 @@ export interface ThrottleSpec {
   key?: ConcurrencyLimit["key"];
 }
 
+/** A debounce, normalised (engine/debounce.ts). */
+export interface DebounceSpec {
+  periodMs: number;
+  maxWaitMs?: number;
+  key?: ConcurrencyLimit["key"];
+}
+
 export interface WorkloadSpec {
+  /** Runs a burst of events with the same key once, with the last, after `periodMs` of quiet. */
+  debounce?: DebounceSpec;
   /** Spaces the starts of runs: at most `limit` per period (per key value). */
   throttle?: ThrottleSpec;
   /** Concurrency limits, which stack (engine/concurrency.ts). */

@@ -70,6 +70,10 @@ describe("workload configuration", () => {
     ],
     [{ events: "x", throttle: { limit: 10, period: "soon" } }, /throttle.period: "soon" is not a duration/],
     [{ events: "x", throttle: { limit: 0.5, period: "1s" } }, /throttle.limit: 0.5 must be a whole number/],
+    [
+      { events: "x", debounce: { period: "10s", maxWait: "1s" } },
+      /debounce.maxWait: must be at least the period/,
+    ],
     [{ schedule: 42 }, /schedule: expected a cron expression or \{ cron, timezone \}/],
   ])("refuses bad configuration %j naming the field", (config, message) => {
     expect(() => defineWorkload(config as never)).toThrow(message);

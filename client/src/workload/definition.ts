@@ -11,6 +11,7 @@ import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts
 import type {
   ConcurrencyLimit,
   FilterableEvent,
+  DebounceSpec,
   ThrottleSpec,
   WorkloadSpec,
 } from "../engine/workload-spec.ts";
@@ -27,6 +28,8 @@ export interface WorkloadOptions<D = unknown> {
    * `"data.tenantId"`, or a function of it); a list of limits stacks. Sleeping and waiting runs hold no slot.
    */
   concurrency?: ConcurrencyLimit | ConcurrencyLimit[];
+  /** Runs a burst of events with the same key once, with the last, after `period` of quiet (or at `maxWait`). */
+  debounce?: { period: Duration; key?: ConcurrencyLimit["key"]; maxWait?: Duration };
   /** Spaces run starts `period / limit` apart (per key value): delayed, never dropped. */
   throttle?: { limit: number; period: Duration; key?: ConcurrencyLimit["key"] };
   /** Runs the workload on a cron schedule, with a `schedule:<name>` event at each firing. */
@@ -66,6 +69,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
   const schedule = options.schedule === undefined ? undefined : checkSchedule(options.schedule);
   const concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
   const throttle = options.throttle === undefined ? undefined : checkThrottle(options.throttle);
+  const debounce = options.debounce === undefined ? undefined : checkDebounce(options.debounce);
   if (events.length === 0 && !schedule)
     throw new TypeError("asyncWorkload config.events: subscribe to at least one event (or give a schedule)");
   events.forEach((name, i) => {
@@ -113,6 +117,28 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(schedule ? { schedule } : {}),
     ...(concurrency?.length ? { concurrency } : {}),
     ...(throttle ? { throttle } : {}),
+    ...(debounce ? { debounce } : {}),
+  };
+}
+
+function checkDebounce(given: NonNullable<WorkloadOptions["debounce"]>): DebounceSpec {
+  const where = "asyncWorkload config.debounce";
+  if (!given || typeof given !== "object")
+    throw new TypeError(`${where}: expected { period, key?, maxWait? }`);
+  const periodMs = toDurationMs(given.period, `${where}.period`);
+  if (periodMs <= 0) throw new RangeError(`${where}.period: must be longer than 0`);
+  const maxWaitMs = given.maxWait === undefined ? undefined : toDurationMs(given.maxWait, `${where}.maxWait`);
+  if (maxWaitMs !== undefined && maxWaitMs < periodMs) {
+    throw new RangeError(`${where}.maxWait: must be at least the period`);
+  }
+  const { key } = given;
+  if (key !== undefined && typeof key !== "function" && (typeof key !== "string" || key.trim() === "")) {
+    throw new TypeError(`${where}.key: must be a path into the event such as "data.tenantId", or a function`);
+  }
+  return {
+    periodMs,
+    ...(maxWaitMs !== undefined ? { maxWaitMs } : {}),
+    ...(key !== undefined ? { key } : {}),
   };
 }
 

@@ -26,6 +26,7 @@ import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
 import { retryScript } from "./scripts/retry.ts";
 import { slotsAcquireScript } from "./scripts/slots-acquire.ts";
 import { throttleTakeScript } from "./scripts/throttle-take.ts";
+import { debounceTakeScript, type DebounceVerdict } from "./scripts/debounce-take.ts";
 import { slotsReleaseScript } from "./scripts/slots-release.ts";
 import { routeScript, type PublishTarget } from "./scripts/route.ts";
 import { routingTableScript } from "./scripts/routing-table.ts";
@@ -187,6 +188,26 @@ export class EngineStore {
    * `token` identifies this call: a resend of it by the client (after a lost answer) carries the same
    * token and is answered as the first was, while a concurrent duplicate delivery's claim does not.
    */
+  /** Whether a run under a debounce starts now, waits for its burst to be quiet, or was replaced. */
+  takeDebounce(
+    debounceKey: string,
+    runId: string,
+    now: number,
+    eventAt: number,
+    periodMs: number,
+    maxWaitMs: number,
+  ): Promise<DebounceVerdict> {
+    return debounceTakeScript.run(this.redis, {
+      prefix: this.prefix,
+      debounceKey,
+      runId,
+      now,
+      eventAt,
+      periodMs,
+      maxWaitMs,
+    });
+  }
+
   /** The time a run may start under a throttle (at or before now: at once); one reservation per run. */
   takeThrottle(throttleKey: string, runId: string, now: number, interval: number): Promise<number> {
     return throttleTakeScript.run(this.redis, { prefix: this.prefix, throttleKey, runId, now, interval });

@@ -9,6 +9,7 @@ export type ScriptArg = string | number;
 export const SCRIPT_NAMES = [
   "checkpoint",
   "claim",
+  "debounce-take",
   "delete",
   "delete-in-states",
   "delete-runs",
@@ -35,6 +36,8 @@ export const LUA_SOURCES: { readonly [N in ScriptName]: string } = {
     "-- Records one completed step in the run's journal, fenced by the generation claimed for this\n-- invocation: a stale or duplicate invocation writes nothing (invariant 2).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, generation, stepId, record\n--   record: the journal entry (JSON)\n-- Reply: 1 when written, 0 when fenced out.\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal generation = ARGV[3]\nlocal stepId = ARGV[4]\nlocal record = ARGV[5]\n-- end of generated ARGV\nlocal run, steps = run_keys(runId)\nlocal f = redis.call('HMGET', run, 'generation', 'state')\nif f[1] ~= generation or f[2] ~= 'processing' then return 0 end\nredis.call('HSET', steps, stepId, record)\nreturn 1\n",
   claim:
     "-- Claims a run for one invocation: a fenced lease (the generation goes up by one, and every later\n-- write of this invocation must present it), plus everything the invocation needs to replay, in\n-- one round trip: the event, and the journal of completed steps.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken\n--   claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not\n-- Reply: {status, ...}, one of:\n--   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt}\n--                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it)\n--   {'busy'}            another invocation holds a live lease (a duplicate delivery)\n--   {'early', nextAt}   a stale delivery for a run that is waiting until nextAt\n--   {'done', state}     the run already ended\n--   {'missing'}         no such run (deleted, or expired)\n--   {'dead-lettered'}   the previous invocation died and that was the last attempt\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal now = ARGV[3]\nlocal leaseUntil = ARGV[4]\nlocal outboxAt = ARGV[5]\nlocal earlyToleranceMs = ARGV[6]\nlocal ttlCompleted = ARGV[7]\nlocal ttlDead = ARGV[8]\nlocal claimToken = ARGV[9]\n-- end of generated ARGV\nlocal nowMs = tonumber(now)\nlocal run, steps, attempts = run_keys(runId)\nlocal fields = redis.call('HMGET', run, 'state', 'leaseUntil', 'nextAt', 'attempt', 'maxRetries', 'eventId', 'workload', 'url')\nlocal state = fields[1]\nif not state then return { 'missing' } end\nif state == 'completed' or state == 'dead-lettered' then return { 'done', state } end\nlocal attempt = tonumber(fields[4])\nlocal eventId = fields[6]\n\nlocal function claimed(generation, dueAt)\n  local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt')\n  return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',\n    ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], dueAt }\nend\n\nif state == 'processing' and redis.call('HGET', run, 'claimToken') == claimToken then\n  -- A repeat of this very claim (the client resends a script whose answer was lost): answer it again\n  -- instead of calling the lease busy, which would lose an attempt that never failed.\n  return claimed(redis.call('HGET', run, 'generation'), redis.call('HGET', run, 'claimedDueAt') or '')\nend\nif state == 'processing' then\n  if tonumber(fields[2]) > nowMs then return { 'busy' } end\n  -- The invocation holding the lease died or overran without recording an outcome: that attempt failed.\n  local err = cjson.encode({ name = 'LeaseExpired', message = 'The invocation stopped before recording an outcome (crashed, killed or timed out).' })\n  redis.call('RPUSH', attempts, cjson.encode({ attempt = attempt, outcome = 'lease-expired', endedAt = nowMs, error = cjson.decode(err) }))\n  redis.call('HSET', run, 'lastError', err)\n  attempt = attempt + 1\n  if attempt > tonumber(fields[5]) + 1 then\n    terminate(runId, eventId, state, 'dead-lettered', nowMs, ttlDead, ttlCompleted, ttlDead)\n    return { 'dead-lettered' }\n  end\n  redis.call('HSET', run, 'attempt', attempt)\nelseif (tonumber(fields[3]) or 0) > nowMs + tonumber(earlyToleranceMs) then\n  return { 'early', fields[3] }\nend\nlocal generation = redis.call('HINCRBY', run, 'generation', 1)\nlocal dueAt = fields[3] or ''\nredis.call('HSET', run, 'state', 'processing', 'leaseUntil', leaseUntil, 'startedAt', now, 'nextAt', '',\n  'claimedDueAt', dueAt, 'claimToken', claimToken)\ntally(eventId, state, 'processing')\nredis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\nreturn claimed(generation, dueAt)\n",
+  "debounce-take":
+    "-- Decides a run's start under a debounce (engine/debounce.ts). A run arriving becomes the latest of\n-- its key's burst, due `period` after it (or at the burst's first arrival plus maxWait, if sooner),\n-- and is told to wait until then, unless its event is older than the latest's (deliveries do not\n-- keep the order events were sent in): then it is replaced at once. When a run comes back: the\n-- latest, due, runs (and the burst ends); one that a later arrival replaced is told so. Runs already seen are kept in the burst's `runs`\n-- hash until they come back, so a replaced run is recognised even after a new burst began.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, debounceKey, runId, now, eventAt, periodMs, maxWaitMs\n--   eventAt: when the run's event was accepted; maxWaitMs: 0 for none\n-- Reply: { 'run' }, { 'wait', dueAt }, or { 'replaced', latestRunId }\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal debounceKey = ARGV[2]\nlocal runId = ARGV[3]\nlocal now = ARGV[4]\nlocal eventAt = ARGV[5]\nlocal periodMs = ARGV[6]\nlocal maxWaitMs = ARGV[7]\n-- end of generated ARGV\nnow = tonumber(now)\nlocal burst = k('debounce', debounceKey)\nlocal seen = k('debounce', debounceKey, 'runs')\nlocal latest = redis.call('HGET', burst, 'latest')\nif redis.call('HEXISTS', seen, runId) == 1 then\n  if latest == runId then\n    local dueAt = tonumber(redis.call('HGET', burst, 'dueAt'))\n    if dueAt > now then return { 'wait', tostring(dueAt) } end\n    redis.call('DEL', burst)\n    redis.call('HDEL', seen, runId)\n    return { 'run' }\n  end\n  redis.call('HDEL', seen, runId)\n  return { 'replaced', latest or '' }\nend\nif latest and tonumber(redis.call('HGET', burst, 'latestAt')) > tonumber(eventAt) then\n  return { 'replaced', latest }\nend\nlocal firstAt = tonumber(redis.call('HGET', burst, 'firstAt') or now)\nlocal dueAt = now + tonumber(periodMs)\nif tonumber(maxWaitMs) > 0 and firstAt + tonumber(maxWaitMs) < dueAt then dueAt = firstAt + tonumber(maxWaitMs) end\nif dueAt <= now then\n  redis.call('DEL', burst)\n  return { 'run' }\nend\nredis.call('HSET', burst, 'latest', runId, 'latestAt', eventAt, 'firstAt', firstAt, 'dueAt', dueAt)\nredis.call('HSET', seen, runId, 1)\nredis.call('PEXPIRE', burst, dueAt - now + 3600000)\nredis.call('PEXPIRE', seen, dueAt - now + 3600000)\nreturn { 'wait', tostring(dueAt) }\n",
   delete:
     "-- Deletes events with their runs, journals, index entries and outbox entries.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, ...eventIds\n-- Reply: the number of events deleted\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal eventIds_count = #ARGV - 2 + 1\nlocal function eventIds_item(i) local b = 2 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal deleted = 0\nfor i = 1, eventIds_count do deleted = deleted + delete_event(eventIds_item(i)) end\nreturn deleted\n",
   "delete-in-states":
@@ -85,6 +88,15 @@ export const SCRIPT_ARGV: { readonly [N in ScriptName]: readonly ArgSpec[] } = {
     { kind: "scalar", name: "ttlCompleted" },
     { kind: "scalar", name: "ttlDead" },
     { kind: "scalar", name: "claimToken" },
+  ],
+  "debounce-take": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "debounceKey" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "eventAt" },
+    { kind: "scalar", name: "periodMs" },
+    { kind: "scalar", name: "maxWaitMs" },
   ],
   delete: [
     { kind: "scalar", name: "prefix" },
@@ -242,6 +254,15 @@ export interface ScriptArgv {
     ttlCompleted: ScriptArg;
     ttlDead: ScriptArg;
     claimToken: ScriptArg;
+  };
+  "debounce-take": {
+    prefix: string;
+    debounceKey: ScriptArg;
+    runId: ScriptArg;
+    now: ScriptArg;
+    eventAt: ScriptArg;
+    periodMs: ScriptArg;
+    maxWaitMs: ScriptArg;
   };
   delete: { prefix: string; eventIds: readonly ScriptArg[] };
   "delete-in-states": {

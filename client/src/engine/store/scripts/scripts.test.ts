@@ -220,6 +220,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
     "slots-acquire": "wait",
     "slots-release": ["r2", "u2", "4"],
     "throttle-take": 2_000,
+    "debounce-take": ["wait", "3000"],
   };
   const sent = new Map<ScriptName, string[]>();
   const redis = {
@@ -265,6 +266,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
     { runId: "r2", url: "u2", generation: 4 },
   ]);
   expect(await store.takeThrottle("w:t1", "r1", now, 100)).toBe(2_000);
+  expect(await store.takeDebounce("w:k", "r1", now, now, 500, 0)).toEqual({ kind: "wait", dueAt: 3_000 });
   // Every script was called, each with as many values as its header lays out for these inputs.
   expect([...sent.keys()].sort()).toEqual([...SCRIPT_NAMES].sort());
   expect(sent.get("finish")).toHaveLength(12 + 2);
