@@ -89,8 +89,11 @@ export async function executeRun(
   // QStash schedules in whole seconds and clocks differ: a delivery that came a little early waits
   // here, so a retry is never earlier than promised and a sleep wakes on time. The wait is measured
   // from now, after the claim's round trip, not from startedAt (which made it late by that trip).
-  const early = claim.dueAt - runtime.now();
-  if (early > 0) await delay(early);
+  // Timers run on a monotonic clock that may fire a millisecond before the wall clock reaches dueAt:
+  // wait again until it has.
+  for (let early = claim.dueAt - runtime.now(); early > 0; early = claim.dueAt - runtime.now()) {
+    await delay(early);
+  }
   const attemptBase = { attempt: claim.attempt, startedAt };
   // Only a run's start is debounced or throttled: not its retries, wakes or continuations.
   const starting = claim.attempt === 1 && claim.journal.size === 0;
