@@ -45,6 +45,7 @@ export function renderRouter(workloads: readonly PlannedWorkload[], outDir: stri
     "    ...(definition.eventFilter ? { eventFilter: definition.eventFilter } : {}),",
     "    maxRetries: definition.maxRetries,",
     "    ...(definition.cancelOn ? { cancelOn: definition.cancelOn } : {}),",
+    "    ...(definition.schedule ? { schedule: definition.schedule } : {}),",
     "    url,",
     "  };",
     "});",
