@@ -40,6 +40,15 @@ const workloads = {
     });
     await step.run("next", () => ran.push("slow:next"));
   }, "slow-steps"),
+  single: asyncWorkload<{ id: string }>(
+    async ({ step, data }) => {
+      await step.run("work", async () => {
+        ran.push(`single:${data.id}`);
+        if (data.id === "first") await singleGate;
+      });
+    },
+    { events: "one-at-a-time", concurrency: { limit: 1 } },
+  ),
   fulfil: asyncWorkload(
     async ({ step }) => {
       await step.run("reserve", () => "reserved");
@@ -59,12 +68,16 @@ const workloads = {
   ),
 };
 
+let releaseSingle: () => void = () => undefined;
+const singleGate = new Promise<void>((resolve) => (releaseSingle = resolve));
+
 let site: ApiSite;
 beforeAll(async () => {
   site = await startApiSite(workloads);
 });
 afterAll(async () => {
   releaseSlowStep();
+  releaseSingle();
   await site?.close();
 });
 
@@ -180,4 +193,22 @@ test("a cancel without a selector, or with a state no run can be cancelled in, i
   );
   expect((await site.stack.runtime.store.getEvent(eventId))?.state).toBe("sleeping");
   await cancel({ eventIds: [eventId] });
+});
+
+test("a run cancelled while it waits for a concurrency slot leaves the queue: the next run gets the slot", async () => {
+  const first = await send("one-at-a-time", { id: "first" });
+  await waitFor(async () => ran.includes("single:first"), { what: "the first run to hold the slot" });
+  const second = await send("one-at-a-time", { id: "second" });
+  const third = await send("one-at-a-time", { id: "third" });
+  // Both wait in the slot queue (slots-acquire.lua's slots-waiting hash) before the cancel.
+  const queued = (eventId: string) =>
+    site.stack.redis.hexists(`${site.stack.prefix}slots-waiting`, `${eventId}.single`);
+  await waitFor(async () => (await queued(second)) && (await queued(third)), { what: "the queued runs" });
+  expect((await cancel({ eventIds: [second] })).body.cancelled).toBe(1);
+  releaseSingle();
+  await inState(first, "completed");
+  // Well before the slot a queued run is handed would expire (a lease, 38 s by default).
+  await inState(third, "completed");
+  expect(ran).not.toContain("single:second");
+  expect(await queued(second)).toBe(0);
 });

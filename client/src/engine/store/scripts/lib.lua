@@ -134,6 +134,8 @@ local function cancel_run(runId, eventId, from, cancellation, now, ttlCompleted,
   local c = cjson.decode(cancellation)
   redis.call('RPUSH', attempts, cjson.encode({ outcome = 'cancelled', endedAt = tonumber(now), by = c.by, reason = c.reason }))
   redis.call('HSET', run, 'cancellation', cancellation)
+  -- Out of any concurrency queue (slots-release.lua drops an entry whose spec is gone).
+  redis.call('HDEL', k('slots-waiting'), runId)
   terminate(runId, eventId, from, 'cancelled', now, ttlCompleted, ttlCompleted, ttlDead)
 end
 
