@@ -21,6 +21,9 @@ export type RunState = (typeof RUN_STATES)[number];
 export const EVENT_STATES = [...RUN_STATES, "unmatched"] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 
+/** Ends the event name in an idempotency key: a character no event name holds (limits.ts). */
+export const IDEMPOTENCY_SEPARATOR = "#";
+
 export function engineKeys(prefix: string) {
   return {
     event: (eventId: string) => `${prefix}ev:${eventId}`,
@@ -36,6 +39,13 @@ export function engineKeys(prefix: string) {
     eventsByNameAndState: (state: EventState, lowerCaseName: string) =>
       `${prefix}idx:ns:${state}:${lowerCaseName}`,
     outbox: `${prefix}outbox`,
+    /**
+     * One idempotency key of one (lower-cased) event name. Names may hold '/' (`orders/created`)
+     * but never IDEMPOTENCY_SEPARATOR, so the first one ends the name and no (name, key) pair can
+     * build another pair's key.
+     */
+    idempotency: (lowerCaseName: string, key: string) =>
+      `${prefix}idem:${lowerCaseName}${IDEMPOTENCY_SEPARATOR}${key}`,
   };
 }
 

@@ -16,9 +16,8 @@ for i = 1, events_count do
   local id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt = events_item(i)
   local prior = false
   if idempotencyKey ~= '' then
-    -- A key is scoped to its event name: `welcome` and `signup` may share one. Names never hold a
-    -- '/', so the first one ends the name and no (name, key) pair can build another's Redis key.
-    local idemKey = k('idem', name) .. '/' .. idempotencyKey
+    -- A key is scoped to its event name: `welcome` and `signup` may share one.
+    local idemKey = idempotency_key(name, idempotencyKey)
     prior = redis.call('GET', idemKey)
     -- The key naming this very event is a repeat of this call, not a duplicate send; a key naming
     -- an event that is gone (deleted, or expired) is free again: there is nothing to point to.
