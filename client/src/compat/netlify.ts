@@ -434,13 +434,20 @@ export function workloadFromModule(module: {
   return withAsyncWorkloadConfig(module.default, config as AsyncWorkloadConfig);
 }
 
+/**
+ * Sleeps keep their own ids, as on Netlify: a sleep's journal entry is `awl:sleep:<reasonId>`
+ * (Netlify's own layout), so `step.run("wait")` and `step.sleep("wait", ...)` are two entries.
+ */
+export const SLEEP_ID_PREFIX = "awl:sleep:";
+
 function netlifyStep(step: StepApi): AsyncWorkloadStep {
   return {
     run: <ST>(stepId: string, cb: () => Promise<ST> | ST) => step.run(stepId, cb) as Promise<ST>,
     sleep: (reasonId, sleepMs) => {
-      if (isEpochMs(sleepMs, Date.now())) return step.sleepUntil(reasonId, new Date(sleepMs));
+      const id = `${SLEEP_ID_PREFIX}${reasonId}`;
+      if (isEpochMs(sleepMs, Date.now())) return step.sleepUntil(id, new Date(sleepMs));
       // A negative number is a time already past on Netlify: no sleep.
-      return step.sleep(reasonId, typeof sleepMs === "number" ? Math.max(0, sleepMs) : sleepMs);
+      return step.sleep(id, typeof sleepMs === "number" ? Math.max(0, sleepMs) : sleepMs);
     },
   };
 }
