@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { resolveTarget } from "../../cli/src/target.ts";
 import { parseSiteUrl } from "../../cli/src/commands/options.ts";
-import { parseApiKeys } from "../../client/src/api/auth.ts";
+import { apiKeysFromEnv, generateApiKey, parseApiKeys } from "../../client/src/api/auth.ts";
 import { EventsApiClient, isSiteUrl } from "../../client/src/client/events-api-client.ts";
 import { EVENT_ID_PATTERN, EVENT_ID_PREFIX } from "../../client/src/engine/ids.ts";
 import {
@@ -59,6 +59,14 @@ describe("reserved event names", () => {
 });
 
 describe("AWL_API_KEY", () => {
+  test("AWL_API_KEY_P<n> (Netlify's rotation) and AWL_API_KEY: the CLI sends with the key the client does, the highest n first", () => {
+    const [p0, p1, p10, plain] = [generateApiKey(), generateApiKey(), generateApiKey(), generateApiKey()];
+    const env = { AWL_API_KEY_P1: p1, AWL_API_KEY_P10: p10, AWL_API_KEY_P0: p0, AWL_API_KEY: plain };
+    expect(apiKeysFromEnv(env)).toEqual([p10, p1, p0, plain]);
+    expect(resolveTarget({ site: "http://localhost:8888" }, env, "/nonexistent").apiKey).toBe(p10);
+    expect(apiKeysFromEnv({ AWL_API_KEY: ` ${plain} , ${p1}`, AWL_API_KEY_PX: p0 })).toEqual([plain, p1]);
+  });
+
   test("the CLI takes the first key the site's API would accept", () => {
     for (const value of ["k1", " k1 , k2", "k1,k2,"]) {
       const { apiKey } = resolveTarget(
