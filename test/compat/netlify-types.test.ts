@@ -102,12 +102,16 @@ describe("Netlify programs type-check against @awl/client/netlify", () => {
     expect(diagnostics).toEqual([]);
   });
 
-  test("...and against the real @netlify/async-workloads (a devDependency), so both stay in step", { timeout: 120_000 }, () => {
-    const diagnostics = diagnosticsOf(
-      programs,
-      { paths: { "@netlify/async-workloads": [realEntry] } },
-      (file) => !file.includes("/node_modules/"),
-    );
-    expect(diagnostics).toEqual([]);
-  });
+  test(
+    "...and against the real @netlify/async-workloads (a devDependency), so both stay in step",
+    { timeout: 120_000 },
+    () => {
+      const diagnostics = diagnosticsOf(
+        programs,
+        { paths: { "@netlify/async-workloads": [realEntry] } },
+        (file) => !file.includes("/node_modules/"),
+      );
+      expect(diagnostics).toEqual([]);
+    },
+  );
 });
