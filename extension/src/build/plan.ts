@@ -4,7 +4,7 @@
  * a router that silently skips a workload at the first event.
  */
 import { OPERATIONS_WORKLOAD, toDurationMs, WORKLOAD_NAME_PATTERN } from "@awl/client/internal";
-import { FUNCTION_PREFIX, ROUTER_FUNCTION, WRAPPER_FUNCTION_PREFIX } from "../paths.ts";
+import { FUNCTION_PREFIX, NETLIFY_FUNCTIONS, ROUTER_FUNCTION, WRAPPER_FUNCTION_PREFIX } from "../paths.ts";
 import type { DiscoveredWorkload, Problem } from "./discover.ts";
 import type { FunctionFile } from "./function-files.ts";
 
@@ -20,7 +20,12 @@ export interface PlannedWorkload {
   url: string;
 }
 
-const INJECTED_FUNCTIONS = [ROUTER_FUNCTION, `${FUNCTION_PREFIX}_api`, `${FUNCTION_PREFIX}_reconcile`];
+const INJECTED_FUNCTIONS = [
+  ROUTER_FUNCTION,
+  `${FUNCTION_PREFIX}_api`,
+  `${FUNCTION_PREFIX}_reconcile`,
+  ...NETLIFY_FUNCTIONS,
+];
 
 /** Site functions whose names would shadow what the extension injects. */
 export function reservedNameProblems(functions: readonly FunctionFile[]): Problem[] {
