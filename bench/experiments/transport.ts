@@ -1,26 +1,37 @@
 /**
- * `npx tsx bench/experiments/transport.ts [--rounds N]`: how much faster our single-step path is
- * when the official clients send with node:http instead of Node's fetch (see
- * node-http-transport.ts). Same lab as the suite; the variants interleave round by round. Prints
- * idle latency (one event at a time) and throughput from 64 concurrent senders, with the load,
- * and writes bench/results/transport-experiment.json, which docs/benchmarks.md reports.
+ * `npx tsx --conditions=@awl/source bench/experiments/transport.ts [--rounds N]`: the single-step
+ * path end to end with the official clients on their own (Node's fetch, base64 Redis replies) and
+ * on the lean transport a deployed site builds (client/src/transport/*-requester.ts, awl's default
+ * in the bench). Same lab as the suite; the variants interleave round by round. Prints idle latency
+ * (one event at a time) and throughput from 64 concurrent senders, with the load, and writes
+ * bench/results/transport-experiment.json. Per-call costs: transport-lean.ts.
  */
 import { writeFileSync } from "node:fs";
+import { Client } from "@upstash/qstash";
+import { Redis } from "@upstash/redis";
 import { parseArgs } from "node:util";
 import { closedLoop } from "../lib/drive.ts";
 import { Lab } from "../lib/lab.ts";
-import type { TransportExperiment } from "../lib/report.ts";
 import { load } from "../lib/machine.ts";
 import { median, percentile, round } from "../lib/stats.ts";
 import { awlSystem } from "../systems/awl.ts";
-import { nodeHttpQStash, nodeHttpRedis } from "./node-http-transport.ts";
+
+// The official clients as they come, over Node's fetch (what the runtime built before the lean transport).
+const fetchRedis = (url: string, token: string) =>
+  new Redis({ url, token, automaticDeserialization: false, enableTelemetry: false });
+const fetchQStash = (baseUrl: string, token: string) => new Client({ baseUrl, token });
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
+interface TransportExperiment {
+  date: string;
+  command: string;
+  variants: { name: string; idleP50Ms: number; eventsPerSecond: number; loads: number[] }[];
+}
+
 const lab = await Lab.start();
 const variants = {
-  "official clients (fetch)": awlSystem(),
-  "node:http for Redis": awlSystem({ redis: nodeHttpRedis }),
-  "node:http for Redis and QStash": awlSystem({ redis: nodeHttpRedis, qstash: nodeHttpQStash }),
+  "official clients (fetch)": awlSystem({ redis: fetchRedis, qstash: fetchQStash }),
+  "lean transport (as shipped)": awlSystem(),
 };
 const spec = { name: "single", event: "bench.single", steps: 1 };
 const figures: Record<string, { idleP50: number[]; eventsPerSecond: number[]; load: number[] }> = {};
@@ -59,7 +70,7 @@ for (const [name, entry] of Object.entries(figures)) {
 }
 const experiment: TransportExperiment = {
   date: new Date().toISOString(),
-  command: `npx tsx bench/experiments/transport.ts --rounds ${values.rounds}`,
+  command: `npx tsx --conditions=@awl/source bench/experiments/transport.ts --rounds ${values.rounds}`,
   variants: Object.entries(figures).map(([name, entry]) => ({
     name,
     idleP50Ms: round(median(entry.idleP50)),

@@ -1,11 +1,13 @@
 /**
  * Counts the requests the application makes to its services: HTTP requests by destination port
- * (through the `undici:request:create` diagnostics channel, which sees every fetch, including the
- * official Upstash clients'), and Redis commands sent by ioredis clients in this process (BullMQ's),
- * by server port. A pipeline of Redis commands over HTTP counts once; ioredis commands count one
- * each, however they are pipelined on the socket.
+ * (through the `undici:request:create` diagnostics channel, which sees every fetch, and by
+ * wrapping node:http's ClientRequest.end, which sees every node:http request and its body, such as
+ * the engine's keep-alive transport's), and Redis commands sent by ioredis clients in this process (BullMQ's),
+ * by server port. A pipeline of Redis commands over HTTP counts once as a request and once per
+ * command; ioredis commands count one each, however they are pipelined on the socket.
  */
 import dc from "node:diagnostics_channel";
+import { ClientRequest } from "node:http";
 import { Redis } from "ioredis";
 
 export class CallCounter {
@@ -26,6 +28,17 @@ export class CallCounter {
         (this.#httpCommands.get(port) ?? 0) + commandsIn(request.path, request.body),
       );
     });
+    // node:http requests are counted as they end, when their body (a pipeline's commands) is known.
+    const http = this.#http;
+    const httpCommands = this.#httpCommands;
+    const originalEnd = ClientRequest.prototype.end;
+    ClientRequest.prototype.end = function (this: ClientRequest, ...args: unknown[]) {
+      const port = Number(new URL(`http://${String(this.getHeader("host"))}`).port || 80);
+      http.set(port, (http.get(port) ?? 0) + 1);
+      const chunk = typeof args[0] === "function" ? undefined : args[0];
+      httpCommands.set(port, (httpCommands.get(port) ?? 0) + commandsIn(this.path, chunk));
+      return originalEnd.apply(this, args as Parameters<ClientRequest["end"]>);
+    } as ClientRequest["end"];
     const redisCounts = this.#redis;
     const ignored = this.#ignored;
     const original = Redis.prototype.sendCommand;

@@ -1,13 +1,21 @@
 /**
  * `awl dev`'s services (@awl/dev's startStack) for a benchmark, in a process of their own (as
  * Upstash's are in production, and as Redis is for BullMQ): the Upstash Redis REST API on the
- * application Redis and the QStash server on the infrastructure Redis. Run by dev-stack.ts through
- * fork(); answers "stats" messages with the QStash server's counters, and "profile" starts nothing
- * (use --cpu-prof via execArgv).
+ * application Redis and the QStash server on the infrastructure Redis, with the timer granularity
+ * and modeled latency the parent asks for (argv: app Redis URL, infra Redis URL, options JSON). Run
+ * by dev-stack.ts through fork(); answers "stats" messages with the QStash server's counters, and
+ * "profile" starts nothing (use --cpu-prof via execArgv).
  */
-import { startStack } from "@awl/dev";
+import { startStack, type ModeledLatency, type TimerGranularity } from "@awl/dev";
 
-const [appRedisUrl, infraRedisUrl] = process.argv.slice(2);
+interface ChildOptions {
+  timerGranularity?: TimerGranularity;
+  latency?: ModeledLatency;
+  qstashKeyPrefix: string;
+}
+
+const [appRedisUrl, infraRedisUrl, optionsJson] = process.argv.slice(2);
+const options = JSON.parse(optionsJson ?? "{}") as ChildOptions;
 const stack = await startStack({
   redisUrl: appRedisUrl,
   qstashRedisUrl: infraRedisUrl,
@@ -15,7 +23,9 @@ const stack = await startStack({
   redisRestPort: 0,
   qstashPort: 0,
   redisRestToken: "bench-token",
-  qstashKeyPrefix: "bench:qstash:",
+  qstashKeyPrefix: options.qstashKeyPrefix,
+  ...(options.timerGranularity ? { timerGranularity: options.timerGranularity } : {}),
+  ...(options.latency ? { latency: options.latency } : {}),
   log: () => undefined,
 });
 const { redisRest: rest, qstash } = stack;

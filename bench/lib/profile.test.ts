@@ -6,8 +6,13 @@ describe("bucketOf", () => {
     expect(bucketOf("file:///w/node_modules/@upstash/redis/chunk.mjs")).toBe("@upstash/redis");
     expect(bucketOf("file:///w/node_modules/ioredis/built/Redis.js")).toBe("ioredis");
     expect(bucketOf("file:///w/main/client/src/engine/execute.ts")).toBe("client/src/engine");
-    expect(bucketOf("file:///w/main/cli/src/dev/qstash/engine.ts")).toBe("cli/src/dev");
-    expect(bucketOf("file:///w/main/dev/src/qstash/engine.ts")).toBe("dev/src");
+    expect(bucketOf("file:///w/main/client/src/engine/store/scripts/claim.ts")).toBe(
+      "client/src/engine/store",
+    );
+    expect(bucketOf("file:///w/main/client/src/transport/redis.ts")).toBe("client/src/transport");
+    expect(bucketOf("file:///w/main/dev/src/qstash/engine.ts")).toBe("dev/src/qstash");
+    expect(bucketOf("file:///w/main/dev/src/index.ts")).toBe("dev/src");
+    expect(bucketOf("file:///w/main/bench/systems/awl.ts")).toBe("bench/systems");
     expect(bucketOf("node:internal/deps/undici/undici")).toBe("node:undici (fetch)");
     expect(bucketOf("", "(garbage collector)")).toBe("(gc)");
   });

@@ -49,12 +49,12 @@ export function bucketOf(url: string, functionName = ""): string {
     if (name.startsWith("net") || name.startsWith("internal/net")) return "node:net";
     return "node:other";
   }
-  // The local services (@awl/dev, once cli/src/dev) are one bucket: "our emulators".
-  if (/\/dev\/src\//.test(url)) return "dev/src";
-  const project = /\/(client\/src|cli\/src|bench|test)\/(.*)$/.exec(url);
+  // Project code by folder, two levels below a package's src/ (client/src/engine/store,
+  // dev/src/qstash), so the table names the files' homes as they are now.
+  const project = /\/((?:client|dev|cli|dashboard|extension)\/src|bench|test)\/(.*)$/.exec(url);
   if (project) {
-    const segments = project[2]!.split("/");
-    return segments.length > 1 ? `${project[1]}/${segments[0]}` : project[1]!;
+    const folders = project[2]!.split("/").slice(0, -1).slice(0, 2);
+    return [project[1]!, ...folders].join("/");
   }
   return "other";
 }

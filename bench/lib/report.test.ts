@@ -20,6 +20,12 @@ describe("renderReport", () => {
     rounds: 1,
     machine: { cpus: 2, cpuModel: "cpu", memoryGiB: 24, os: "Linux", node: "v20" },
     load: { start: [1, 1, 1], end: [2, 2, 2] },
+    quiet: [
+      { round: 0, load1: 1.2, threshold: 1.5, waitedMs: 0, quiet: true },
+      { round: 1, load1: 2.4, threshold: 1.5, waitedMs: 100_000, quiet: false },
+    ],
+    warmUp: { events: 300, multiStepRuns: 10, durationMs: 5000 },
+    modeledLatency: { redisMs: 2, qstashMs: 20 },
     versions: { bullmq: "1.0.0" },
     systems: [
       { id: "awl", label: "awl" },
@@ -51,5 +57,37 @@ describe("renderReport", () => {
     expect(text).toContain("Load (1-min average) at the start of each round: awl: 1.5; BullMQ: 1.6.");
     expect(text).toContain("| t | m | **no**: 2× the target |");
     expect(text).toContain("--quick");
+  });
+
+  it("says when the load never fell below the threshold before a round", () => {
+    const text = renderReport(results);
+    expect(text).toContain("round 1: 1.2; round 2: 2.4 after waiting 100 s (**never fell below 1.5**)");
+    expect(text).toContain("The load **never dropped below 1.5** before round(s) 2");
+  });
+
+  it("marks a peer that runs no functions as not comparable on function figures", () => {
+    const scenario = results.scenarios[0]!;
+    const text = renderReport({
+      ...results,
+      scenarios: [
+        {
+          ...scenario,
+          metrics: [
+            {
+              key: "functionMsPerEvent",
+              label: "function ms",
+              better: "lower",
+              headline: true,
+              service: "functions",
+            },
+          ],
+          systems: {
+            awl: { median: { functionMsPerEvent: 4 }, rounds: [{ functionMsPerEvent: 4, load1: 1 }] },
+            bullmq: { median: { functionMsPerEvent: 0 }, rounds: [{ functionMsPerEvent: 0, load1: 1 }] },
+          },
+        },
+      ],
+    });
+    expect(text).toContain("| function ms | 4 | 0 | n/a (no functions) |");
   });
 });

@@ -1,12 +1,10 @@
 /**
  * What scenarios share: the shape of a result (per system, the median over rounds of each metric
- * and every round's figures, with the machine load when the round started), the metric
- * definitions the report renders, and the round-robin runner (system A, B, C, then A, B, C again,
- * so a disturbance of the machine does not fall on one system only).
+ * and every round's figures, with the machine load when the system's turn started), the metric
+ * definitions the report renders, and the scenario definition the round runner (bench/lib/rounds.ts)
+ * drives: one round of one scenario on one system at a time.
  */
-import { load } from "../lib/machine.ts";
 import type { Lab } from "../lib/lab.ts";
-import { medianOfRounds } from "../lib/stats.ts";
 import type { System, SystemId } from "../systems/types.ts";
 
 export interface Metric {
@@ -17,9 +15,10 @@ export interface Metric {
   headline?: boolean;
   /**
    * The service the figure counts use of. A peer that does not use that service at all (Upstash
-   * Workflow keeps no state in Redis) is not "ahead" on it: the billed-cost figure compares them.
+   * Workflow keeps no state in Redis; BullMQ and Restate run no functions) is not "ahead" on it:
+   * the billed-cost figure compares them.
    */
-  service?: "redis" | "qstash";
+  service?: "redis" | "qstash" | "functions";
 }
 
 export type Figures = Record<string, number>;
@@ -40,37 +39,18 @@ export interface ScenarioResult {
   durationMs: number;
 }
 
-export interface ScenarioOptions {
-  quick: boolean;
-  rounds: number;
-  log: (line: string) => void;
-}
-
-export type Scenario = (lab: Lab, systems: System[], options: ScenarioOptions) => Promise<ScenarioResult>;
-
-export async function roundRobin(
-  systems: System[],
-  options: ScenarioOptions,
-  what: string,
-  run: (system: System, round: number) => Promise<Figures>,
-): Promise<Partial<Record<SystemId, SystemResult>>> {
-  const rounds: Partial<Record<SystemId, (Figures & { load1: number })[]>> = {};
-  for (let round = 0; round < options.rounds; round++) {
-    for (const system of systems) {
-      const load1 = load()[0];
-      const started = performance.now();
-      const figures = await run(system, round);
-      (rounds[system.id] ??= []).push({ ...figures, load1 });
-      options.log(
-        `  ${what} round ${round + 1}/${options.rounds} ${system.id}: ${Math.round(performance.now() - started)} ms (load ${load1})`,
-      );
-    }
-  }
-  const out: Partial<Record<SystemId, SystemResult>> = {};
-  for (const [id, list] of Object.entries(rounds) as [SystemId, (Figures & { load1: number })[]][]) {
-    out[id] = { median: medianOfRounds(list), rounds: list };
-  }
-  return out;
+/** One scenario: what it measures, and one round of it on one system. */
+export interface ScenarioDef {
+  id: string;
+  title: string;
+  description(quick: boolean): string;
+  params(quick: boolean): Record<string, number | string>;
+  metrics: Metric[];
+  /** The systems it compares (default: every system of the run). */
+  includes?(system: System): boolean;
+  round(lab: Lab, system: System, quick: boolean): Promise<Figures>;
+  /** After the last round: figures derived from the medians (added to them), and notes. */
+  finish?(systems: Partial<Record<SystemId, SystemResult>>): string[];
 }
 
 /** Resolves when every key is done, or rejects naming how many are missing after `timeoutMs`. */
@@ -88,3 +68,6 @@ export async function allDone(lab: Lab, keys: string[], timeoutMs: number): Prom
     clearTimeout(timer);
   }
 }
+
+/** The systems that run their code as HTTP functions on Upstash (awl dev's services here). */
+export const onUpstash = (system: System) => system.id === "awl" || system.id === "upstash-workflow";

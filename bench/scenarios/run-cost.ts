@@ -4,16 +4,17 @@
  * bytes on the wire, and bytes left stored in Redis once the runs are done.
  */
 import { closedLoop } from "../lib/drive.ts";
-import { perUnit, type Lab } from "../lib/lab.ts";
+import { perUnit, type Costs, type DevMode, type Lab } from "../lib/lab.ts";
 import { median, round } from "../lib/stats.ts";
 import type { System } from "../systems/types.ts";
 import type { Figures, Metric } from "./common.ts";
 
 /**
- * Upstash's pay-as-you-go list prices (USD) when this was written: QStash $1 per 100,000 messages,
- * Redis $0.20 per 100,000 commands (a script call is one command; each command of a pipeline
- * counts). A self-hosted Redis (BullMQ's usual home) is priced by the server instead, so for BullMQ
- * the figure is what its commands would cost on Upstash Redis.
+ * Upstash's pay-as-you-go list prices (USD) when this was written: QStash $1 per 100,000 messages
+ * (Upstash Workflow is billed as the QStash messages its runs use), Redis $0.20 per 100,000
+ * commands (a script call is one command; each command of a pipeline counts). A self-hosted Redis
+ * (BullMQ's usual home) is priced by the server instead, so for BullMQ the figure is what its
+ * commands would cost on Upstash Redis. Restate uses neither: it has no Upstash price.
  */
 export const PRICE_PER_QSTASH_MESSAGE = 1 / 100_000;
 export const PRICE_PER_REDIS_COMMAND = 0.2 / 100_000;
@@ -24,9 +25,21 @@ export const billedPerMillion = (qstashMessages: number, redisCommandsSent: numb
     2,
   );
 
-export async function runCost(lab: Lab, system: System, steps: number, runs: number): Promise<Figures> {
+/** `{ [key]: price per million }` on Upstash's list prices, or nothing for a system not on Upstash. */
+export function priceFigure(system: System, key: string, costs: Costs): Figures {
+  if (system.id === "restate") return {};
+  return { [key]: billedPerMillion(costs.qstashMessages, costs.redisCommandsSent) };
+}
+
+export async function runCost(
+  lab: Lab,
+  system: System,
+  steps: number,
+  runs: number,
+  mode: DevMode = "exact",
+): Promise<Figures> {
   const spec = { name: `steps${steps}`, event: `bench.steps${steps}`, steps };
-  const deployment = await lab.deploy(system, [spec]);
+  const deployment = await lab.deploy(system, [spec], mode);
   try {
     // One warm-up run, then measure from a clean application Redis.
     await closedLoop(deployment, lab.tracker, spec.event, { count: 1, users: 1, firstSeq: 9_000_000 });
@@ -37,6 +50,8 @@ export async function runCost(lab: Lab, system: System, steps: number, runs: num
     const storedAfter = await lab.meter.storedBytes();
     const wall = median(events.map((event) => event.doneAt - event.sentAt));
     return {
+      functionInvocations: costs.functionInvocations,
+      functionMs: costs.functionMs,
       wallMs: round(wall),
       perStepMs: round(wall / steps),
       qstashMessages: costs.qstashMessages,
@@ -44,7 +59,7 @@ export async function runCost(lab: Lab, system: System, steps: number, runs: num
       redisCalls: costs.redisCalls,
       redisCallsPerStep: round(costs.redisCalls / steps),
       redisCommands: costs.redisCommands,
-      usdPerMillionRuns: billedPerMillion(costs.qstashMessages, costs.redisCommandsSent),
+      ...priceFigure(system, "usdPerMillionRuns", costs),
       storedBytes: round((storedAfter.bytes - storedBefore.bytes) / runs, 0),
       wireBytes: costs.wireBytes,
       wireRedis: costs.wireRedis,
@@ -82,6 +97,8 @@ export const costMetrics: Metric[] = [
     better: "lower",
     headline: true,
   },
+  { key: "functionInvocations", label: "function invocations", better: "lower", service: "functions" },
+  { key: "functionMs", label: "function time (ms)", better: "lower", service: "functions" },
   { key: "qstashCalls", label: "QStash API requests", better: "lower" },
   { key: "wireRedis", label: "bytes to/from Redis", better: "lower" },
   { key: "wireQStash", label: "bytes to/from the QStash API", better: "lower" },

@@ -1,35 +1,41 @@
 /**
  * This project: workloads wrapped in `asyncWorkload`, events sent with the engine's send path, the
  * router and workloads served by the benchmark's Fetch-API host, Redis through awl dev's REST API
- * (with the official @upstash/redis client) and QStash through awl dev's QStash server (with the
- * official @upstash/qstash client). A run is done when its workload answers "completed", which it
- * does only after the outcome is stored.
+ * and QStash through awl dev's QStash server, with the clients a deployed site's runtime builds
+ * (client/src/transport: the official clients over keep-alive node:http). The runtime knows the site's workloads, as a site's own
+ * functions do (the build has the list), so events are routed at send. A run is done when its
+ * workload answers "completed", which it does only after the outcome is stored. Every invocation
+ * of the router and the workloads is timed, as Netlify bills it.
  */
-import { Client } from "@upstash/qstash";
-import { Redis } from "@upstash/redis";
+import type { Client } from "@upstash/qstash";
+import type { Redis } from "@upstash/redis";
 import type { RegisteredWorkload } from "../../client/src/engine/router.ts";
 import { createRouterHandler } from "../../client/src/workload/router-function.ts";
 import { createRuntime } from "../../client/src/engine/runtime.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
+import { engineQStash } from "../../client/src/transport/qstash-requester.ts";
+import { engineRedis } from "../../client/src/transport/redis-requester.ts";
 import {
   asyncWorkload,
   handleWorkloadRequest,
   type AsyncWorkloadFunction,
 } from "../../client/src/workload/async-workload.ts";
 import { inspect, startHost } from "../lib/host.ts";
+import { wallClock } from "../lib/tracker.ts";
 import { stepResult, eventData, type System } from "./types.ts";
 
 let deployments = 0;
 
 export interface AwlOptions {
-  /** Builds the engine's Redis client (default: the official client with its own fetch transport). */
+  /** Builds the engine's Redis client (default: the one a deployed site's runtime builds). */
   redis?: (url: string, token: string) => Redis;
-  /** Builds the engine's QStash client (default: the official client). */
+  /** Builds the engine's QStash client (default: the one a deployed site's runtime builds). */
   qstash?: (url: string, token: string) => Client;
 }
 
-const officialRedis = (url: string, token: string) =>
-  new Redis({ url, token, automaticDeserialization: false, enableTelemetry: false });
+const siteRedis = (url: string, token: string) => engineRedis({ url, token });
+const siteQStash = (baseUrl: string, token: string) =>
+  engineQStash({ baseUrl, token, resolvesItself: false });
 
 /** This project, optionally with another Redis transport (for experiments; the suite uses the default). */
 export const awlSystem = (options: AwlOptions = {}, label = "awl (this project)"): System => ({
@@ -57,10 +63,8 @@ export const awlSystem = (options: AwlOptions = {}, label = "awl (this project)"
       );
     }
     const runtime = createRuntime({
-      redis: (options.redis ?? officialRedis)(dev.rest.url, dev.rest.token),
-      qstash: options.qstash
-        ? options.qstash(dev.qstash.url, dev.qstash.token)
-        : new Client({ baseUrl: dev.qstash.url, token: dev.qstash.token }),
+      redis: (options.redis ?? siteRedis)(dev.rest.url, dev.rest.token),
+      qstash: (options.qstash ?? siteQStash)(dev.qstash.url, dev.qstash.token),
       signingKeys: dev.qstash,
       routerUrl: "http://127.0.0.1:1/router",
       prefix,
@@ -72,12 +76,20 @@ export const awlSystem = (options: AwlOptions = {}, label = "awl (this project)"
       maxRetries: fn.awlWorkload.definition.maxRetries,
       url: `/workloads/${name}`,
     }));
-    const router = createRouterHandler(registry, runtime);
+    runtime.workloads = registry;
+    const routerHandler = createRouterHandler(registry, runtime);
+    const router = async (request: Request) => {
+      const startedAt = wallClock();
+      const response = await routerHandler(request);
+      tracker.invocation(undefined, startedAt, wallClock());
+      return response;
+    };
     const host = await startHost((path) => {
       if (path === "/router") return router;
       const fn = workloads.get(path.slice("/workloads/".length));
       if (!fn) return undefined;
       return async (request) => {
+        const startedAt = wallClock();
         const answered = await handleWorkloadRequest(
           request,
           fn.awlWorkload.definition,
@@ -86,6 +98,7 @@ export const awlSystem = (options: AwlOptions = {}, label = "awl (this project)"
         );
         const { response, text } = await inspect(answered);
         const report = JSON.parse(text) as { runId?: string; status?: string };
+        tracker.invocation(report.runId, startedAt, wallClock());
         if (report.status === "completed" && report.runId) tracker.done(report.runId);
         return response;
       };

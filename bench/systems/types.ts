@@ -6,10 +6,11 @@
  */
 import type { DevStack } from "../lib/dev-stack.ts";
 import type { RedisServer } from "@awl/dev/redis-server";
+import type { RestateServer } from "../lib/restate-server.ts";
 import type { Tracker } from "../lib/tracker.ts";
 import type { WireMeter } from "../lib/wire.ts";
 
-export type SystemId = "awl" | "upstash-workflow" | "bullmq";
+export type SystemId = "awl" | "upstash-workflow" | "restate" | "bullmq";
 
 export interface WorkloadSpec {
   /** Letters and digits. */
@@ -26,6 +27,8 @@ export interface BenchEnv {
   /** The application's Redis (awl dev's REST API serves it; BullMQ uses it directly). */
   appRedis: RedisServer;
   dev: DevStack;
+  /** The private Restate server, when the run includes Restate. */
+  restate?: RestateServer;
   /** How many runs may execute at once where the system lets us choose (BullMQ's worker concurrency). */
   concurrency: number;
 }

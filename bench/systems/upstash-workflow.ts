@@ -3,12 +3,14 @@
  * driven by awl dev's QStash server (the same one our engine uses), started with the workflow
  * client's `trigger`. Upstash Workflow has no events: sending an event triggers every workflow
  * subscribed to it, in one batch call. A run is done when the invocation that ran its last line
- * (and then ended the run at QStash) has answered. Signatures are verified, as ours are.
+ * (and then ended the run at QStash) has answered. Signatures are verified, as ours are. Every
+ * invocation is timed, as Netlify bills it.
  */
 import { randomBytes } from "node:crypto";
 import { Client as QStashClient } from "@upstash/qstash";
 import { Client as WorkflowClient, serve } from "@upstash/workflow";
 import { inspect, startHost, type FetchHandler } from "../lib/host.ts";
+import { wallClock } from "../lib/tracker.ts";
 import { stepResult, eventData, type System } from "./types.ts";
 
 export const upstashWorkflow: System = {
@@ -41,8 +43,10 @@ export const upstashWorkflow: System = {
         { qstashClient, env: workflowEnv, disableTelemetry: true },
       );
       handlers.set(spec.name, async (request) => {
+        const startedAt = wallClock();
         const runId = request.headers.get("upstash-workflow-runid");
         const { response } = await inspect(await handler(request));
+        tracker.invocation(runId ?? undefined, startedAt, wallClock());
         if (runId && finished.delete(runId)) tracker.done(runId);
         return response;
       });

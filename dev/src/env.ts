@@ -13,3 +13,9 @@ export {
 } from "./defaults.ts";
 export { devEnvironment, type DevEnvironmentUrls } from "./environment.ts";
 export { formatEnv, mergeEnvFile } from "./env-file.ts";
+export {
+  TIMER_GRANULARITIES,
+  isTimerGranularity,
+  type TimerGranularity,
+} from "./qstash/timer-granularity.ts";
+export type { ModeledLatency } from "./modeled-latency.ts";

@@ -11,6 +11,8 @@ import { startQStash, type QStashServer } from "./qstash/server.ts";
 import { startRedisRest, type RedisRestServer } from "./redis-rest/server.ts";
 import { DEFAULT_QSTASH_PORT, DEFAULT_REDIS_REST_PORT, DEFAULT_REDIS_REST_TOKEN } from "./defaults.ts";
 import { devEnvironment } from "./environment.ts";
+import { checkRoundTripMs, type ModeledLatency } from "./modeled-latency.ts";
+import { checkTimerGranularity, type TimerGranularity } from "./qstash/timer-granularity.ts";
 
 export * from "./env.ts";
 export {
@@ -22,6 +24,8 @@ export {
 } from "./redis-connection.ts";
 export { startQStash, type QStashOptions, type QStashServer, type QStashStats } from "./qstash/server.ts";
 export { startRedisRest, type RedisRestOptions, type RedisRestServer } from "./redis-rest/server.ts";
+export type { ModeledLatency } from "./modeled-latency.ts";
+export { TIMER_GRANULARITIES, type TimerGranularity } from "./qstash/timer-granularity.ts";
 export { localRuntime } from "./dashboard/runtime.ts";
 export {
   createDashboardApp,
@@ -60,6 +64,16 @@ export interface DevStackOptions {
   log?: (line: string) => void;
   /** The warning when no Redis answers and the in-memory store stands in; default console.warn. */
   warn?: (line: string) => void;
+  /**
+   * When the QStash server lets a delayed message, a retry or a callback go: `exact` (default) at
+   * its millisecond, `1s` on the next whole second, as QStash does (`awl dev --granularity`).
+   */
+  timerGranularity?: TimerGranularity;
+  /**
+   * Modeled round trips (ms) between the site and Upstash's region (`awl dev --latency`): `redisMs`
+   * on every Redis REST request, `qstashMs` on every QStash API request and every delivery.
+   */
+  latency?: ModeledLatency;
   /** Runs in close() once both servers have stopped, before the Redis connections close (a test deletes its keys). */
   beforeDisconnect?: (connection: RedisConnection) => Promise<void>;
 }
@@ -78,6 +92,10 @@ export interface DevStack {
 
 /** Starts the local services: the Upstash Redis REST API and the QStash server, over Redis. */
 export async function startStack(options: DevStackOptions = {}): Promise<DevStack> {
+  // Bad options are refused before anything connects or listens.
+  const redisLatencyMs = checkRoundTripMs("latency.redisMs", options.latency?.redisMs);
+  const qstashLatencyMs = checkRoundTripMs("latency.qstashMs", options.latency?.qstashMs);
+  const timerGranularity = checkTimerGranularity(options.timerGranularity);
   const log = options.log ?? ((line: string) => console.log(line));
   const connect = (url: string | undefined) =>
     connectRedis({
@@ -97,6 +115,7 @@ export async function startStack(options: DevStackOptions = {}): Promise<DevStac
       token: options.redisRestToken ?? DEFAULT_REDIS_REST_TOKEN,
       connection,
       log,
+      latencyMs: redisLatencyMs,
     });
     const qstashPort = options.qstashPort ?? DEFAULT_QSTASH_PORT;
     // One key space per site and port: two sites on one Redis never deliver each other's messages
@@ -106,6 +125,8 @@ export async function startStack(options: DevStackOptions = {}): Promise<DevStac
       port: qstashPort,
       connection: qstashConnection,
       log,
+      latencyMs: qstashLatencyMs,
+      timerGranularity,
       keyPrefix: options.qstashKeyPrefix ?? `awl-dev:qstash:${qstashPort}:${options.siteNamespace ?? ""}`,
     });
     const env = devEnvironment({

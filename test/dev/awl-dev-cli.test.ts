@@ -15,6 +15,7 @@ const BIN = join(import.meta.dirname, "../../cli/bin/awl.js");
 const dir = mkdtempSync(join(tmpdir(), "awl-dev-"));
 let child: ChildProcess;
 let output = "";
+const REDIS_LATENCY_MS = 30;
 
 /**
  * Three consecutive ports below Linux's ephemeral range (32768 and up), where the free ports other
@@ -41,6 +42,11 @@ function startAwlDev(chosen: ReturnType<typeof ports>): Promise<ChildProcess> {
       String(chosen.dashboard),
       "--write-env",
       ".env.local",
+      // Modeled production: the flags reach the servers (asserted below by a lower bound only).
+      "--latency",
+      `redis=${REDIS_LATENCY_MS}ms,qstash=4ms`,
+      "--granularity",
+      "1s",
     ],
     { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -101,6 +107,9 @@ test("prints and writes the environment a site needs, with the site's prefix and
     ),
   );
   expect(output).toContain(`(AWL_PREFIX=${prefix})`);
+  expect(output).toContain(
+    `modeling production: timers on whole seconds, as QStash, Redis REST round trip +${REDIS_LATENCY_MS} ms`,
+  );
   expect(apiKey).toMatch(/^awl_[A-Za-z0-9_-]{43}$/);
   expect(output).not.toContain(apiKey);
 });
@@ -114,7 +123,10 @@ test("the official Redis client works against it with only that environment", as
   });
   const key = `awl-dev-cli-test:${process.pid}`;
   await redis.set(key, { hello: "world" }, { ex: 60 });
+  const started = Date.now();
   expect(await redis.get(key)).toEqual({ hello: "world" });
+  // Each request carries the round trip asked for with --latency (a timer may fire a ms early).
+  expect(Date.now() - started).toBeGreaterThanOrEqual(REDIS_LATENCY_MS - 2);
   await redis.del(key);
 });
 
@@ -155,4 +167,15 @@ test("a bad option is a usage error (exit 2) that names the value", () => {
   const result = spawnSync(process.execPath, [BIN, "dev", "--qstash-port", "eighty"], { encoding: "utf8" });
   expect(result.status).toBe(2);
   expect(result.stderr).toContain('"eighty" is not a port number');
+});
+
+test("a bad --latency or --granularity is a usage error that names it", () => {
+  const latency = spawnSync(process.execPath, [BIN, "dev", "--latency", "redis=fast"], { encoding: "utf8" });
+  expect(latency.status).toBe(2);
+  expect(latency.stderr).toContain('redis: "fast" is not a duration');
+  const granularity = spawnSync(process.execPath, [BIN, "dev", "--granularity", "100ms"], {
+    encoding: "utf8",
+  });
+  expect(granularity.status).toBe(2);
+  expect(granularity.stderr).toContain('"100ms" is not a timer granularity: use one of exact, 1s');
 });

@@ -99,7 +99,9 @@ export async function startHost(
     maxRetries: fn.awlWorkload.definition.maxRetries,
     url: `/workloads/${name}`,
   }));
-  const runtime: Runtime = { ...stack.runtime };
+  // A host that serves its workloads knows them, as a site's own functions do: events sent through
+  // its runtime are routed at send (the router still routes filtered, delayed and internal events).
+  const runtime: Runtime = { ...stack.runtime, workloads: registry };
   const router = createRouterHandler(registry, runtime);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve(

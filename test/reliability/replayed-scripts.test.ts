@@ -27,8 +27,9 @@ test("enqueue run twice (a resend after a lost answer): the event ends completed
   const store = stack.runtime.store;
   const now = Date.now();
   const events = prepareEvents([{ name: "replay" }], now);
-  expect(await store.enqueue(events, now)).toEqual([{ id: events[0]!.id, status: "accepted" }]);
-  expect(await store.enqueue(events, now)).toEqual([{ id: events[0]!.id, status: "accepted" }]); // the resend
+  const accepted = [{ id: events[0]!.id, status: "accepted", runs: [] }];
+  expect(await store.enqueue(events, now)).toEqual(accepted);
+  expect(await store.enqueue(events, now)).toEqual(accepted); // the resend
   const runId = `${events[0]!.id}.w`;
   await store.route(events[0]!.id, TARGET, now);
   const claim = await store.claim(runId, now + 1, now + 10_000);

@@ -15,9 +15,11 @@ import {
   DEFAULT_REDIS_REST_TOKEN,
   formatEnv,
   mergeEnvFile,
+  type ModeledLatency,
+  type TimerGranularity,
 } from "@awl/dev/env";
 import { envChanges, readEnvFile, readSiteEnv, siteVariables } from "../site/local-env.ts";
-import { parsePort } from "./options.ts";
+import { parseGranularity, parseLatency, parsePort } from "./options.ts";
 
 export function registerDev(program: Command): void {
   program
@@ -39,6 +41,17 @@ export function registerDev(program: Command): void {
       DEFAULT_DASHBOARD_PORT,
     )
     .option("--no-dashboard", "do not serve the events dashboard")
+    .option(
+      "--granularity <exact|1s>",
+      "when delayed messages and retries go out: exact (to the millisecond) or 1s (on whole seconds, as QStash does)",
+      parseGranularity,
+      "exact",
+    )
+    .option(
+      "--latency <links>",
+      "model Upstash's network: a round trip added per request, e.g. redis=2ms,qstash=20ms (qstash: API requests and deliveries)",
+      parseLatency,
+    )
     // Not --env-file: Node 20 takes that flag for itself even after the script name.
     .option("--write-env [path]", "write the environment to a dotenv file (default .env)")
     .option("--quiet", "do not log each delivery")
@@ -50,6 +63,8 @@ export function registerDev(program: Command): void {
         redisToken: string;
         dashboardPort: number;
         dashboard: boolean;
+        granularity: TimerGranularity;
+        latency?: ModeledLatency;
         writeEnv?: string | true;
         quiet?: boolean;
       }) => {
@@ -63,11 +78,15 @@ export function registerDev(program: Command): void {
           redisRestPort: options.redisPort,
           redisUrl: options.redisUrl,
           redisRestToken: options.redisToken,
+          timerGranularity: options.granularity,
+          ...(options.latency ? { latency: options.latency } : {}),
           log: options.quiet ? () => undefined : (line) => console.log(line),
         });
         console.log(
           `awl dev: QStash API on ${stack.qstash.url} (also found by @upstash/qstash with QSTASH_DEV=true)`,
         );
+        const modeled = describeModeledNetwork(options.granularity, options.latency);
+        if (modeled) console.log(`awl dev: ${modeled}`);
         console.log(`awl dev: serving the site in ${siteDir} (AWL_PREFIX=${site.AWL_PREFIX})`);
         console.log(`\nEnvironment for your site:\n${formatEnv(stack.env)}\n`);
         if (options.writeEnv) {
@@ -92,6 +111,19 @@ export function registerDev(program: Command): void {
         process.once("SIGTERM", stop);
       },
     );
+}
+
+/** What this run models of production, for its start lines; undefined when nothing is modeled. */
+function describeModeledNetwork(
+  granularity: TimerGranularity,
+  latency: ModeledLatency | undefined,
+): string | undefined {
+  const parts: string[] = [];
+  if (granularity === "1s") parts.push("timers on whole seconds, as QStash");
+  if (latency?.redisMs) parts.push(`Redis REST round trip +${latency.redisMs} ms`);
+  if (latency?.qstashMs)
+    parts.push(`QStash round trip +${latency.qstashMs} ms (API requests and deliveries)`);
+  return parts.length > 0 ? `modeling production: ${parts.join(", ")}` : undefined;
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -3,7 +3,9 @@ import { expect, test } from "vitest";
 import {
   collect,
   parseDelayUntil,
+  parseGranularity,
   parseInteger,
+  parseLatency,
   parsePositiveInteger,
   parseSiteUrl,
   parseState,
@@ -35,4 +37,24 @@ test("states are the engine's, and repeatable options collect", () => {
   const states = collect(parseState);
   expect(states("completed", states("dead-lettered", undefined))).toEqual(["dead-lettered", "completed"]);
   expect(() => parseState("done")).toThrow(/"done" is not a state: use one of pending, .*dead-lettered/);
+});
+
+test("awl dev --granularity is exact or 1s", () => {
+  expect(parseGranularity("1s")).toBe("1s");
+  expect(parseGranularity("exact")).toBe("exact");
+  expect(() => parseGranularity("1000ms")).toThrow(
+    '"1000ms" is not a timer granularity: use one of exact, 1s',
+  );
+});
+
+test("awl dev --latency reads a round trip per link, in ms", () => {
+  expect(parseLatency("redis=2ms,qstash=20ms")).toEqual({ redisMs: 2, qstashMs: 20 });
+  expect(parseLatency(" qstash = 0.05s ")).toEqual({ qstashMs: 50 });
+  expect(parseLatency("redis=3")).toEqual({ redisMs: 3 });
+  expect(() => parseLatency("redis=fast")).toThrow('redis: "fast" is not a duration (such as 2ms or 0.5s)');
+  expect(() => parseLatency("redis=-2ms")).toThrow('redis: "-2ms" is not a duration');
+  expect(() => parseLatency("postgres=2ms")).toThrow('"postgres" is not a link: use redis, qstash');
+  expect(() => parseLatency("redis=2ms,redis=3ms")).toThrow("redis is given twice");
+  expect(() => parseLatency("redis")).toThrow('"redis" is not link=duration');
+  expect(() => parseLatency("redis=2ms,")).toThrow('"" is not link=duration');
 });

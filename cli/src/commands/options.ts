@@ -6,6 +6,12 @@ import { InvalidArgumentError } from "commander";
 import ms from "ms";
 import { EVENT_STATES, isSiteUrl } from "@awl/client/api-client";
 import type { EventState } from "@awl/client";
+import {
+  isTimerGranularity,
+  TIMER_GRANULARITIES,
+  type ModeledLatency,
+  type TimerGranularity,
+} from "@awl/dev/env";
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -59,4 +65,47 @@ export function parseState(value: string): EventState {
 /** For repeatable options: `--state a --state b` becomes ["a", "b"], each value checked by `parse`. */
 export function collect<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
   return (value, previous) => [...(previous ?? []), parse(value)];
+}
+
+/** `awl dev --granularity`: when the QStash server lets a timed message go. */
+export function parseGranularity(value: string): TimerGranularity {
+  if (!isTimerGranularity(value)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a timer granularity: use one of ${TIMER_GRANULARITIES.join(", ")}`,
+    );
+  }
+  return value;
+}
+
+/** The links `awl dev --latency` can model, by the name the option gives them. */
+const LATENCY_LINKS = { redis: "redisMs", qstash: "qstashMs" } as const satisfies Record<
+  string,
+  keyof ModeledLatency
+>;
+
+/**
+ * `awl dev --latency redis=2ms,qstash=20ms`: a round trip per link, each a duration as `ms` reads
+ * it (a bare number is milliseconds). Every link named once; anything else is refused by name.
+ */
+export function parseLatency(value: string): ModeledLatency {
+  const links = Object.keys(LATENCY_LINKS).join(", ");
+  const latency: ModeledLatency = {};
+  for (const part of value.split(",")) {
+    const match = /^\s*([^=\s]+)\s*=\s*(.+?)\s*$/.exec(part);
+    if (!match) {
+      throw new InvalidArgumentError(
+        `"${part}" is not link=duration (such as redis=2ms,qstash=20ms; links: ${links})`,
+      );
+    }
+    const [, link, duration] = match as unknown as [string, string, string];
+    const field = (LATENCY_LINKS as Record<string, keyof ModeledLatency>)[link];
+    if (field === undefined) throw new InvalidArgumentError(`"${link}" is not a link: use ${links}`);
+    if (latency[field] !== undefined) throw new InvalidArgumentError(`${link} is given twice`);
+    const roundTripMs = ms(duration as ms.StringValue) as number | undefined;
+    if (typeof roundTripMs !== "number" || !Number.isFinite(roundTripMs) || roundTripMs < 0) {
+      throw new InvalidArgumentError(`${link}: "${duration}" is not a duration (such as 2ms or 0.5s)`);
+    }
+    latency[field] = roundTripMs;
+  }
+  return latency;
 }

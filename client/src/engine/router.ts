@@ -16,17 +16,9 @@ import { eventNameSchema, idSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { RouteTarget } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
-import { filterAccepts, type FilterableEvent } from "./workload-spec.ts";
+import { filterAccepts, type FilterableEvent, type RegisteredWorkload } from "./workload-spec.ts";
 
-export interface RegisteredWorkload {
-  name: string;
-  /** Lower-cased event names. */
-  events: string[];
-  eventFilter?: (event: FilterableEvent) => unknown;
-  maxRetries: number;
-  /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
-  url: string;
-}
+export type { RegisteredWorkload } from "./workload-spec.ts";
 
 export interface RouteReport {
   eventId: string;
@@ -49,9 +41,9 @@ export async function route(
   eventName: string,
 ): Promise<RouteReport> {
   const lowerName = eventName.toLowerCase();
-  const candidates: RegisteredWorkload[] = isInternalEvent(lowerName)
+  const candidates = isInternalEvent(lowerName)
     ? [routes.internal(runtime)]
-    : routes.workloads.filter((workload) => workload.events.includes(lowerName));
+    : subscribers(routes.workloads, lowerName);
   const filterErrors: { workload: string; message: string }[] = [];
   let matched = candidates;
   if (candidates.some((workload) => workload.eventFilter)) {
@@ -75,11 +67,7 @@ export async function route(
       }
     });
   }
-  const targets: RouteTarget[] = matched.map((workload) => ({
-    name: workload.name,
-    url: new URL(workload.url, runtime.routerUrl).toString(),
-    maxRetries: workload.maxRetries,
-  }));
+  const targets = matched.map((workload) => routeTarget(runtime, workload));
   const runs = await runtime.store.route(eventId, targets, runtime.now());
   if (!runs) return { eventId, status: "missing", runs: [] };
   await runtime.publisher.publish(runs.map((run) => runDelivery(runtime, run)));
@@ -89,6 +77,39 @@ export async function route(
     runs: runs.map((run) => run.runId),
     ...(filterErrors.length ? { filterErrors } : {}),
   };
+}
+
+function subscribers(workloads: readonly RegisteredWorkload[], lowerName: string): RegisteredWorkload[] {
+  return workloads.filter((workload) => workload.events.includes(lowerName));
+}
+
+function routeTarget(runtime: Runtime, workload: RegisteredWorkload): RouteTarget {
+  return {
+    name: workload.name,
+    url: new URL(workload.url, runtime.routerUrl).toString(),
+    maxRetries: workload.maxRetries,
+  };
+}
+
+/**
+ * Routing at send: the runs an event starts, when the sender can decide them as the router would,
+ * or undefined to leave the event to the router. The sender decides only when it knows the site's
+ * workloads (`runtime.workloads`), and never for an internal event (the operations workload is the
+ * router's own), a delayed event (the router sees it when it is due, as documented) or an event a
+ * subscribed workload filters: a filter is the workload's code, judged by the router as it always
+ * was, with the event's data as stored. An event no workload subscribes to is routed here as well:
+ * no runs, so it is recorded unmatched with no message at all.
+ */
+export function routeAtSend(
+  runtime: Runtime,
+  event: { name: string; delayUntil?: number },
+): RouteTarget[] | undefined {
+  if (!runtime.workloads || event.delayUntil !== undefined) return undefined;
+  const lowerName = event.name.toLowerCase();
+  if (isInternalEvent(lowerName)) return undefined;
+  const matched = subscribers(runtime.workloads, lowerName);
+  if (matched.some((workload) => workload.eventFilter)) return undefined;
+  return matched.map((workload) => routeTarget(runtime, workload));
 }
 
 /**

@@ -3,12 +3,15 @@
  * signature verifier. Inside a site these come from the environment (`runtimeFromEnv`, cached per
  * process); tests and hosts may build one explicitly with `createRuntime`.
  */
-import { Client } from "@upstash/qstash";
-import { Redis } from "@upstash/redis";
+import type { Client } from "@upstash/qstash";
+import type { Redis } from "@upstash/redis";
 import { qstashPublisher, type Publisher } from "../transport/publish.ts";
+import { engineQStash } from "../transport/qstash-requester.ts";
+import { engineRedis } from "../transport/redis-requester.ts";
 import { qstashVerifier, type Verifier } from "../transport/verify.ts";
 import { DEFAULT_SETTINGS, type EngineSettings } from "./settings.ts";
 import { EngineStore } from "./store/index.ts";
+import type { RegisteredWorkload } from "./workload-spec.ts";
 import ms from "ms";
 
 export const DEFAULT_PREFIX = "awl:";
@@ -21,6 +24,12 @@ export interface Runtime {
   verifier: Verifier;
   /** The URL events are published to for routing. */
   routerUrl: string;
+  /**
+   * The site's workloads, when this process knows them (a host serving them, a function built with
+   * them): events sent through this runtime are then routed at send (engine/router.ts routeAtSend),
+   * without the router's hop. Absent: every event is routed by the router.
+   */
+  workloads?: readonly RegisteredWorkload[];
   now: () => number;
   log: (line: string) => void;
 }
@@ -97,13 +106,13 @@ export function runtimeFromEnv(env: Env = process.env): Runtime {
   if (deadLettered) settings.deadLetteredRetentionMs = deadLettered;
   if (leaseMargin) settings.leaseMarginMs = leaseMargin;
   const runtime = createRuntime({
-    redis: new Redis({
-      url: env.UPSTASH_REDIS_REST_URL!,
-      token: env.UPSTASH_REDIS_REST_TOKEN!,
-      automaticDeserialization: false,
-      enableTelemetry: false,
+    // The official clients over keep-alive node:http instead of fetch (transport/*-requester.ts).
+    redis: engineRedis({ url: env.UPSTASH_REDIS_REST_URL!, token: env.UPSTASH_REDIS_REST_TOKEN! }),
+    qstash: engineQStash({
+      baseUrl: env.QSTASH_URL,
+      token: env.QSTASH_TOKEN,
+      resolvesItself: isQStashDevMode(env) || Boolean(env.QSTASH_REGION),
     }),
-    qstash: new Client({ baseUrl: env.QSTASH_URL, token: env.QSTASH_TOKEN ?? "" }),
     // In QStash dev mode the official Receiver verifies with its own dev keys whatever is passed here.
     signingKeys: {
       currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY ?? "",

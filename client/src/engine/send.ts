@@ -1,8 +1,11 @@
 /**
  * Accepting events, the one path shared by the client, the events API and `step.sendEvent`:
  * validate everything first (a refused batch changes nothing), persist the batch in one Redis
- * round trip, then publish each accepted event to the router. A failed publish is logged, not
- * thrown: the event is already persisted with an outbox entry, and the reconciler republishes it.
+ * round trip, then publish, in one QStash call, each accepted event to the router, or, for an
+ * event routed at send (the runtime knows the site's workloads: router.ts routeAtSend), its runs
+ * straight to their workloads, created by that same round trip. Sends in flight together through
+ * one runtime share that round trip and that call (send-queue.ts). A failed publish is logged, not
+ * thrown: events and runs are already persisted with outbox entries, and the reconciler republishes them.
  */
 import { randomBytes } from "node:crypto";
 import { EVENT_ID_PREFIX } from "./ids.ts";
@@ -19,7 +22,10 @@ import {
 } from "./limits.ts";
 import { InvalidInputError, issuesFromZod, type Issue } from "./validation-error.ts";
 import type { Runtime } from "./runtime.ts";
-import type { NewEvent } from "./store/index.ts";
+import { routeAtSend } from "./router.ts";
+import { enqueueBatched } from "./send-queue.ts";
+import type { Enqueued, NewEvent } from "./store/index.ts";
+import { runDelivery } from "./undelivered.ts";
 import type { EventValidator } from "./workload-spec.ts";
 
 export interface SendOptions {
@@ -125,24 +131,42 @@ export async function sendEvents(
   catalog?: EventValidator,
 ): Promise<SendResult[]> {
   const now = runtime.now();
-  const events = prepareEvents(inputs, now, catalog);
-  const results = await runtime.store.enqueue(events, now);
-  const accepted = events.filter((event, i) => results[i]?.status === "accepted");
-  try {
-    await runtime.publisher.publish(
-      accepted.map((event) => ({
+  const events = prepareEvents(inputs, now, catalog).map((event) => {
+    const routeTo = routeAtSend(runtime, event);
+    return routeTo ? { ...event, routeTo } : event;
+  });
+  const results = await enqueueBatched(runtime, events, publishSent);
+  return results.map((result) => ({ eventId: result.id, status: result.status }));
+}
+
+/** One QStash call for a persisted batch: each accepted event to the router, or its runs to their workloads. */
+async function publishSent(
+  runtime: Runtime,
+  events: readonly NewEvent[],
+  results: readonly Enqueued[],
+): Promise<void> {
+  const messages = events.flatMap((event, i) => {
+    const result = results[i];
+    if (result?.status !== "accepted") return [];
+    if (event.routeTo) return result.runs.map((run) => runDelivery(runtime, run));
+    return [
+      {
         url: runtime.routerUrl,
         body: { eventId: event.id, name: event.name },
         ...(event.delayUntil ? { notBefore: event.delayUntil } : {}),
-      })),
-    );
+      },
+    ];
+  });
+  if (messages.length === 0) return;
+  try {
+    await runtime.publisher.publish(messages);
   } catch (error) {
+    const accepted = results.filter((result) => result.status === "accepted").length;
     runtime.log(
-      `awl: publishing ${accepted.length} event(s) failed (${(error as Error).message}); ` +
+      `awl: publishing ${accepted} event(s) failed (${(error as Error).message}); ` +
         `they are saved and the reconciler will publish them`,
     );
   }
-  return results.map((result) => ({ eventId: result.id, status: result.status }));
 }
 
 function serialize(data: unknown): string | undefined {

@@ -13,6 +13,17 @@ export interface FilterableEvent<D = unknown> {
   priority: number;
 }
 
+/** A workload as routing sees it: the router's registry, and a sender that knows the site's workloads. */
+export interface RegisteredWorkload {
+  name: string;
+  /** Lower-cased event names. */
+  events: string[];
+  eventFilter?: (event: FilterableEvent) => unknown;
+  maxRetries: number;
+  /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
+  url: string;
+}
+
 /** Validates an event's data by its name; names it has no schema for are accepted as they are. */
 export interface EventValidator {
   validate(name: string, data: unknown, path?: (string | number)[]): { data: unknown } | { issues: Issue[] };

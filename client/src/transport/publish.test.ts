@@ -7,7 +7,7 @@ describe("deliverySecond", () => {
   it("schedules a timed delivery for a whole second at least the lead before it is due", () => {
     for (const offset of [1600, 2000, 2001, 2499, 2500, 2999, 7_000_123]) {
       const dueAt = now + offset;
-      const second = deliverySecond(dueAt, now, true)!;
+      const second = deliverySecond(dueAt, now, DELIVERY_LEAD_MS)!;
       expect(second * 1000).toBeLessThanOrEqual(dueAt - DELIVERY_LEAD_MS);
       expect(second * 1000).toBeGreaterThan(dueAt - DELIVERY_LEAD_MS - 1000);
       expect(second * 1000).toBeGreaterThan(now);
@@ -15,10 +15,11 @@ describe("deliverySecond", () => {
   });
 
   it("delivers at once what is due too soon to schedule, or has no time", () => {
-    expect(deliverySecond(undefined, now, true)).toBeUndefined();
-    expect(deliverySecond(now + 400, now, true)).toBeUndefined();
-    expect(deliverySecond(now + 1400, now, true)).toBeUndefined();
-    expect(deliverySecond(now - 5000, now, true)).toBeUndefined();
+    expect(deliverySecond(undefined, now, DELIVERY_LEAD_MS)).toBeUndefined();
+    expect(deliverySecond(now + 400, now, DELIVERY_LEAD_MS)).toBeUndefined();
+    // The last second at least the lead before it is this one, already begun.
+    expect(deliverySecond(now + 1000 + DELIVERY_LEAD_MS - 1, now, DELIVERY_LEAD_MS)).toBeUndefined();
+    expect(deliverySecond(now - 5000, now, DELIVERY_LEAD_MS)).toBeUndefined();
   });
 
   it("without a lead, never schedules before the due time (a delayed event reaches the router on time or late)", () => {

@@ -21,6 +21,7 @@ import type { AcceptedMessage } from "./publish-request.ts";
 import { QueueGate, type QueueMember } from "./queues.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 import { Scheduler } from "./scheduler.ts";
+import { releaseTime, type TimerGranularity } from "./timer-granularity.ts";
 import { bodyHash } from "./signing.ts";
 import type { QStashStats, Stats } from "./stats.ts";
 import type { NewMessage, QueueSettings, Settlement, Store } from "./store.ts";
@@ -51,6 +52,8 @@ export interface EngineOptions {
   stats: Stats;
   log: (line: string) => void;
   maxInFlight: number;
+  /** When the clock lets a message go: at its millisecond, or on the whole second QStash would. */
+  timerGranularity: TimerGranularity;
 }
 
 /** How long to wait before attempting again when an outcome could not be written to Redis. */
@@ -234,8 +237,9 @@ export class Engine {
   }
 
   #arm(entry: Entry, dueAt: number): void {
-    if (dueAt <= Date.now()) this.#due(entry.message.id);
-    else this.#scheduler.schedule(entry.message.id, dueAt);
+    const now = Date.now();
+    if (dueAt <= now) this.#due(entry.message.id);
+    else this.#scheduler.schedule(entry.message.id, releaseTime(dueAt, now, this.#options.timerGranularity));
   }
 
   #due(id: string): void {

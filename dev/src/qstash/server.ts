@@ -15,8 +15,16 @@ import { createSigner } from "./signing.ts";
 import { Stats, type QStashStats } from "./stats.ts";
 import { createStore, DEFAULT_KEY_PREFIX } from "./store.ts";
 import { listenOn } from "../listen.ts";
+import { acrossLink, checkRoundTripMs } from "../modeled-latency.ts";
+import {
+  checkTimerGranularity,
+  isTimerGranularity,
+  TIMER_GRANULARITIES,
+  type TimerGranularity,
+} from "./timer-granularity.ts";
 
 export type { QStashStats } from "./stats.ts";
+export { TIMER_GRANULARITIES, isTimerGranularity, type TimerGranularity };
 
 import { QSTASH_DEV_CREDENTIALS } from "../defaults.ts";
 
@@ -37,6 +45,16 @@ export interface QStashOptions {
   keyPrefix?: string;
   /** Most delivery attempts in flight at once (default 512). */
   maxInFlight?: number;
+  /**
+   * When a delayed message, a retry or a callback goes out: `exact` (default) at its millisecond,
+   * `1s` on the next whole second, as QStash schedules (./timer-granularity.ts).
+   */
+  timerGranularity?: TimerGranularity;
+  /**
+   * A modeled round trip (ms) between the site and QStash (../modeled-latency.ts), added to every
+   * API request this server answers and to every delivery it makes. Default 0.
+   */
+  latencyMs?: number;
 }
 
 export interface QStashServer {
@@ -57,14 +75,17 @@ export async function startQStash(options: QStashOptions): Promise<QStashServer>
   const nextSigningKey = options.nextSigningKey ?? QSTASH_DEV_CREDENTIALS.nextSigningKey;
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const log = options.log ?? ((line: string) => console.log(line));
+  const latencyMs = checkRoundTripMs("latencyMs", options.latencyMs);
+  const timerGranularity = checkTimerGranularity(options.timerGranularity);
 
   const store = createStore(options.connection, options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const engine = new Engine({
     store,
-    deliverer: createDeliverer(createSigner(currentSigningKey), maxInFlight),
+    deliverer: createDeliverer(createSigner(currentSigningKey), maxInFlight, latencyMs),
     stats: new Stats(),
     log,
     maxInFlight,
+    timerGranularity,
   });
   const app = createRoutes({ engine, store, token, currentSigningKey, nextSigningKey });
   // Requests wait until the engine has resumed from Redis (a message published meanwhile would
@@ -74,7 +95,7 @@ export async function startQStash(options: QStashOptions): Promise<QStashServer>
   const handling = new Set<Promise<unknown>>();
   const server = createAdaptorServer({
     fetch: (request, env) => {
-      const response = started.then(() => app.fetch(request, env));
+      const response = started.then(() => acrossLink(latencyMs, () => app.fetch(request, env)));
       handling.add(response);
       void response.finally(() => handling.delete(response)).catch(() => undefined);
       return response;

@@ -8,6 +8,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { RedisConnection } from "../redis-connection.ts";
 import { createRedisRestApp } from "./app.ts";
 import { listenOn } from "../listen.ts";
+import { acrossLink, checkRoundTripMs } from "../modeled-latency.ts";
 
 export { createRedisRestApp } from "./app.ts";
 
@@ -21,6 +22,11 @@ export interface RedisRestOptions {
   token: string;
   connection: RedisConnection;
   log?: (line: string) => void;
+  /**
+   * A modeled round trip (ms) between the site and Upstash Redis (../modeled-latency.ts), added to
+   * every request this server answers. Default 0.
+   */
+  latencyMs?: number;
 }
 
 export interface RedisRestServer {
@@ -32,8 +38,13 @@ export interface RedisRestServer {
 
 export async function startRedisRest(options: RedisRestOptions): Promise<RedisRestServer> {
   const host = options.host ?? "127.0.0.1";
+  const latencyMs = checkRoundTripMs("latencyMs", options.latencyMs);
   const app = createRedisRestApp(options.connection, options.token, options.log);
-  const server = createServer(getRequestListener(app.fetch));
+  const server = createServer(
+    getRequestListener(
+      latencyMs > 0 ? (request, env) => acrossLink(latencyMs, () => app.fetch(request, env)) : app.fetch,
+    ),
+  );
   const url = await listenOn(server, {
     port: options.port ?? DEFAULT_REDIS_REST_PORT,
     host,

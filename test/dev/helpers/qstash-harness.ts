@@ -24,6 +24,8 @@ export interface Delivery {
   body: string;
   messageId: string;
   retried: number;
+  /** Date.now() when the request arrived, before its body was read. */
+  receivedAt: number;
 }
 
 /** What the receiver answers: a status, or a promise of one (to keep a delivery in flight). */
@@ -60,6 +62,7 @@ export async function startReceiver(keys: {
       }),
   };
   const server = http.createServer(async (request, response) => {
+    const receivedAt = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
@@ -82,6 +85,7 @@ export async function startReceiver(keys: {
       body,
       messageId: String(request.headers["upstash-message-id"]),
       retried: Number(request.headers["upstash-retried"]),
+      receivedAt,
     };
     deliveries.push(delivery);
     const status = await receiver.answer(delivery);

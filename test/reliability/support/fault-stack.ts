@@ -19,6 +19,7 @@ import { Ledger, type LedgerSummary } from "./ledger.ts";
 import { freePort } from "./ports.ts";
 import { startReconcilerLoop, type ReconcilerLoop } from "./reconciler-loop.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
+import { createWorkloads, siteRegistry } from "./workloads.ts";
 
 /** The reconciler's grace period in these tests (60 s in production). */
 export const TEST_OUTBOX_GRACE_MS = 3000;
@@ -33,6 +34,11 @@ export interface FaultStackOptions {
   deliveryProxy?: Omit<DeliveryProxyOptions, "targetPort">;
   /** Extra environment for the host. */
   hostEnv?: Record<string, string>;
+  /**
+   * The test sends as a sender that knows the site's workloads: its events are routed at send (one
+   * script persists and routes them, their runs are published directly), not by the router.
+   */
+  routeAtSend?: boolean;
 }
 
 export interface FaultStack {
@@ -131,6 +137,8 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
       settings: { outboxGraceMs: TEST_OUTBOX_GRACE_MS, leaseMarginMs: 700 },
       log: (line) => logs.push(line),
     });
+    if (options.routeAtSend)
+      runtime.workloads = siteRegistry(createWorkloads(new Ledger(redis.client, prefix)));
     const loops: ReconcilerLoop[] = [];
     cleanups.push(async () => {
       for (const loop of loops) await loop.stop();

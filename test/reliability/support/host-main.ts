@@ -12,12 +12,11 @@
 import { serve } from "@hono/node-server";
 import { Redis as IORedis } from "ioredis";
 import { createEventsApi } from "../../../client/src/api/events-api.ts";
-import type { RegisteredWorkload } from "../../../client/src/engine/router.ts";
 import { createRouterHandler } from "../../../client/src/workload/router-function.ts";
 import { runtimeFromEnv } from "../../../client/src/engine/runtime.ts";
 import { handleWorkloadRequest } from "../../../client/src/workload/async-workload.ts";
 import { Ledger } from "./ledger.ts";
-import { createWorkloads } from "./workloads.ts";
+import { createWorkloads, siteRegistry } from "./workloads.ts";
 
 const env = process.env;
 const runtime = runtimeFromEnv(env);
@@ -26,16 +25,7 @@ const ledgerRedis = new IORedis(env.LEDGER_REDIS_URL!, { maxRetriesPerRequest: n
 ledgerRedis.on("error", () => undefined);
 const workloads = createWorkloads(new Ledger(ledgerRedis, env.AWL_PREFIX ?? "awl:"));
 
-const registry: RegisteredWorkload[] = Object.entries(workloads).map(([path, fn]) => {
-  const { definition } = fn.awlWorkload;
-  return {
-    name: definition.name ?? path,
-    events: definition.events,
-    ...(definition.eventFilter ? { eventFilter: definition.eventFilter } : {}),
-    maxRetries: definition.maxRetries,
-    url: `/workloads/${path}`,
-  };
-});
+const registry = siteRegistry(workloads);
 const router = createRouterHandler(registry, runtime);
 const api = createEventsApi({ runtime });
 const platformTimeoutMs = Number(env.PLATFORM_TIMEOUT_MS ?? 30_000);

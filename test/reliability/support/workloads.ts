@@ -13,6 +13,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { asyncWorkload, type AsyncWorkloadFunction } from "../../../client/src/workload/async-workload.ts";
 import { ErrorDoNotRetry } from "../../../client/src/engine/errors.ts";
+import type { RegisteredWorkload } from "../../../client/src/engine/router.ts";
 import type { Ledger } from "./ledger.ts";
 
 export interface ChainData {
@@ -88,4 +89,18 @@ export function createWorkloads(ledger: Ledger): Record<string, AsyncWorkloadFun
   );
 
   return { chain, overrun, never, keys, proto };
+}
+
+/** The site's registry of these workloads, each served at /workloads/<key> (the router's, and a sender's that routes at send). */
+export function siteRegistry(workloads: Record<string, AsyncWorkloadFunction>): RegisteredWorkload[] {
+  return Object.entries(workloads).map(([path, fn]) => {
+    const { definition } = fn.awlWorkload;
+    return {
+      name: definition.name ?? path,
+      events: definition.events,
+      ...(definition.eventFilter ? { eventFilter: definition.eventFilter } : {}),
+      maxRetries: definition.maxRetries,
+      url: `/workloads/${path}`,
+    };
+  });
 }

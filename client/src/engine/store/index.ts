@@ -28,6 +28,7 @@ import { routeScript, type PublishTarget } from "./scripts/route.ts";
 import { statsScript } from "./scripts/stats.ts";
 
 export type { ClaimResult } from "./scripts/claim.ts";
+export type { Enqueued } from "./scripts/enqueue.ts";
 export type { DueEntry } from "./scripts/reconcile.ts";
 export type { PublishTarget } from "./scripts/route.ts";
 export type { RunsDeleted } from "./scripts/delete-runs.ts";
@@ -54,6 +55,11 @@ export interface NewEvent {
   createdAt: number;
   delayUntil?: number;
   idempotencyKey?: string;
+  /**
+   * The workloads it starts, when the sender routes it (it knows the site's workloads): its runs are
+   * created in the same script that persists it. Absent: the router routes it.
+   */
+  routeTo?: RouteTarget[];
 }
 
 export interface RouteTarget {
@@ -108,6 +114,7 @@ export class EngineStore {
     return enqueueScript.run(this.redis, {
       prefix: this.prefix,
       idempotencyTtlMs: this.settings.idempotencyWindowMs,
+      ttlCompleted: this.settings.completedRetentionMs,
       events: events.map((event) => ({
         id: event.id,
         name: event.name.toLowerCase(),
@@ -118,6 +125,11 @@ export class EngineStore {
         delayUntil: event.delayUntil ?? "",
         idempotencyKey: event.idempotencyKey ?? "",
         outboxAt: (event.delayUntil ?? now) + this.settings.outboxGraceMs,
+        targets: event.routeTo
+          ? JSON.stringify(
+              event.routeTo.map((target) => [target.name, target.url, String(target.maxRetries)]),
+            )
+          : "",
       })),
     });
   }

@@ -127,3 +127,47 @@ local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDe
   tally(eventId, from, to)
   settle_event(eventId, ttlCompleted, ttlDead)
 end
+
+-- Routes an accepted event, once: one pending run per target (targets_item(i) answers a workload's
+-- name, URL and maxRetries), each with an outbox entry, and the event's own routing outbox entry
+-- removed. Shared by route.lua (the router) and enqueue.lua (routing at send, when the sender knows
+-- the site's workloads). A repeat creates nothing and hands back the runs never claimed (pending at
+-- generation 0), for republishing. Appends runId, url per run to publish to `out`.
+local function route_event(eventId, targets_count, targets_item, now, outboxAt, ttlCompleted, out)
+  local ev = k('ev', eventId)
+  redis.call('ZREM', k('outbox'), 'route:' .. eventId)
+  if redis.call('HGET', ev, 'routedAt') then
+    for runId in string.gmatch(redis.call('HGET', ev, 'runs') or '', '[^,]+') do
+      local state = redis.call('HMGET', k('run', runId), 'state', 'generation', 'url')
+      if state[1] == 'pending' and state[2] == '0' then
+        out[#out + 1] = runId
+        out[#out + 1] = state[3]
+      end
+    end
+    return
+  end
+  local fields = redis.call('HMGET', ev, 'displayName', 'priority', 'delayUntil')
+  local runIds = {}
+  for i = 1, targets_count do
+    local workload, url, maxRetries = targets_item(i)
+    local runId = eventId .. '.' .. workload
+    redis.call('HSET', k('run', runId), 'id', runId, 'eventId', eventId, 'eventName', fields[1],
+      'workload', workload, 'url', url, 'state', 'pending', 'attempt', 1, 'generation', 0,
+      'maxRetries', maxRetries, 'priority', fields[2], 'createdAt', now, 'nextAt', '')
+    tally(eventId, nil, 'pending')
+    redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
+    runIds[#runIds + 1] = runId
+    out[#out + 1] = runId
+    out[#out + 1] = url
+  end
+  redis.call('HSET', ev, 'routedAt', now, 'runs', table.concat(runIds, ','))
+  -- The event itself stops counting as pending (or delayed); its runs count from now on. An event
+  -- no workload subscribes to is kept as unmatched, for the completed retention.
+  local waited = fields[3] ~= '' and 'delayed' or 'pending'
+  if targets_count == 0 then
+    tally(eventId, waited, 'unmatched')
+    redis.call('PEXPIRE', ev, ttlCompleted)
+  else
+    tally(eventId, waited, nil)
+  end
+end

@@ -188,7 +188,7 @@ test("an arguments object that disagrees with its header sends nothing", () => {
 test("every EngineStore call passes its script exactly the arguments its header names", async () => {
   const byName = new Map(SCRIPT_NAMES.map((name) => [loadScript(name).sha, name]));
   const replies: Record<ScriptName, unknown> = {
-    enqueue: ["e1", "accepted"],
+    enqueue: ["e1", "accepted", ["r1", "u1"]],
     route: ["r1", "u1"],
     claim: ["busy"],
     checkpoint: 1,
@@ -215,7 +215,9 @@ test("every EngineStore call passes its script exactly the arguments its header 
   const store = new EngineStore(redis, "p:", { ...DEFAULT_SETTINGS });
   const now = 1_000;
   const event = { id: "e1", name: "Signup", data: "{}", priority: 0, createdAt: now };
-  expect(await store.enqueue([event], now)).toEqual([{ id: "e1", status: "accepted" }]);
+  expect(await store.enqueue([event], now)).toEqual([
+    { id: "e1", status: "accepted", runs: [{ runId: "r1", url: "u1", generation: 0 }] },
+  ]);
   expect(await store.route("e1", [{ name: "w", url: "u1", maxRetries: 2 }], now)).toEqual([
     { runId: "r1", url: "u1", generation: 0 },
   ]);
@@ -241,7 +243,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
   // Every script was called, each with as many values as its header lays out for these inputs.
   expect([...sent.keys()].sort()).toEqual([...SCRIPT_NAMES].sort());
   expect(sent.get("finish")).toHaveLength(12 + 2);
-  expect(sent.get("enqueue")).toHaveLength(3 + 9);
+  expect(sent.get("enqueue")).toHaveLength(4 + 10);
   expect(sent.get("claim")!.at(-1)).toBe("token");
 });
 
