@@ -2,7 +2,7 @@
  * Netlify behaviours beyond the types, on the local stack (awl dev's QStash and Redis REST API, real
  * Redis under this file's own prefix, the events API over real HTTP): event names with `/`, whose
  * idempotency keys stay apart from other names'; sleeps and steps in separate id namespaces; and
- * Netlify's `AWL_API_KEY_P<n>` key rotation beside `AWL_API_KEY`.
+ * Netlify's `AWL_API_KEY_P<n>` key rotation beside `AWL_API_KEY`; the event chain limit.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { generateApiKey } from "../../client/src/api/auth.ts";
@@ -32,10 +32,21 @@ const orders = workloadFromModule({
   asyncWorkloadConfig: { events: ["orders/created"] },
 });
 
+/** Each event of the loop by its place in the chain (1: sent from outside). */
+const loops = new Map<number, string>();
+const loop = workloadFromModule({
+  default: asyncWorkloadFn(async (event) => {
+    const n: number = event.eventData.n;
+    loops.set(n, event.eventId);
+    await event.sendEvent("compat/loop", { data: { n: n + 1 } });
+  }),
+  asyncWorkloadConfig: { events: ["compat/loop"], maxRetries: 0 },
+});
+
 let site: ApiSite;
 
 beforeAll(async () => {
-  site = await startApiSite({ orders });
+  site = await startApiSite({ orders, loop });
 });
 afterAll(() => site?.close());
 afterEach(() => vi.unstubAllEnvs());
@@ -117,6 +128,23 @@ describe("AWL_API_KEY_P<n> rotation", () => {
     } finally {
       error.mockRestore();
       await api.close();
+    }
+  });
+});
+
+describe("the event chain limit", () => {
+  test("workloads sending each other events stop before 20 events; the refused send throws, naming the chain", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const sent = await site.api.call("POST", "/events", { body: { name: "compat/loop", data: { n: 1 } } });
+      expect(sent.status).toBe(202);
+      // Event 19 is the last a chain may hold: its run's send is refused and, with no retries, it dead-letters.
+      const last = await waitFor(async () => loops.get(19), { what: "the 19th event of the chain" });
+      const event = await eventInState(site.stack.runtime, last, "dead-lettered");
+      expect(event.runs?.[0]?.lastError?.message).toMatch(/event 20 of a chain .*\(AWL_EVENT_CHAIN_LIMIT\)/);
+      expect([...loops.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    } finally {
+      error.mockRestore();
     }
   });
 });

@@ -17,7 +17,8 @@
  * 400 with the reason and a JSON body naming the field; nothing is enqueued.
  *
  * The `eventId` a Netlify sender chose becomes the event's idempotency key, so its retries of one
- * send enqueue one event; the event's id is this engine's own (`x-awl-event-ids`).
+ * send enqueue one event; the event's id is this engine's own (`x-awl-event-ids`). An `eventChain`
+ * continues as this engine's chain, so the chain limit holds across both (engine/limits.ts).
  */
 import { z } from "zod";
 import { apiKeyChecker, apiKeySource, apiKeysFromEnv } from "../api/auth.ts";
@@ -84,6 +85,8 @@ function toSendInput(event: NetlifyEvent, now: number): SendInput {
     ...(delayUntil !== undefined ? { delayUntil } : {}),
     ...(event.priority !== undefined ? { priority: event.priority } : {}),
     ...(key.success ? { idempotencyKey: key.data } : {}),
+    // Netlify's chain lists the names that led here, this event's own last.
+    ...(event.eventChain && event.eventChain.length > 1 ? { chain: event.eventChain.length - 1 } : {}),
   };
 }
 

@@ -67,13 +67,15 @@ export async function executeRun(
   const early = claim.dueAt - runtime.now();
   if (early > 0) await delay(early);
   const attemptBase = { attempt: claim.attempt, startedAt };
+  // An event this run sends continues its event's chain (the chain limit: limits.ts).
+  const chain = claim.chain + 1;
 
   const runner = new StepRunner({
     runId,
     attempt: claim.attempt,
     journal: claim.journal,
     checkpoint: (stepId, record) => store.checkpoint(runId, claim.generation, stepId, record),
-    send: async (input) => (await sendEvents(runtime, [input], workload.catalog))[0]!,
+    send: async (input) => (await sendEvents(runtime, [{ ...input, chain }], workload.catalog))[0]!,
     now: runtime.now,
     startedAt,
     timeBudgetMs: workload.timeBudgetMs,
@@ -103,7 +105,7 @@ export async function executeRun(
           createdAt: claim.createdAt,
           step: runner.api,
           sendEvent: async (name, eventData, options) =>
-            (await sendEvents(runtime, [{ ...options, name, data: eventData }], workload.catalog))[0]!,
+            (await sendEvents(runtime, [{ ...options, name, data: eventData, chain }], workload.catalog))[0]!,
         });
         return undefined;
       } catch (error) {

@@ -55,6 +55,8 @@ export interface NewEvent {
   createdAt: number;
   delayUntil?: number;
   idempotencyKey?: string;
+  /** How many events led to this one through workloads' sends; absent for 0. */
+  chain?: number;
   /**
    * The workloads it starts, when the sender routes it (it knows the site's workloads): its runs are
    * created in the same script that persists it. Absent: the router routes it.
@@ -130,6 +132,7 @@ export class EngineStore {
               event.routeTo.map((target) => [target.name, target.url, String(target.maxRetries)]),
             )
           : "",
+        chain: event.chain ?? 0,
       })),
     });
   }

@@ -5,8 +5,9 @@
 -- route.lua does it): its runs are created with their outbox entries in this same call, and the
 -- sender publishes them directly, without the router's hop.
 -- KEYS: none (lib.lua builds every key from prefix)
--- ARGV: prefix, count, idempotencyTtlMs, ttlCompleted, events[count]{id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, targets}
+-- ARGV: prefix, count, idempotencyTtlMs, ttlCompleted, events[count]{id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, targets, chain}
 --   name: lower-cased, for matching; displayName: as sent; data: JSON; delayUntil, idempotencyKey: '' for none
+--   chain: how many events led to this one through workloads' sends ('0' for none; stored only when not)
 --   targets: '' to route through the router, or JSON [[workload, url, maxRetries], ...] to route here ([] = unmatched)
 -- Reply: a list, per event: id, status ('accepted' | 'duplicate'), {runId, url, ...} (the runs to publish)
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
@@ -14,11 +15,11 @@ local count = ARGV[2]
 local idempotencyTtlMs = ARGV[3]
 local ttlCompleted = ARGV[4]
 local events_count = tonumber(count)
-local function events_item(i) local b = 5 + (i - 1) * 10 return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9] end
+local function events_item(i) local b = 5 + (i - 1) * 11 return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10] end
 -- end of generated ARGV
 local out = {}
 for i = 1, events_count do
-  local id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, targets = events_item(i)
+  local id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, targets, chain = events_item(i)
   local prior = false
   if idempotencyKey ~= '' then
     -- A key is scoped to its event name: `welcome` and `signup` may share one.
@@ -39,6 +40,7 @@ for i = 1, events_count do
     if redis.call('EXISTS', k('ev', id)) == 0 then
       redis.call('HSET', k('ev', id), 'id', id, 'name', name, 'displayName', displayName, 'data', data,
         'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idempotencyKey)
+      if chain ~= '0' then redis.call('HSET', k('ev', id), 'chain', chain) end
       redis.call('ZADD', k('idx', 'all'), createdAt, id)
       redis.call('ZADD', k('idx', 'name', name), createdAt, id)
       redis.call('SADD', k('idx', 'names'), name)
