@@ -84,6 +84,8 @@ describe("Netlify programs type-check against @awl/client/netlify", () => {
       "handler-test.ts",
       "helpers.ts",
       "retries.ts",
+      "shop-checkout.ts",
+      "shop-receipt.ts",
       "untyped.ts",
     ]);
   });
