@@ -4,6 +4,9 @@
  * Netlify-style workloads through the router path; its REST API's bodies delete and retry events
  * through the internal events, whose data is Netlify's shape; refusals answer as Netlify's do.
  */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { AsyncWorkloadsClient as NetlifyClient } from "@netlify/async-workloads";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -132,6 +135,36 @@ describe("Netlify's client, sending to the router path", () => {
     expect((await site.stack.runtime.store.listEvents({ name: "orders/never", limit: 1 })).events).toEqual(
       [],
     );
+  });
+});
+
+describe("Netlify's CLI, sending to the router path", () => {
+  test("the real `async-workloads send -e -d -k -p -l -u` sends an event that runs with its data and priority", async () => {
+    const packageJson = createRequire(import.meta.url).resolve("@netlify/async-workloads/package.json");
+    const bin = join(dirname(packageJson), "bin/index.js");
+    const args = ["send", "-e", "orders/shipped", "-d", '{"orderId":"cli"}', "-k", API_KEY, "-p", "-3"];
+    const before = Date.now();
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args, "-l", "1000", "-u", `${origin}/page`], {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", () => resolve(out));
+    });
+    expect(output).toContain("Event sent successfully");
+    const run = await waitFor(
+      async () => [...seen.values()].find((entry) => (entry.data as { orderId?: string }).orderId === "cli"),
+      { what: "the event sent by Netlify's CLI to run" },
+    );
+    expect(run.at - before).toBeGreaterThanOrEqual(1000);
+    const [event] = (
+      await site.stack.runtime.store.listEvents({ name: "orders/shipped", limit: 100 })
+    ).events.filter((e) => seen.get(e.id) === run);
+    expect(event).toMatchObject({ priority: -3 });
   });
 });
 

@@ -25,7 +25,7 @@ import { apiKeyChecker, apiKeySource, apiKeysFromEnv } from "../api/auth.ts";
 import { ApiError, readJson } from "../api/input.ts";
 import { DELETE_EVENTS, RETRY_FAILED_EVENTS } from "../engine/internal-events.ts";
 import { idempotencyKeySchema } from "../engine/limits.ts";
-import { runtimeFromEnv, type Runtime } from "../engine/runtime.ts";
+import { MissingEnvironmentError, runtimeFromEnv, type Runtime } from "../engine/runtime.ts";
 import { sendEvents, type SendInput } from "../engine/send.ts";
 import { InvalidInputError } from "../engine/validation-error.ts";
 import { jsonResponse } from "../transport/inbound.ts";
@@ -174,6 +174,7 @@ export function createNetlifyHttpApi(
     } catch (error) {
       if (error instanceof InvalidInputError) return invalid(error);
       if (error instanceof ApiError) return refusal(error.status, error.message);
+      if (error instanceof MissingEnvironmentError) return refusal(500, error.message);
       throw error;
     }
   };
