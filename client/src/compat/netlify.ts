@@ -25,6 +25,8 @@
  *   only for input no send could accept (`InvalidInputError`), as Netlify throws for a bad
  *   `delayUntil` or `priority`.
  * - `baseUrl` may be any URL of the site: its origin is used.
+ * - Sleeps keep their own ids (`awl:sleep:<reasonId>` in the journal, Netlify's layout).
+ * Netlify's HTTP endpoints are `netlify-http.ts`; the rest of the mapping is docs/netlify-compat.md.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
