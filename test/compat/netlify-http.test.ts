@@ -16,6 +16,7 @@ import {
   NETLIFY_API_PATH,
   NETLIFY_ROUTER_PATH,
 } from "../../client/src/compat/netlify-http.ts";
+import { FREE_FAILURES } from "../../client/src/api/failure-limiter.ts";
 import { API_KEY, startApiSite, type ApiSite } from "../api/serve-api.ts";
 import { eventInState, waitFor } from "../helpers/stack.ts";
 
@@ -135,6 +136,30 @@ describe("Netlify's client, sending to the router path", () => {
     expect((await site.stack.runtime.store.listEvents({ name: "orders/never", limit: 1 })).events).toEqual(
       [],
     );
+  });
+});
+
+describe("wrong keys", () => {
+  test("a client that keeps sending wrong keys is held back, then refused with 429, as on the events API", async () => {
+    const from = { "x-nf-client-connection-ip": "203.0.113.9" };
+    const guess = (key?: string) =>
+      fetch(`${origin}${NETLIFY_ROUTER_PATH}`, {
+        method: "POST",
+        headers: { ...from, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify([{ eventName: "orders/never" }]),
+      });
+    for (let i = 0; i < FREE_FAILURES; i++) expect((await guess(`wrong-${i}`)).status).toBe(401);
+    const held = guess("wrong-held");
+    const meanwhile = await waitFor(
+      async () => {
+        // No key: not a guess (it is never counted), so only the held answer can make this a 429.
+        const answer = await guess();
+        return answer.status === 429 ? answer : undefined;
+      },
+      { what: "a 429 while a wrong key's answer is held back" },
+    );
+    expect(meanwhile.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect((await held).status).toBe(401);
   });
 });
 

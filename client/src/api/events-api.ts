@@ -44,7 +44,7 @@ export const MAX_LIST_LIMIT = 100;
  * request it hands a function. Without it nothing tells callers apart, and one shared record would
  * let any caller's typos slow everyone's, so such requests are not limited.
  */
-const CLIENT_ADDRESS_HEADER = "x-nf-client-connection-ip";
+export const CLIENT_ADDRESS_HEADER = "x-nf-client-connection-ip";
 
 export interface EventsApiOptions {
   /** Defaults to the runtime from the site's environment, resolved on the first request that needs it. */

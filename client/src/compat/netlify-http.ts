@@ -11,7 +11,8 @@
  *          → 200 { workloadResult: { sendStatus, eventId } }: the internal event sent to do it
  *
  * Refusals answer as Netlify's do, with an empty body and the reason in `x-awl-reason`: 401 for a
- * missing or wrong key (`invalid API key`), 400 for a body with no event (`body contained no valid
+ * missing or wrong key (`invalid API key`; a client that keeps sending wrong ones is slowed down and
+ * then refused with 429, as on the events API: api/failure-limiter.ts), 400 for a body with no event (`body contained no valid
  * events to process`) or no JSON (`missing valid JSON body`). Where this engine refuses what
  * Netlify's router takes unchecked (a priority out of range, a name it cannot store), the answer is
  * 400 with the reason and a JSON body naming the field; nothing is enqueued.
@@ -22,6 +23,8 @@
  */
 import { z } from "zod";
 import { apiKeyChecker, apiKeySource, apiKeysFromEnv } from "../api/auth.ts";
+import { CLIENT_ADDRESS_HEADER } from "../api/events-api.ts";
+import { createFailureLimiter } from "../api/failure-limiter.ts";
 import { ApiError, readJson } from "../api/input.ts";
 import { DELETE_EVENTS, RETRY_FAILED_EVENTS } from "../engine/internal-events.ts";
 import { idempotencyKeySchema } from "../engine/limits.ts";
@@ -112,6 +115,8 @@ export function createNetlifyHttpApi(
     ? apiKeyChecker(options.apiKeys, "the Netlify API's apiKeys option")
     : apiKeyChecker(apiKeysFromEnv(process.env), apiKeySource(process.env));
   const runtime = () => options.runtime ?? runtimeFromEnv();
+  // A client that keeps presenting wrong keys is slowed down, as on the events API.
+  const limiter = createFailureLimiter();
 
   async function send(inputs: SendInput[]) {
     return sendEvents(runtime(), inputs, internalEvents);
@@ -163,8 +168,22 @@ export function createNetlifyHttpApi(
     const isRouter = path === NETLIFY_ROUTER_PATH;
     const isApi = path.startsWith(`${NETLIFY_API_PATH}/`);
     if (!isRouter && !isApi) return refusal(404, `not one of Netlify's Async Workloads paths: ${path}`);
+    const client = request.headers.get(CLIENT_ADDRESS_HEADER) ?? undefined;
+    const waitSeconds = client === undefined ? undefined : limiter.refusedFor(client, Date.now());
+    if (waitSeconds !== undefined) {
+      const response = refusal(429, `too many wrong API keys from this client: retry after ${waitSeconds} s`);
+      response.headers.set("retry-after", String(waitSeconds));
+      return response;
+    }
     const auth = authorize(request.headers.get("authorization"));
-    if (!auth.ok) return auth.status === 401 ? refusal(401, "invalid API key") : refusal(500, auth.error);
+    if (!auth.ok) {
+      if (client !== undefined && auth.reason === "wrong") {
+        const delayMs = limiter.failed(client, Date.now());
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+      return auth.status === 401 ? refusal(401, "invalid API key") : refusal(500, auth.error);
+    }
+    if (client !== undefined) limiter.succeeded(client);
     try {
       if (isRouter) {
         if (request.method !== "POST") return refusal(405, "send events with POST");
