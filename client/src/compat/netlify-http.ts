@@ -61,14 +61,17 @@ type NetlifyEvent = z.infer<typeof netlifyEventSchema>;
 function refusal(status: number, reason: string): Response {
   return new Response("", {
     status,
-    headers: { "cache-control": "max-age=0,must-revalidate", "x-awl-reason": reason },
+    headers: { "cache-control": "max-age=0,must-revalidate", "x-awl-reason": headerText(reason) },
   });
 }
+
+/** A reason as one header line: no line breaks, at most 500 characters. */
+const headerText = (reason: string) => reason.replace(/[\r\n]+/g, " ").slice(0, 500);
 
 /** A refusal of the input: Netlify's header, and the fields named in a JSON body. */
 function invalid(error: InvalidInputError): Response {
   const response = jsonResponse(400, { error: error.message, issues: error.issues });
-  response.headers.set("x-awl-reason", error.message.replace(/[\r\n]+/g, " ").slice(0, 500));
+  response.headers.set("x-awl-reason", headerText(error.message));
   return response;
 }
 
