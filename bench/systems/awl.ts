@@ -2,14 +2,14 @@
  * This project: workloads wrapped in `asyncWorkload`, events sent with the engine's send path, the
  * router and workloads served by the benchmark's Fetch-API host, Redis through awl dev's REST API
  * and QStash through awl dev's QStash server, with the clients a deployed site's runtime builds
- * (client/src/transport: the official clients over keep-alive node:http). The runtime knows the site's workloads, as a site's own
- * functions do (the build has the list), so events are routed at send. A run is done when its
+ * (client/src/transport: the official clients over keep-alive node:http). Events are routed at send
+ * by the routing table the router publishes, as a site's are. A run is done when its
  * workload answers "completed", which it does only after the outcome is stored. Every invocation
  * of the router and the workloads is timed, as Netlify bills it.
  */
 import type { Client } from "@upstash/qstash";
 import type { Redis } from "@upstash/redis";
-import type { RegisteredWorkload } from "../../client/src/engine/router.ts";
+import { publishRoutingTable, type RegisteredWorkload } from "../../client/src/engine/router.ts";
 import { createRouterHandler } from "../../client/src/workload/router-function.ts";
 import { createRuntime } from "../../client/src/engine/runtime.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
@@ -76,7 +76,6 @@ export const awlSystem = (options: AwlOptions = {}, label = "awl (this project)"
       maxRetries: fn.awlWorkload.definition.maxRetries,
       url: `/workloads/${name}`,
     }));
-    runtime.workloads = registry;
     const routerHandler = createRouterHandler(registry, runtime);
     const router = async (request: Request) => {
       const startedAt = wallClock();
@@ -104,6 +103,9 @@ export const awlSystem = (options: AwlOptions = {}, label = "awl (this project)"
       };
     });
     runtime.routerUrl = `${host.url}/router`;
+    // The router's routing table, as its first routing would publish it: events are routed at send
+    // from the first one (and, each time the table expires, one goes through the router again).
+    await publishRoutingTable(runtime, registry);
     env.wire.label("on", host.port, "deliveries");
     const subscribers = (event: string) => specs.filter((spec) => spec.event === event);
     return {

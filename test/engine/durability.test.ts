@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Client } from "@upstash/qstash";
 import { reconcile } from "../../client/src/engine/reconciler.ts";
 import type { Runtime } from "../../client/src/engine/runtime.ts";
-import { sendEvents } from "../../client/src/engine/send.ts";
+import { prepareEvents, sendEvents } from "../../client/src/engine/send.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import {
   eventInState,
@@ -85,8 +85,10 @@ describe("duplicate and stale deliveries", () => {
 
   test("an invocation whose lease was taken over can neither checkpoint nor record an outcome", async () => {
     const store = stack.runtime.store;
-    // Sent as a sender that does not know the site's workloads: the event waits for the router.
-    const eventId = await sendOne({ ...host.runtime, workloads: undefined }, "never-routed-here");
+    // Persisted without routing (the router's first step), whatever the routing table holds.
+    const [event] = prepareEvents([{ name: "never-routed-here" }], Date.now());
+    await store.enqueue([event!], Date.now());
+    const eventId = event!.id;
     await store.route(eventId, [{ name: "w", url: "http://127.0.0.1:1/w", maxRetries: 4 }], Date.now());
     const runId = `${eventId}.w`;
     const first = await store.claim(runId, Date.now(), Date.now() + 1);
@@ -143,6 +145,9 @@ describe("a host killed mid-step", () => {
     };
     child = await startChild();
     const runtime = { ...stack.runtime, routerUrl: env.AWL_ROUTER_URL };
+    // The child is another site on this prefix: the routing table the first host's router
+    // published is not its own, so the event goes to the child's router.
+    await stack.redis.del(stack.runtime.store.keys.routingTable);
     const eventId = await sendOne(runtime, "kill-test");
     const counter = (name: string) => stack.redis.get<string>(`${stack.prefix}test:${name}`);
     await waitFor(() => counter("hanging"), { what: "step two to start" });

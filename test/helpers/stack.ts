@@ -83,6 +83,8 @@ export interface Host {
   url: string;
   /** Points the runtime's router URL at this host. */
   runtime: Runtime;
+  /** The host's registry of its workloads: its router's. */
+  registry: RegisteredWorkload[];
   close(): Promise<void>;
 }
 
@@ -99,9 +101,9 @@ export async function startHost(
     maxRetries: fn.awlWorkload.definition.maxRetries,
     url: `/workloads/${name}`,
   }));
-  // A host that serves its workloads knows them, as a site's own functions do: events sent through
-  // its runtime are routed at send (the router still routes filtered, delayed and internal events).
-  const runtime: Runtime = { ...stack.runtime, workloads: registry };
+  // Events sent through the host's runtime are routed at send once its router has published its
+  // routing table (by routing an event), as a site's are.
+  const runtime: Runtime = { ...stack.runtime };
   const router = createRouterHandler(registry, runtime);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve(
@@ -127,6 +129,7 @@ export async function startHost(
   return {
     url,
     runtime,
+    registry,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -233,7 +233,7 @@ describe("names, ids and step ids cannot reach other keys", () => {
     const STATES = "(pending|processing|delayed|sleeping|completed|dead-lettered|unmatched)";
     const layout = new RegExp(
       `^${P}(ev:evt_[0-9a-z]+|run:evt_[0-9a-z]+\\.[a-z-]+(:steps|:attempts)?|idx:all|idx:names|idx:name:[a-z0-9._:/-]+|` +
-        `idx:state:${STATES}|idx:ns:${STATES}:[a-z0-9._:/-]+|outbox|idem:[\\s\\S]+)$`,
+        `idx:state:${STATES}|idx:ns:${STATES}:[a-z0-9._:/-]+|outbox|routes|idem:[\\s\\S]+)$`,
     );
     const outside = keys.filter(
       (key) =>

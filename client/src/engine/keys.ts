@@ -24,6 +24,9 @@ export type EventState = (typeof EVENT_STATES)[number];
 /** Ends the event name in an idempotency key: a character no event name holds (limits.ts). */
 export const IDEMPOTENCY_SEPARATOR = "#";
 
+/** A routing table's value for an event name one of whose subscribers has an eventFilter (lib.lua ROUTES_FILTERED). */
+export const ROUTING_TABLE_FILTERED = "filtered";
+
 export function engineKeys(prefix: string) {
   return {
     event: (eventId: string) => `${prefix}ev:${eventId}`,
@@ -46,6 +49,12 @@ export function engineKeys(prefix: string) {
      */
     idempotency: (lowerCaseName: string, key: string) =>
       `${prefix}idem:${lowerCaseName}${IDEMPOTENCY_SEPARATOR}${key}`,
+    /**
+     * The router's routing table (a hash, expiring): `digest`, and per lower-cased event name with
+     * subscribers `e:<name>`: the unfiltered subscribers as JSON [[workload, url, maxRetries], ...],
+     * or `filtered` when a subscriber has an eventFilter (see store/scripts/lib.lua).
+     */
+    routingTable: `${prefix}routes`,
   };
 }
 

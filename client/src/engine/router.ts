@@ -3,18 +3,22 @@
  * event's name (case-insensitively) whose eventFilter accepts it, creates one run per match (once,
  * however often the event is delivered), and publishes every new run in one QStash call.
  * The registry of workloads is generated at build time by the extension (or given by a test host).
+ * Each routing also publishes the registry as the routing table (routingTable below), by which
+ * senders route events at send without the router's hop (docs/how-it-works.md, "Routing at send").
  * Internal events (names starting with `awl:`) go to the workload `Routes.internal` names instead.
  * QStash's failure callbacks for run deliveries it gave up on come here too, and each counts as a
  * failed attempt (see undelivered.ts). Runs delivered to the router's URL (those of the internal
  * workload) are not executed here: they go to the `runs` work its function is built with
  * (workload/router-function.ts).
  */
+import { createHash } from "node:crypto";
 import { jsonResponse } from "../transport/inbound.ts";
 import { respond, type DeliveryWork } from "./delivery-endpoint.ts";
 import { isInternalEvent } from "./internal-events.ts";
 import { eventNameSchema, idSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
-import type { RouteTarget } from "./store/index.ts";
+import { ROUTING_TABLE_FILTERED } from "./keys.ts";
+import type { RouteTarget, RoutingTable } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
 import { filterAccepts, type FilterableEvent, type RegisteredWorkload } from "./workload-spec.ts";
 
@@ -68,7 +72,12 @@ export async function route(
     });
   }
   const targets = matched.map((workload) => routeTarget(runtime, workload));
-  const runs = await runtime.store.route(eventId, targets, runtime.now());
+  const runs = await runtime.store.route(
+    eventId,
+    targets,
+    runtime.now(),
+    routingTable(runtime, routes.workloads),
+  );
   if (!runs) return { eventId, status: "missing", runs: [] };
   await runtime.publisher.publish(runs.map((run) => runDelivery(runtime, run)));
   return {
@@ -91,25 +100,52 @@ function routeTarget(runtime: Runtime, workload: RegisteredWorkload): RouteTarge
   };
 }
 
+const tables = new WeakMap<readonly RegisteredWorkload[], { routerUrl: string; table: RoutingTable }>();
+
 /**
- * Routing at send: the runs an event starts, when the sender can decide them as the router would,
- * or undefined to leave the event to the router. The sender decides only when it knows the site's
- * workloads (`runtime.workloads`), and never for an internal event (the operations workload is the
- * router's own), a delayed event (the router sees it when it is due, as documented) or an event a
- * subscribed workload filters: a filter is the workload's code, judged by the router as it always
- * was, with the event's data as stored. An event no workload subscribes to is routed here as well:
- * no runs, so it is recorded unmatched with no message at all.
+ * The routing table the router publishes with every routing (written only when its digest changed):
+ * per lower-cased event name with subscribers, the unfiltered subscribers in registry order (as
+ * route() would create their runs), or `filtered` when one of them has an eventFilter, which only
+ * the router judges. Senders read it in their enqueue script to route at send; a name it does not
+ * hold has no subscribers. Internal events are the router's own and never in it.
  */
-export function routeAtSend(
+export function routingTable(runtime: Runtime, registry: readonly RegisteredWorkload[]): RoutingTable {
+  const cached = tables.get(registry);
+  if (cached?.routerUrl === runtime.routerUrl) return cached.table;
+  const byName = new Map<string, RegisteredWorkload[]>();
+  for (const workload of registry) {
+    for (const name of new Set(workload.events)) {
+      if (isInternalEvent(name)) continue;
+      byName.set(name, [...(byName.get(name) ?? []), workload]);
+    }
+  }
+  const entries: Record<string, string> = {};
+  for (const name of [...byName.keys()].sort()) {
+    const workloads = byName.get(name)!;
+    entries[name] = workloads.some((workload) => workload.eventFilter)
+      ? ROUTING_TABLE_FILTERED
+      : JSON.stringify(
+          workloads.map((workload) => {
+            const target = routeTarget(runtime, workload);
+            return [target.name, target.url, String(target.maxRetries)];
+          }),
+        );
+  }
+  const digest = createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 32);
+  const table = { digest, entries };
+  tables.set(registry, { routerUrl: runtime.routerUrl, table });
+  return table;
+}
+
+/**
+ * Publishes the registry's routing table without routing an event (as every routing does), so that
+ * senders route at send from their next event: for a router before its first event, a test, a bench.
+ */
+export async function publishRoutingTable(
   runtime: Runtime,
-  event: { name: string; delayUntil?: number },
-): RouteTarget[] | undefined {
-  if (!runtime.workloads || event.delayUntil !== undefined) return undefined;
-  const lowerName = event.name.toLowerCase();
-  if (isInternalEvent(lowerName)) return undefined;
-  const matched = subscribers(runtime.workloads, lowerName);
-  if (matched.some((workload) => workload.eventFilter)) return undefined;
-  return matched.map((workload) => routeTarget(runtime, workload));
+  registry: readonly RegisteredWorkload[],
+): Promise<void> {
+  await runtime.store.publishRoutingTable(routingTable(runtime, registry));
 }
 
 /**

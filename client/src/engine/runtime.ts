@@ -11,7 +11,6 @@ import { engineRedis } from "../transport/redis-requester.ts";
 import { qstashVerifier, type Verifier } from "../transport/verify.ts";
 import { DEFAULT_SETTINGS, type EngineSettings } from "./settings.ts";
 import { EngineStore } from "./store/index.ts";
-import type { RegisteredWorkload } from "./workload-spec.ts";
 import ms from "ms";
 
 export const DEFAULT_PREFIX = "awl:";
@@ -24,12 +23,6 @@ export interface Runtime {
   verifier: Verifier;
   /** The URL events are published to for routing. */
   routerUrl: string;
-  /**
-   * The site's workloads, when this process knows them (a host serving them, a function built with
-   * them): events sent through this runtime are then routed at send (engine/router.ts routeAtSend),
-   * without the router's hop. Absent: every event is routed by the router.
-   */
-  workloads?: readonly RegisteredWorkload[];
   now: () => number;
   log: (line: string) => void;
 }

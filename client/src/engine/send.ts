@@ -2,8 +2,8 @@
  * Accepting events, the one path shared by the client, the events API and `step.sendEvent`:
  * validate everything first (a refused batch changes nothing), persist the batch in one Redis
  * round trip, then publish, in one QStash call, each accepted event to the router, or, for an
- * event routed at send (the runtime knows the site's workloads: router.ts routeAtSend), its runs
- * straight to their workloads, created by that same round trip. Sends in flight together through
+ * event routed at send (by the routing table the router publishes: store/scripts/enqueue.lua), its
+ * runs straight to their workloads, created by that same round trip. Sends in flight together through
  * one runtime share that round trip and that call (send-queue.ts). A failed publish is logged, not
  * thrown: events and runs are already persisted with outbox entries, and the reconciler republishes them.
  */
@@ -24,7 +24,6 @@ import {
 } from "./limits.ts";
 import { InvalidInputError, issuesFromZod, type Issue } from "./validation-error.ts";
 import type { Runtime } from "./runtime.ts";
-import { routeAtSend } from "./router.ts";
 import { enqueueBatched } from "./send-queue.ts";
 import type { Enqueued, NewEvent } from "./store/index.ts";
 import { runDelivery } from "./undelivered.ts";
@@ -149,15 +148,16 @@ export async function sendEvents(
   catalog?: EventValidator,
 ): Promise<SendResult[]> {
   const now = runtime.now();
-  const events = prepareEvents(inputs, now, catalog).map((event) => {
-    const routeTo = routeAtSend(runtime, event);
-    return routeTo ? { ...event, routeTo } : event;
-  });
+  // A delayed event is the router's when it is due (as documented), an internal one always (the
+  // operations workload is the router's own); any other may be routed at send.
+  const events = prepareEvents(inputs, now, catalog).map((event) =>
+    event.delayUntil === undefined && !isInternalEvent(event.name) ? { ...event, atSend: true } : event,
+  );
   const results = await enqueueBatched(runtime, events, publishSent);
   return results.map((result) => ({ eventId: result.id, status: result.status }));
 }
 
-/** One QStash call for a persisted batch: each accepted event to the router, or its runs to their workloads. */
+/** One QStash call for a persisted batch: each accepted event to the router, or its runs (routed at send) to their workloads. */
 async function publishSent(
   runtime: Runtime,
   events: readonly NewEvent[],
@@ -166,7 +166,7 @@ async function publishSent(
   const messages = events.flatMap((event, i) => {
     const result = results[i];
     if (result?.status !== "accepted") return [];
-    if (event.routeTo) return result.runs.map((run) => runDelivery(runtime, run));
+    if (result.routed) return result.runs.map((run) => runDelivery(runtime, run));
     return [
       {
         url: runtime.routerUrl,

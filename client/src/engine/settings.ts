@@ -16,6 +16,12 @@ export interface EngineSettings {
   idempotencyWindowMs: number;
   /** A delivery this much earlier than a run's wake time is treated as stale (clock skew below it is tolerated). */
   earlyToleranceMs: number;
+  /**
+   * How long the routing table the router publishes (its registry of the site's workloads, by event
+   * name) stays usable for routing at send: after a deploy that adds or removes a workload, senders
+   * may route by the previous deploy's table for at most this long (see docs/how-it-works.md).
+   */
+  routingTableTtlMs: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -25,6 +31,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   leaseMarginMs: ms("30s"),
   idempotencyWindowMs: ms("24h"),
   earlyToleranceMs: ms("2s"),
+  routingTableTtlMs: ms("60s"),
 };
 
 export const DEFAULT_TIME_BUDGET_MS = ms("8s");

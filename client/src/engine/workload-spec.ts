@@ -13,7 +13,7 @@ export interface FilterableEvent<D = unknown> {
   priority: number;
 }
 
-/** A workload as routing sees it: the router's registry, and a sender that knows the site's workloads. */
+/** A workload as routing sees it: an entry of the router's registry (published as its routing table). */
 export interface RegisteredWorkload {
   name: string;
   /** Lower-cased event names. */

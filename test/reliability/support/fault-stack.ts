@@ -19,7 +19,7 @@ import { Ledger, type LedgerSummary } from "./ledger.ts";
 import { freePort } from "./ports.ts";
 import { startReconcilerLoop, type ReconcilerLoop } from "./reconciler-loop.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
-import { createWorkloads, siteRegistry } from "./workloads.ts";
+import { waitFor } from "../../helpers/stack.ts";
 
 /** The reconciler's grace period in these tests (60 s in production). */
 export const TEST_OUTBOX_GRACE_MS = 3000;
@@ -35,8 +35,10 @@ export interface FaultStackOptions {
   /** Extra environment for the host. */
   hostEnv?: Record<string, string>;
   /**
-   * The test sends as a sender that knows the site's workloads: its events are routed at send (one
-   * script persists and routes them, their runs are published directly), not by the router.
+   * Before the test sends, the site's router publishes its routing table (it routes one event no
+   * workload subscribes to), so the test's events are routed at send (one script persists and
+   * routes them, their runs are published directly), as a site's are once its router has run; for
+   * the table's TTL (60 s by default), then one event goes through the router again.
    */
   routeAtSend?: boolean;
 }
@@ -137,8 +139,12 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
       settings: { outboxGraceMs: TEST_OUTBOX_GRACE_MS, leaseMarginMs: 700 },
       log: (line) => logs.push(line),
     });
-    if (options.routeAtSend)
-      runtime.workloads = siteRegistry(createWorkloads(new Ledger(redis.client, prefix)));
+    if (options.routeAtSend) {
+      const [warm] = await sendEvents(runtime, [{ name: "routing-table-warm-up" }]);
+      await waitFor(async () => (await runtime.store.getEvent(warm!.eventId))?.state === "unmatched", {
+        what: "the router's first routing (which publishes its routing table)",
+      });
+    }
     const loops: ReconcilerLoop[] = [];
     cleanups.push(async () => {
       for (const loop of loops) await loop.stop();

@@ -91,7 +91,7 @@ export function createWorkloads(ledger: Ledger): Record<string, AsyncWorkloadFun
   return { chain, overrun, never, keys, proto };
 }
 
-/** The site's registry of these workloads, each served at /workloads/<key> (the router's, and a sender's that routes at send). */
+/** The site's registry of these workloads, each served at /workloads/<key> (the router's). */
 export function siteRegistry(workloads: Record<string, AsyncWorkloadFunction>): RegisteredWorkload[] {
   return Object.entries(workloads).map(([path, fn]) => {
     const { definition } = fn.awlWorkload;

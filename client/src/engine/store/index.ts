@@ -25,6 +25,7 @@ import { pageScript } from "./scripts/page.ts";
 import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
 import { retryScript } from "./scripts/retry.ts";
 import { routeScript, type PublishTarget } from "./scripts/route.ts";
+import { routingTableScript } from "./scripts/routing-table.ts";
 import { statsScript } from "./scripts/stats.ts";
 
 export type { ClaimResult } from "./scripts/claim.ts";
@@ -58,16 +59,26 @@ export interface NewEvent {
   /** How many events led to this one through workloads' sends; absent for 0. */
   chain?: number;
   /**
-   * The workloads it starts, when the sender routes it (it knows the site's workloads): its runs are
-   * created in the same script that persists it. Absent: the router routes it.
+   * May be routed at send (it is neither delayed nor internal): its runs are created in the script
+   * that persists it if the router's routing table is there and no subscriber of its name filters.
    */
-  routeTo?: RouteTarget[];
+  atSend?: boolean;
 }
 
 export interface RouteTarget {
   name: string;
   url: string;
   maxRetries: number;
+}
+
+/**
+ * The router's registry as the routing table stores it (keys.ts routingTable): per lower-cased event
+ * name with subscribers, its unfiltered subscribers as JSON [[workload, url, maxRetries], ...] or
+ * `filtered`; `digest` identifies the registry, so an unchanged one is not written again.
+ */
+export interface RoutingTable {
+  digest: string;
+  entries: Record<string, string>;
 }
 
 export interface Outcome {
@@ -127,11 +138,7 @@ export class EngineStore {
         delayUntil: event.delayUntil ?? "",
         idempotencyKey: event.idempotencyKey ?? "",
         outboxAt: (event.delayUntil ?? now) + this.settings.outboxGraceMs,
-        targets: event.routeTo
-          ? JSON.stringify(
-              event.routeTo.map((target) => [target.name, target.url, String(target.maxRetries)]),
-            )
-          : "",
+        atSend: event.atSend ? "1" : "",
         chain: event.chain ?? 0,
       })),
     });
@@ -142,18 +149,37 @@ export class EngineStore {
     return reads.loadEvent(this.redis, this.keys, eventId);
   }
 
-  route(eventId: string, targets: RouteTarget[], now: number): Promise<PublishTarget[] | null> {
+  /** Routes an event to `targets`; with `table`, also publishes the router's routing table (unless unchanged). */
+  route(
+    eventId: string,
+    targets: RouteTarget[],
+    now: number,
+    table?: RoutingTable,
+  ): Promise<PublishTarget[] | null> {
     return routeScript.run(this.redis, {
       prefix: this.prefix,
       eventId,
       now,
       outboxAt: now + this.settings.outboxGraceMs,
       ttlCompleted: this.settings.completedRetentionMs,
+      tableDigest: table?.digest ?? "",
+      tableEntries: table ? JSON.stringify(table.entries) : "",
+      tableTtlMs: this.settings.routingTableTtlMs,
       targets: targets.map((target) => ({
         workload: target.name,
         url: target.url,
         maxRetries: target.maxRetries,
       })),
+    });
+  }
+
+  /** Publishes the router's routing table without routing an event; false if the stored one is the same. */
+  publishRoutingTable(table: RoutingTable): Promise<boolean> {
+    return routingTableScript.run(this.redis, {
+      prefix: this.prefix,
+      tableDigest: table.digest,
+      tableEntries: JSON.stringify(table.entries),
+      tableTtlMs: this.settings.routingTableTtlMs,
     });
   }
 

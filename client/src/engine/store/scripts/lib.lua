@@ -130,8 +130,8 @@ end
 
 -- Routes an accepted event, once: one pending run per target (targets_item(i) answers a workload's
 -- name, URL and maxRetries), each with an outbox entry, and the event's own routing outbox entry
--- removed. Shared by route.lua (the router) and enqueue.lua (routing at send, when the sender knows
--- the site's workloads). A repeat creates nothing and hands back the runs never claimed (pending at
+-- removed. Shared by route.lua (the router) and enqueue.lua (routing at send, by the router's
+-- routing table). A repeat creates nothing and hands back the runs never claimed (pending at
 -- generation 0), for republishing. Appends runId, url per run to publish to `out`.
 local function route_event(eventId, targets_count, targets_item, now, outboxAt, ttlCompleted, out)
   local ev = k('ev', eventId)
@@ -170,4 +170,34 @@ local function route_event(eventId, targets_count, targets_item, now, outboxAt, 
   else
     tally(eventId, waited, nil)
   end
+end
+
+-- The router's routing table (keys.ts routingTable): per lower-cased event name with subscribers,
+-- field 'e:<name>' holds its unfiltered subscribers as JSON [[workload, url, maxRetries], ...], or
+-- 'filtered' when one of them has an eventFilter; 'digest' names the registry it was written from.
+-- It expires, so a deploy that changes the site's workloads is seen within its TTL.
+local ROUTES_FILTERED = 'filtered'
+
+-- Writes the table from the router's registry (`entries`: JSON {name: field value}) unless the
+-- stored one has the same digest: an unchanged registry costs no write and keeps its expiry, so
+-- once it expires the next event goes through the router, which writes it again. 1 if written.
+local function write_routing_table(digest, entries, ttl)
+  local key = k('routes')
+  if redis.call('HGET', key, 'digest') == digest then return 0 end
+  redis.call('DEL', key)
+  redis.call('HSET', key, 'digest', digest)
+  for name, value in pairs(cjson.decode(entries)) do redis.call('HSET', key, 'e:' .. name, value) end
+  redis.call('PEXPIRE', key, ttl)
+  return 1
+end
+
+-- The runs an event of this (lower-cased) name starts by the routing table: nil to leave it to the
+-- router (no table, or a subscriber filters), else a list of {workload, url, maxRetries} (empty:
+-- no workload subscribes, the event is unmatched).
+local function routing_table_targets(name)
+  local f = redis.call('HMGET', k('routes'), 'digest', 'e:' .. name)
+  if not f[1] then return nil end
+  if not f[2] then return {} end
+  if f[2] == ROUTES_FILTERED then return nil end
+  return cjson.decode(f[2])
 end

@@ -24,7 +24,7 @@ import {
   renderLuaSources,
   renderScript,
 } from "../../../../../scripts/generate-lua-sources.ts";
-import { EVENT_STATES } from "../../keys.ts";
+import { EVENT_STATES, ROUTING_TABLE_FILTERED, engineKeys } from "../../keys.ts";
 import { DEFAULT_SETTINGS } from "../../settings.ts";
 import { EngineStore } from "../index.ts";
 import type { Script } from "./define.ts";
@@ -56,6 +56,15 @@ test("lib.lua's STATES is keys.ts's EVENT_STATES, in order (else: npm run genera
   expect(lib).toBe(renderLuaLib(lib));
   const luaStates = [.../^local STATES = \{(.*)\}/m.exec(lib)![1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]);
   expect(luaStates).toEqual([...EVENT_STATES]);
+});
+
+// The router writes its routing table from TypeScript values; the send script reads it in Lua.
+test("lib.lua reads the routing table at keys.ts's key, with keys.ts's marker for a filtered name", () => {
+  const lib = readFileSync(LUA_LIB, "utf8");
+  expect(/^local ROUTES_FILTERED = '([^']*)'$/m.exec(lib)?.[1]).toBe(ROUTING_TABLE_FILTERED);
+  const luaKeys = [...lib.matchAll(/k\('routes'\)/g)];
+  expect(luaKeys.length).toBeGreaterThan(0);
+  expect(engineKeys("P:").routingTable).toBe("P:routes");
 });
 
 test("every script is the library followed by its own file", () => {
@@ -139,9 +148,12 @@ test("an arguments object is laid out in its header's order, counts filled in", 
       now: 5,
       outboxAt: 6,
       ttlCompleted: 7,
+      tableDigest: "",
+      tableEntries: "",
+      tableTtlMs: 8,
       targets: [{ workload: "w", url: "u", maxRetries: 3 }],
     }),
-  ).toEqual(["p:", "e", "5", "6", "7", "1", "w", "u", "3"]);
+  ).toEqual(["p:", "e", "5", "6", "7", "", "", "8", "1", "w", "u", "3"]);
 });
 
 test("an arguments object that disagrees with its header sends nothing", () => {
@@ -175,6 +187,9 @@ test("an arguments object that disagrees with its header sends nothing", () => {
       now: 5,
       outboxAt: 6,
       ttlCompleted: 7,
+      tableDigest: "",
+      tableEntries: "",
+      tableTtlMs: 8,
       targets: [{ name: "w", url: "u", maxRetries: 3 }] as never,
     }),
   ).toThrow(/names no field name in targets/);
@@ -188,8 +203,9 @@ test("an arguments object that disagrees with its header sends nothing", () => {
 test("every EngineStore call passes its script exactly the arguments its header names", async () => {
   const byName = new Map(SCRIPT_NAMES.map((name) => [loadScript(name).sha, name]));
   const replies: Record<ScriptName, unknown> = {
-    enqueue: ["e1", "accepted", ["r1", "u1"]],
+    enqueue: ["e1", "accepted", "1", ["r1", "u1"]],
     route: ["r1", "u1"],
+    "routing-table": 1,
     claim: ["busy"],
     checkpoint: 1,
     finish: 1,
@@ -216,8 +232,9 @@ test("every EngineStore call passes its script exactly the arguments its header 
   const now = 1_000;
   const event = { id: "e1", name: "Signup", data: "{}", priority: 0, createdAt: now };
   expect(await store.enqueue([event], now)).toEqual([
-    { id: "e1", status: "accepted", runs: [{ runId: "r1", url: "u1", generation: 0 }] },
+    { id: "e1", status: "accepted", routed: true, runs: [{ runId: "r1", url: "u1", generation: 0 }] },
   ]);
+  expect(await store.publishRoutingTable({ digest: "d", entries: { signup: "[]" } })).toBe(true);
   expect(await store.route("e1", [{ name: "w", url: "u1", maxRetries: 2 }], now)).toEqual([
     { runId: "r1", url: "u1", generation: 0 },
   ]);
