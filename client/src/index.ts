@@ -9,8 +9,15 @@ export {
   handleWorkloadRequest,
   type AsyncWorkloadFunction,
 } from "./workload/async-workload.ts";
-export type { WorkloadConfig, WorkloadOptions, WorkloadDefinition } from "./workload/definition.ts";
-export type { FilterableEvent } from "./engine/workload-spec.ts";
+export type {
+  WorkloadConfig,
+  WorkloadOptions,
+  WorkloadDefinition,
+  WorkloadSchedule,
+} from "./workload/definition.ts";
+export type { CronSchedule } from "./engine/cron.ts";
+export { scheduleEventName, type ScheduledEventData } from "./engine/scheduled-events.ts";
+export type { ConcurrencyLimit, FilterableEvent } from "./engine/workload-spec.ts";
 export type { WorkloadContext, WorkloadHandler } from "./engine/execute.ts";
 export type { StepApi } from "./engine/step.ts";
 export { RetryAfterError, ErrorDoNotRetry, DuplicateStepIdError, StepResultError } from "./engine/errors.ts";
@@ -27,6 +34,7 @@ export {
   missingEnvironment,
   MissingEnvironmentError,
   ROUTER_PATH,
+  DEFAULT_PREFIX,
   type Runtime,
   type RuntimeOptions,
 } from "./engine/runtime.ts";

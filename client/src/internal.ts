@@ -10,4 +10,5 @@ export { OPERATIONS_WORKLOAD } from "./engine/internal-events.ts";
 export { DEFAULT_MAX_RETRIES, DEFAULT_SETTINGS } from "./engine/settings.ts";
 export { defineWorkload, WORKLOAD_NAME_PATTERN, type WorkloadOptions } from "./workload/definition.ts";
 export { toDurationMs } from "./engine/durations.ts";
+export { CronError, nextFiring, parseCron, type CronSchedule } from "./engine/cron.ts";
 export { CLIENT_VERSION } from "./version.ts";

@@ -5,10 +5,14 @@
  *   site's `@awl/client` fits this extension), and generates the router
  *   (`/.netlify/functions/awl-router`) that starts them;
  * - after a build, checks that each bundled workload and the router still hold their handler;
+ * - after a production deploy (and at `netlify dev` start), syncs the QStash schedules of the
+ *   workloads' cron triggers;
  * - on install, creates the site's API key and records the Upstash credentials still needed.
  */
 import { NetlifyExtension } from "@netlify/sdk";
 import { prepareWorkloads, type BuildHookContext } from "./build/prepare.ts";
+import type { PlannedWorkload } from "./build/plan.ts";
+import { syncSiteSchedules } from "./build/schedule-hook.ts";
 import {
   builtFunctionProblems,
   formatBuiltFunctionProblems,
@@ -23,8 +27,23 @@ export const extension = new NetlifyExtension();
 // beside itself (netlify-cli keeps its own copy), so they arrive untyped: BuildHookContext is the
 // part of them the hook uses.
 let builtFunctions: ExpectedFunction[] = [];
+let siteWorkloads: PlannedWorkload[] | undefined;
 const prepare = async (options: object) => {
-  builtFunctions = await prepareWorkloads(options as BuildHookContext);
+  ({ functions: builtFunctions, workloads: siteWorkloads } = await prepareWorkloads(
+    options as BuildHookContext,
+  ));
+};
+
+// `netlify dev`: the schedules point at the local router, through the QStash the site uses locally.
+const prepareDev = async (options: object) => {
+  await prepare(options);
+  if (siteWorkloads) await syncSiteSchedules(siteWorkloads);
+};
+
+// Only production's deploy owns the schedules; a deploy preview must not point them at itself.
+const syncAfterDeploy = async () => {
+  if (process.env.CONTEXT !== "production" || !siteWorkloads) return;
+  await syncSiteSchedules(siteWorkloads);
 };
 
 /** The part of the post-build options the bundle check uses. */
@@ -43,6 +62,7 @@ const verifyBundles = async (options: object) => {
 
 extension.addFunctions("src/functions", { prefix: FUNCTION_PREFIX });
 extension.addBuildEventHandler("onPreBuild", prepare);
-extension.addBuildEventHandler("onPreDev", prepare);
+extension.addBuildEventHandler("onPreDev", prepareDev);
 extension.addBuildEventHandler("onPostBuild", verifyBundles);
+extension.addBuildEventHandler("onSuccess", syncAfterDeploy);
 extension.onInstall(onInstall);

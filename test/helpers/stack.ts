@@ -6,7 +6,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { serve, type ServerType } from "@hono/node-server";
-import { Client } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
 import {
   startStack as startServices,
@@ -18,6 +17,8 @@ import {
 import type { RegisteredWorkload } from "../../client/src/engine/router.ts";
 import { createRouterHandler } from "../../client/src/workload/router-function.ts";
 import { createRuntime, type Runtime } from "../../client/src/engine/runtime.ts";
+import { engineQStash } from "../../client/src/transport/qstash-requester.ts";
+import { engineRedis } from "../../client/src/transport/redis-requester.ts";
 import type { EngineSettings } from "../../client/src/engine/settings.ts";
 import type { EventDetail, EventState } from "../../client/src/engine/types.ts";
 import {
@@ -53,15 +54,11 @@ export async function startStack(
     },
   });
   const { redisRest, qstash, connection } = services;
-  const redis = new Redis({
-    url: redisRest.url,
-    token: redisRest.token,
-    automaticDeserialization: false,
-    enableTelemetry: false,
-  });
+  // The clients a deployed site builds (runtimeFromEnv): the lean transport, not fetch.
+  const redis = engineRedis({ url: redisRest.url, token: redisRest.token });
   const runtime = createRuntime({
     redis,
-    qstash: new Client({ baseUrl: qstash.url, token: qstash.token }),
+    qstash: engineQStash({ baseUrl: qstash.url, token: qstash.token, resolvesItself: false }),
     signingKeys: { currentSigningKey: qstash.currentSigningKey, nextSigningKey: qstash.nextSigningKey },
     routerUrl: options.routerUrl ?? "http://127.0.0.1:1/router",
     prefix,
@@ -99,6 +96,7 @@ export async function startHost(
     events: fn.awlWorkload.definition.events,
     ...(fn.awlWorkload.definition.eventFilter ? { eventFilter: fn.awlWorkload.definition.eventFilter } : {}),
     maxRetries: fn.awlWorkload.definition.maxRetries,
+    ...(fn.awlWorkload.definition.schedule ? { schedule: fn.awlWorkload.definition.schedule } : {}),
     url: `/workloads/${name}`,
   }));
   // Events sent through the host's runtime are routed at send once its router has published its

@@ -27,7 +27,7 @@ test("enqueue run twice (a resend after a lost answer): the event ends completed
   const store = stack.runtime.store;
   const now = Date.now();
   const events = prepareEvents([{ name: "replay" }], now);
-  const accepted = [{ id: events[0]!.id, status: "accepted", runs: [] }];
+  const accepted = [{ id: events[0]!.id, status: "accepted", routed: false, runs: [] }];
   expect(await store.enqueue(events, now)).toEqual(accepted);
   expect(await store.enqueue(events, now)).toEqual(accepted); // the resend
   const runId = `${events[0]!.id}.w`;

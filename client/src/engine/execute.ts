@@ -7,6 +7,9 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { retryDelayMs } from "./backoff.ts";
+import { slotLimits, waitOrder } from "./concurrency.ts";
+import { debounceKey } from "./debounce.ts";
+import { throttleInterval, throttleKey } from "./throttle.ts";
 import { ErrorDoNotRetry, isNonRetryable } from "./errors.ts";
 import { StepRunner, type StepApi } from "./step.ts";
 import { errorRecord } from "./error-record.ts";
@@ -15,7 +18,7 @@ import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
 import type { Outcome } from "./store/index.ts";
 import type { AttemptRecord } from "./types.ts";
 import { runDelivery } from "./undelivered.ts";
-import type { WorkloadSpec } from "./workload-spec.ts";
+import type { FilterableEvent, WorkloadSpec } from "./workload-spec.ts";
 
 export interface WorkloadContext<D = unknown> {
   /** The event's name as it was sent. */
@@ -35,7 +38,17 @@ export interface WorkloadContext<D = unknown> {
 
 export type WorkloadHandler<D = unknown> = (context: WorkloadContext<D>) => unknown;
 
-export type ExecutionStatus = Outcome["kind"] | "busy" | "early" | "done" | "missing" | "superseded";
+export type ExecutionStatus =
+  | Outcome["kind"]
+  | "busy"
+  | "early"
+  | "done"
+  | "missing"
+  | "superseded"
+  | "throttled"
+  | "waiting"
+  | "debounced-wait"
+  | "debounced";
 
 export interface ExecutionReport {
   runId: string;
@@ -52,23 +65,99 @@ export async function executeRun(
 ): Promise<ExecutionReport> {
   const { store } = runtime;
   const startedAt = runtime.now();
-  const claim = await store.claim(
-    runId,
-    startedAt,
-    startedAt + workload.timeBudgetMs + store.settings.leaseMarginMs,
-  );
+  const leaseMs = workload.timeBudgetMs + store.settings.leaseMarginMs;
+  const claim = await store.claim(runId, startedAt, startedAt + leaseMs);
   if (claim.status !== "claimed") {
     const status = claim.status === "dead-lettered" ? "dead-lettered" : claim.status;
     return { runId, status, ...(claim.status === "early" ? { nextAt: claim.nextAt } : {}) };
   }
+  const slots = workload.concurrency?.length ? concurrencySlots(runtime, runId, workload, claim) : undefined;
+  if (slots) {
+    const order = waitOrder(startedAt, claim.priority);
+    if ((await store.acquireSlots(runId, startedAt, startedAt + leaseMs, order, slots)) === "wait") {
+      // Park without a delivery: the run that gives a slot back publishes it (engine/concurrency.ts).
+      const now = runtime.now();
+      const attempt = { attempt: claim.attempt, startedAt, outcome: "waiting", endedAt: now, steps: [] };
+      if (!(await store.finish(runId, claim.generation, { kind: "pending", now, nextAt: now, attempt }))) {
+        return { runId, status: "superseded" };
+      }
+      // A slot handed over while this run was parking found it busy: check again, now it is parked.
+      await handOverSlots(runtime, runId, false, slots, leaseMs);
+      return { runId, status: "waiting" };
+    }
+  }
   // QStash schedules in whole seconds and clocks differ: a delivery that came a little early waits
   // here, so a retry is never earlier than promised and a sleep wakes on time. The wait is measured
   // from now, after the claim's round trip, not from startedAt (which made it late by that trip).
-  const early = claim.dueAt - runtime.now();
-  if (early > 0) await delay(early);
+  // Timers run on a monotonic clock that may fire a millisecond before the wall clock reaches dueAt:
+  // wait again until it has.
+  for (let early = claim.dueAt - runtime.now(); early > 0; early = claim.dueAt - runtime.now()) {
+    await delay(early);
+  }
   const attemptBase = { attempt: claim.attempt, startedAt };
   // An event this run sends continues its event's chain (the chain limit: limits.ts).
   const chain = claim.chain + 1;
+  // Only a run's start is debounced or throttled: not its retries, wakes or continuations.
+  const starting = claim.attempt === 1 && claim.journal.size === 0;
+  if (workload.debounce && starting) {
+    const key = debounceKey(workloadOf(runId), workload.debounce, eventOf(claim));
+    const now = runtime.now();
+    const { periodMs, maxWaitMs = 0 } = workload.debounce;
+    const verdict = await store.takeDebounce(key, runId, now, claim.createdAt, periodMs, maxWaitMs);
+    if (verdict.kind !== "run") {
+      if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
+      const outcome: Outcome =
+        verdict.kind === "wait"
+          ? {
+              kind: "pending",
+              now,
+              nextAt: verdict.dueAt,
+              attempt: {
+                ...attemptBase,
+                outcome: "debounced-wait",
+                endedAt: now,
+                nextAt: verdict.dueAt,
+                steps: [],
+              },
+            }
+          : {
+              kind: "completed",
+              now,
+              attempt: {
+                ...attemptBase,
+                outcome: "debounced",
+                endedAt: now,
+                steps: [],
+                warning: `not run: ${verdict.latestRunId} has a later event with the same debounce key`,
+              },
+            };
+      if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
+      if (outcome.nextAt !== undefined) await publishNext(runtime, runId, claim, outcome.nextAt);
+      return { runId, status: verdict.kind === "wait" ? "debounced-wait" : "debounced" };
+    }
+  }
+  if (workload.throttle && starting) {
+    const event = eventOf(claim);
+    const key = throttleKey(workloadOf(runId), workload.throttle, event);
+    const now = runtime.now();
+    const at = await store.takeThrottle(key, runId, now, throttleInterval(workload.throttle));
+    if (at > now) {
+      const attempt = {
+        attempt: claim.attempt,
+        startedAt,
+        outcome: "throttled",
+        endedAt: now,
+        nextAt: at,
+        steps: [],
+      };
+      if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
+      if (!(await store.finish(runId, claim.generation, { kind: "pending", now, nextAt: at, attempt }))) {
+        return { runId, status: "superseded" };
+      }
+      await publishNext(runtime, runId, claim, at);
+      return { runId, status: "throttled", nextAt: at };
+    }
+  }
 
   const runner = new StepRunner({
     runId,
@@ -180,25 +269,97 @@ export async function executeRun(
   // continuation, a park), so that a replay keeps their wake times instead of starting them again.
   if (outcome.kind !== "completed") outcome.steps = runner.newSleeps();
   if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
-  if (outcome.nextAt !== undefined) {
-    try {
-      await runtime.publisher.publish([
-        runDelivery(
-          runtime,
-          { runId, url: claim.url, generation: claim.generation },
-          { notBefore: outcome.nextAt, holdsUntilDue: true },
-        ),
-      ]);
-    } catch (error) {
-      runtime.log(
-        `awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`,
-      );
-    }
-  }
+  if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
+  if (outcome.nextAt !== undefined) await publishNext(runtime, runId, claim, outcome.nextAt);
   return {
     runId,
     status: outcome.kind,
     attempt: outcome.nextAttempt ?? claim.attempt,
     ...(outcome.nextAt !== undefined ? { nextAt: outcome.nextAt } : {}),
   };
+}
+
+/** The concurrency slots a run needs, from its event; a key function that throws puts the run under the empty key. */
+function concurrencySlots(
+  runtime: Runtime,
+  runId: string,
+  workload: WorkloadSpec,
+  claim: { eventId: string; eventName: string; data: string; priority: number },
+): (string | number)[] {
+  const event = eventOf(claim);
+  const workloadName = workloadOf(runId);
+  try {
+    return slotLimits(workloadName, workload.concurrency ?? [], event);
+  } catch (error) {
+    runtime.log(`awl: ${runId}: a concurrency key threw (${(error as Error).message}); using the empty key`);
+    return slotLimits(
+      workloadName,
+      (workload.concurrency ?? []).map(({ limit }) => ({ limit })),
+      event,
+    );
+  }
+}
+
+/**
+ * Gives the run's slots back (or checks whether it was handed them while parking) and publishes
+ * the delivery of every run handed its slots. A lost publish leaves that run pending with its
+ * outbox entry, for the reconciler, and its slots expire with the handoff.
+ */
+async function handOverSlots(
+  runtime: Runtime,
+  runId: string,
+  release: boolean,
+  slots: (string | number)[],
+  leaseMs: number,
+): Promise<void> {
+  const now = runtime.now();
+  try {
+    const handed = await runtime.store.releaseSlots(runId, release, now, now + leaseMs, slots);
+    if (handed.length > 0)
+      await runtime.publisher.publish(handed.map((target) => runDelivery(runtime, target)));
+  } catch (error) {
+    runtime.log(`awl: ${runId}: handing over concurrency slots failed (${(error as Error).message})`);
+  }
+}
+
+/** Publishes the run's next delivery, due at `at`; a lost publish is left to the reconciler (the outbox entry). */
+async function publishNext(
+  runtime: Runtime,
+  runId: string,
+  claim: { url: string; generation: number },
+  at: number,
+): Promise<void> {
+  try {
+    await runtime.publisher.publish([
+      runDelivery(
+        runtime,
+        { runId, url: claim.url, generation: claim.generation },
+        { notBefore: at, holdsUntilDue: true },
+      ),
+    ]);
+  } catch (error) {
+    runtime.log(
+      `awl: publishing the next delivery of ${runId} failed (${(error as Error).message}); the reconciler will`,
+    );
+  }
+}
+
+/** The event as limits' keys see it. */
+function eventOf(claim: {
+  eventId: string;
+  eventName: string;
+  data: string;
+  priority: number;
+}): FilterableEvent {
+  return {
+    eventId: claim.eventId,
+    name: claim.eventName,
+    data: JSON.parse(claim.data) as unknown,
+    priority: claim.priority,
+  };
+}
+
+/** Run ids are `<eventId>.<workload>`: the workload's name as the router registered it. */
+function workloadOf(runId: string): string {
+  return runId.slice(runId.indexOf(".") + 1);
 }

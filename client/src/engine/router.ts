@@ -18,6 +18,7 @@ import { isInternalEvent } from "./internal-events.ts";
 import { eventNameSchema, idSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import { ROUTING_TABLE_FILTERED } from "./keys.ts";
+import { scheduleEventName } from "./scheduled-events.ts";
 import type { RouteTarget, RoutingTable } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
 import { filterAccepts, type FilterableEvent, type RegisteredWorkload } from "./workload-spec.ts";
@@ -88,8 +89,13 @@ export async function route(
   };
 }
 
+/** The (lower-cased) names a workload receives: its events, and its schedule's event if it has one. */
+function subscribedNames(workload: RegisteredWorkload): string[] {
+  return workload.schedule ? [...workload.events, scheduleEventName(workload.name)] : workload.events;
+}
+
 function subscribers(workloads: readonly RegisteredWorkload[], lowerName: string): RegisteredWorkload[] {
-  return workloads.filter((workload) => workload.events.includes(lowerName));
+  return workloads.filter((workload) => subscribedNames(workload).includes(lowerName));
 }
 
 function routeTarget(runtime: Runtime, workload: RegisteredWorkload): RouteTarget {
@@ -114,7 +120,7 @@ export function routingTable(runtime: Runtime, registry: readonly RegisteredWork
   if (cached?.routerUrl === runtime.routerUrl) return cached.table;
   const byName = new Map<string, RegisteredWorkload[]>();
   for (const workload of registry) {
-    for (const name of new Set(workload.events)) {
+    for (const name of new Set(subscribedNames(workload))) {
       if (isInternalEvent(name)) continue;
       byName.set(name, [...(byName.get(name) ?? []), workload]);
     }

@@ -4,6 +4,7 @@
  * the one thing the engine asks of a catalog of typed events (events/define-events.ts makes those).
  */
 import type { BackoffSchedule } from "./backoff.ts";
+import type { CronSchedule } from "./cron.ts";
 import type { Issue } from "./validation-error.ts";
 
 export interface FilterableEvent<D = unknown> {
@@ -20,6 +21,8 @@ export interface RegisteredWorkload {
   events: string[];
   eventFilter?: (event: FilterableEvent) => unknown;
   maxRetries: number;
+  /** A cron trigger: its firings are `schedule:<name>` events, which only this workload receives. */
+  schedule?: CronSchedule;
   /** Where the workload's function is served: absolute, or a path resolved against the router's URL. */
   url: string;
 }
@@ -29,7 +32,36 @@ export interface EventValidator {
   validate(name: string, data: unknown, path?: (string | number)[]): { data: unknown } | { issues: Issue[] };
 }
 
+/** One concurrency limit (engine/concurrency.ts). */
+export interface ConcurrencyLimit {
+  /** Runs of this workload executing at once (per key value), at least 1. */
+  limit: number;
+  /** A path into the event (`"data.tenantId"`), or a function of it; none: one limit for all runs. */
+  key?: string | ((event: FilterableEvent) => unknown);
+}
+
+/** A throttle, normalised (engine/throttle.ts). */
+export interface ThrottleSpec {
+  /** Run starts per period, at least 1. */
+  limit: number;
+  periodMs: number;
+  key?: ConcurrencyLimit["key"];
+}
+
+/** A debounce, normalised (engine/debounce.ts). */
+export interface DebounceSpec {
+  periodMs: number;
+  maxWaitMs?: number;
+  key?: ConcurrencyLimit["key"];
+}
+
 export interface WorkloadSpec {
+  /** Runs a burst of events with the same key once, with the last, after `periodMs` of quiet. */
+  debounce?: DebounceSpec;
+  /** Spaces the starts of runs: at most `limit` per period (per key value). */
+  throttle?: ThrottleSpec;
+  /** Concurrency limits, which stack (engine/concurrency.ts). */
+  concurrency?: ConcurrencyLimit[];
   /** Lower-cased event names. */
   events: string[];
   eventFilter?: (event: FilterableEvent) => unknown;

@@ -10,6 +10,42 @@ describe("workload configuration", () => {
     expect(full).toMatchObject({ events: ["x"], maxRetries: 2, timeBudgetMs: 3000, name: "my-flow" });
   });
 
+  test("takes a cron schedule, with a time zone, instead of or beside events", () => {
+    expect(defineWorkload({ schedule: "0 9 * * 1" })).toMatchObject({
+      events: [],
+      schedule: { fields: "0 9 * * 1", timezone: "UTC", expression: "0 9 * * 1" },
+    });
+    const zoned = { cron: "0 9 * * 1", timezone: "Europe/Paris" };
+    expect(defineWorkload({ events: "report", schedule: zoned }).schedule).toEqual({
+      fields: "0 9 * * 1",
+      timezone: "Europe/Paris",
+      expression: "CRON_TZ=Europe/Paris 0 9 * * 1",
+    });
+    expect(defineWorkload({ schedule: "CRON_TZ=Europe/Paris 0 9 * * 1" }).schedule?.timezone).toBe(
+      "Europe/Paris",
+    );
+  });
+
+  test("takes one concurrency limit or several, which stack", () => {
+    const byTenant = (event: { data: unknown }) => (event.data as { tenantId: string }).tenantId;
+    expect(
+      defineWorkload({ events: "x", concurrency: { limit: 2, key: "data.tenantId" } }).concurrency,
+    ).toEqual([{ limit: 2, key: "data.tenantId" }]);
+    expect(
+      defineWorkload({ events: "x", concurrency: [{ limit: 10 }, { limit: 1, key: byTenant }] }).concurrency,
+    ).toEqual([{ limit: 10 }, { limit: 1, key: byTenant }]);
+  });
+
+  test("takes a throttle with its period as a duration", () => {
+    expect(
+      defineWorkload({ events: "x", throttle: { limit: 10, period: "1s", key: "data.a" } }).throttle,
+    ).toEqual({
+      limit: 10,
+      periodMs: 1000,
+      key: "data.a",
+    });
+  });
+
   test("defaults to 4 retries (5 attempts) and an 8 s time budget", () => {
     expect(defineWorkload("x")).toMatchObject({ maxRetries: 4, timeBudgetMs: 8000 });
   });
@@ -21,6 +57,24 @@ describe("workload configuration", () => {
     [{ events: "x", timeBudget: "soon" }, /timeBudget: "soon" is not a duration/],
     [{ events: "x", name: "../etc" }, /name: "..\/etc"/],
     [{ events: "x", backoffSchedule: "10s" }, /backoffSchedule: must be a function/],
+    [{ schedule: "61 * * * *" }, /schedule: "61 \* \* \* \*" is not a cron expression/],
+    [{ schedule: "* * * * * *" }, /schedule: .* has 6 fields; expected 5/],
+    [
+      { schedule: { cron: "0 9 * * 1", timezone: "Mars/Olympus" } },
+      /schedule: unknown time zone "Mars\/Olympus"/,
+    ],
+    [{ events: "x", concurrency: { limit: 0 } }, /concurrency.limit: 0 must be a whole number of at least 1/],
+    [
+      { events: "x", concurrency: [{ limit: 2 }, { limit: 1, key: "" }] },
+      /concurrency\[1\].key: must be a path/,
+    ],
+    [{ events: "x", throttle: { limit: 10, period: "soon" } }, /throttle.period: "soon" is not a duration/],
+    [{ events: "x", throttle: { limit: 0.5, period: "1s" } }, /throttle.limit: 0.5 must be a whole number/],
+    [
+      { events: "x", debounce: { period: "10s", maxWait: "1s" } },
+      /debounce.maxWait: must be at least the period/,
+    ],
+    [{ schedule: 42 }, /schedule: expected a cron expression or \{ cron, timezone \}/],
   ])("refuses bad configuration %j naming the field", (config, message) => {
     expect(() => defineWorkload(config as never)).toThrow(message);
   });

@@ -4,15 +4,36 @@
  * import time, with a message naming the field, instead of at the first delivery.
  */
 import type { BackoffSchedule } from "../engine/backoff.ts";
+import { CronError, parseCron, type CronSchedule } from "../engine/cron.ts";
 import { toDurationMs, type Duration } from "../engine/durations.ts";
 import { eventNameSchema } from "../engine/limits.ts";
 import { DEFAULT_TIME_BUDGET_MS, defaultMaxRetries } from "../engine/settings.ts";
-import type { FilterableEvent, WorkloadSpec } from "../engine/workload-spec.ts";
+import type {
+  ConcurrencyLimit,
+  FilterableEvent,
+  DebounceSpec,
+  ThrottleSpec,
+  WorkloadSpec,
+} from "../engine/workload-spec.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
+/** A cron trigger: five fields, in UTC unless a time zone is given (or a `CRON_TZ=<zone> ` prefix). */
+export type WorkloadSchedule = string | { cron: string; timezone?: string };
+
 export interface WorkloadOptions<D = unknown> {
-  /** The events this workload runs for (names match case-insensitively). */
-  events: string | string[];
+  /** The events this workload runs for (names match case-insensitively); optional with a `schedule`. */
+  events?: string | string[];
+  /**
+   * At most `limit` runs executing at once, per value of `key` (a path into the event such as
+   * `"data.tenantId"`, or a function of it); a list of limits stacks. Sleeping and waiting runs hold no slot.
+   */
+  concurrency?: ConcurrencyLimit | ConcurrencyLimit[];
+  /** Runs a burst of events with the same key once, with the last, after `period` of quiet (or at `maxWait`). */
+  debounce?: { period: Duration; key?: ConcurrencyLimit["key"]; maxWait?: Duration };
+  /** Spaces run starts `period / limit` apart (per key value): delayed, never dropped. */
+  throttle?: { limit: number; period: Duration; key?: ConcurrencyLimit["key"] };
+  /** Runs the workload on a cron schedule, with a `schedule:<name>` event at each firing. */
+  schedule?: WorkloadSchedule;
   /** Runs in the router: return a falsy value (false, undefined, "", 0, null) to skip this workload for an event. */
   eventFilter?: (event: FilterableEvent<D>) => unknown;
   /** Retries after the first attempt; default `AWL_MAX_RETRIES` or 4 (so 5 attempts). */
@@ -32,6 +53,7 @@ export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>
 /** What the engine executes (engine/workload-spec.ts), with the catalog the author gave. */
 export interface WorkloadDefinition extends WorkloadSpec {
   catalog?: EventCatalog;
+  schedule?: CronSchedule;
 }
 
 export const WORKLOAD_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -44,8 +66,12 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
   const events = (Array.isArray(options.events) ? options.events : [options.events]).filter(
     (e) => e !== undefined,
   );
-  if (events.length === 0)
-    throw new TypeError("asyncWorkload config.events: subscribe to at least one event");
+  const schedule = options.schedule === undefined ? undefined : checkSchedule(options.schedule);
+  const concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
+  const throttle = options.throttle === undefined ? undefined : checkThrottle(options.throttle);
+  const debounce = options.debounce === undefined ? undefined : checkDebounce(options.debounce);
+  if (events.length === 0 && !schedule)
+    throw new TypeError("asyncWorkload config.events: subscribe to at least one event (or give a schedule)");
   events.forEach((name, i) => {
     const parsed = eventNameSchema.safeParse(name);
     if (!parsed.success)
@@ -88,5 +114,77 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(options.name ? { name: options.name } : {}),
     timeBudgetMs,
     ...(options.catalog ? { catalog: options.catalog } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(concurrency?.length ? { concurrency } : {}),
+    ...(throttle ? { throttle } : {}),
+    ...(debounce ? { debounce } : {}),
   };
+}
+
+function checkDebounce(given: NonNullable<WorkloadOptions["debounce"]>): DebounceSpec {
+  const where = "asyncWorkload config.debounce";
+  if (!given || typeof given !== "object")
+    throw new TypeError(`${where}: expected { period, key?, maxWait? }`);
+  const periodMs = toDurationMs(given.period, `${where}.period`);
+  if (periodMs <= 0) throw new RangeError(`${where}.period: must be longer than 0`);
+  const maxWaitMs = given.maxWait === undefined ? undefined : toDurationMs(given.maxWait, `${where}.maxWait`);
+  if (maxWaitMs !== undefined && maxWaitMs < periodMs) {
+    throw new RangeError(`${where}.maxWait: must be at least the period`);
+  }
+  const { key } = given;
+  if (key !== undefined && typeof key !== "function" && (typeof key !== "string" || key.trim() === "")) {
+    throw new TypeError(`${where}.key: must be a path into the event such as "data.tenantId", or a function`);
+  }
+  return {
+    periodMs,
+    ...(maxWaitMs !== undefined ? { maxWaitMs } : {}),
+    ...(key !== undefined ? { key } : {}),
+  };
+}
+
+function checkThrottle(given: NonNullable<WorkloadOptions["throttle"]>): ThrottleSpec {
+  const where = "asyncWorkload config.throttle";
+  if (!given || typeof given !== "object") throw new TypeError(`${where}: expected { limit, period, key? }`);
+  if (!Number.isInteger(given.limit) || given.limit < 1) {
+    throw new RangeError(`${where}.limit: ${String(given.limit)} must be a whole number of at least 1`);
+  }
+  const periodMs = toDurationMs(given.period, `${where}.period`);
+  if (periodMs <= 0) throw new RangeError(`${where}.period: must be longer than 0`);
+  const { key } = given;
+  if (key !== undefined && typeof key !== "function" && (typeof key !== "string" || key.trim() === "")) {
+    throw new TypeError(`${where}.key: must be a path into the event such as "data.tenantId", or a function`);
+  }
+  return { limit: given.limit, periodMs, ...(key !== undefined ? { key } : {}) };
+}
+
+function checkConcurrency(given: ConcurrencyLimit | ConcurrencyLimit[]): ConcurrencyLimit[] {
+  const limits = Array.isArray(given) ? given : [given];
+  return limits.map((limit, i) => {
+    const where = Array.isArray(given)
+      ? `asyncWorkload config.concurrency[${i}]`
+      : "asyncWorkload config.concurrency";
+    if (!limit || typeof limit !== "object") throw new TypeError(`${where}: expected { limit, key? }`);
+    if (!Number.isInteger(limit.limit) || limit.limit < 1) {
+      throw new RangeError(`${where}.limit: ${String(limit.limit)} must be a whole number of at least 1`);
+    }
+    const { key } = limit;
+    if (key !== undefined && typeof key !== "function" && (typeof key !== "string" || key.trim() === "")) {
+      throw new TypeError(
+        `${where}.key: must be a path into the event such as "data.tenantId", or a function`,
+      );
+    }
+    return { limit: limit.limit, ...(key !== undefined ? { key } : {}) };
+  });
+}
+
+function checkSchedule(schedule: WorkloadSchedule): CronSchedule {
+  const given = typeof schedule === "string" ? { cron: schedule } : schedule;
+  if (!given || typeof given !== "object" || typeof given.cron !== "string") {
+    throw new TypeError("asyncWorkload config.schedule: expected a cron expression or { cron, timezone }");
+  }
+  try {
+    return parseCron(given.cron, given.timezone);
+  } catch (error) {
+    throw new TypeError(`asyncWorkload config.schedule: ${(error as CronError).message}`, { cause: error });
+  }
 }

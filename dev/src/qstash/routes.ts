@@ -21,6 +21,7 @@ import { QStashError } from "./errors.ts";
 import { dlqView, messageView, type DlqRecord, type HeaderMap } from "./message.ts";
 import { acceptPublish, type AcceptedMessage } from "./publish-request.ts";
 import { QUEUE_NAME } from "./queues.ts";
+import type { Schedules } from "./schedules.ts";
 import type { Store } from "./store.ts";
 import { WorkflowRuns } from "./workflow.ts";
 import { refusal } from "../loopback.ts";
@@ -28,6 +29,7 @@ import { refusal } from "../loopback.ts";
 export interface RoutesOptions {
   engine: Engine;
   store: Store;
+  schedules: Schedules;
   token: string;
   currentSigningKey: string;
   nextSigningKey: string;
@@ -197,6 +199,33 @@ export function createRoutes(options: RoutesOptions): Hono<Env> {
     const [result] = await publish([accepted], now);
     return c.json(result, result?.deduplicated ? 202 : 200);
   });
+
+  app.post("/v2/schedules/*", async (c) => {
+    const result = await options.schedules.create({
+      destination: rawTarget(c).slice("/v2/schedules/".length),
+      headers: headerMap(c),
+      body: Buffer.from(await c.req.arrayBuffer()),
+      ...(callerIp(c) !== undefined ? { callerIp: callerIp(c) } : {}),
+      now: Date.now(),
+    });
+    return c.json(result);
+  });
+
+  app.get("/v2/schedules", (c) => c.json(options.schedules.list()));
+
+  app.get("/v2/schedules/:scheduleId", (c) => c.json(options.schedules.get(c.req.param("scheduleId"))));
+
+  app.delete("/v2/schedules/:scheduleId", async (c) => {
+    await options.schedules.delete(c.req.param("scheduleId"));
+    return c.body(null, 200);
+  });
+
+  for (const action of ["pause", "resume"] as const) {
+    app.patch(`/v2/schedules/:scheduleId/${action}`, async (c) => {
+      await options.schedules.setPaused(c.req.param("scheduleId"), action === "pause", Date.now());
+      return c.body(null, 200);
+    });
+  }
 
   app.post("/v2/enqueue/*", async (c) => {
     const rest = rawTarget(c).slice("/v2/enqueue/".length);

@@ -11,6 +11,7 @@ import type { RedisConnection } from "../redis-connection.ts";
 import { createDeliverer } from "./delivery.ts";
 import { Engine } from "./engine.ts";
 import { createRoutes } from "./routes.ts";
+import { Schedules } from "./schedules.ts";
 import { createSigner } from "./signing.ts";
 import { Stats, type QStashStats } from "./stats.ts";
 import { createStore, DEFAULT_KEY_PREFIX } from "./store.ts";
@@ -87,7 +88,8 @@ export async function startQStash(options: QStashOptions): Promise<QStashServer>
     maxInFlight,
     timerGranularity,
   });
-  const app = createRoutes({ engine, store, token, currentSigningKey, nextSigningKey });
+  const schedules = new Schedules({ store, publish: (accepted) => engine.publish(accepted), log });
+  const app = createRoutes({ engine, store, schedules, token, currentSigningKey, nextSigningKey });
   // Requests wait until the engine has resumed from Redis (a message published meanwhile would
   // otherwise be loaded a second time), and close() lets the ones being handled finish writing.
   let markStarted: () => void = () => undefined;
@@ -112,8 +114,10 @@ export async function startQStash(options: QStashOptions): Promise<QStashServer>
   });
   try {
     await engine.start();
+    await schedules.start();
     markStarted();
   } catch (error) {
+    schedules.stop();
     server.close();
     await engine.close();
     throw error;
@@ -128,6 +132,7 @@ export async function startQStash(options: QStashOptions): Promise<QStashServer>
     stats: () => engine.stats(),
     close() {
       closing ??= (async () => {
+        schedules.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         while (handling.size > 0) await Promise.allSettled([...handling]);

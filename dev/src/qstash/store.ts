@@ -9,7 +9,8 @@
  *
  * Keys: `schedule` (sorted set: message id by due time, ms), `msg:<id>` (message JSON),
  * `dedup:<id:...|content:...>` (earlier message id, expiring), `dlq` (hash: DLQ id -> JSON),
- * `queues` (hash: queue name -> settings JSON), `wf:<run id>` (an Upstash Workflow run's history,
+ * `queues` (hash: queue name -> settings JSON), `schedules` (hash: schedule id -> StoredSchedule JSON,
+ * see schedules.ts), `wf:<run id>` (an Upstash Workflow run's history,
  * JSON, expiring a week after its last step).
  */
 import { createHash } from "node:crypto";
@@ -28,6 +29,24 @@ export interface QueueSettings {
   paused: boolean;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A schedule as kept: the create request (without its own headers) and when it fires next. */
+export interface StoredSchedule {
+  scheduleId: string;
+  /** The `Upstash-Cron` value as given (with its `CRON_TZ=` prefix, if any). */
+  cron: string;
+  destination: string;
+  /** The create request's headers, lower-cased, except `Upstash-Cron` and `Upstash-Schedule-Id`. */
+  headers: Record<string, string>;
+  body?: string;
+  bodyBase64?: string;
+  createdAt: number;
+  isPaused: boolean;
+  /** The next firing (ms since epoch); when paused, the one it would have been. */
+  nextAt: number;
+  lastFiredAt?: number;
+  callerIp?: string;
 }
 
 export interface NewMessage {
@@ -60,6 +79,9 @@ export interface Store extends WorkflowStore {
   queueList(): Promise<QueueSettings[]>;
   queueSave(settings: QueueSettings): Promise<void>;
   queueDelete(name: string): Promise<void>;
+  scheduleList(): Promise<StoredSchedule[]>;
+  scheduleSave(schedule: StoredSchedule): Promise<void>;
+  scheduleDelete(scheduleId: string): Promise<void>;
   readonly roundTrips: number;
 }
 
@@ -148,6 +170,7 @@ export function createStore(connection: RedisConnection, prefix: string): Store 
   const scheduleKey = `${prefix}schedule`;
   const dlqKey = `${prefix}dlq`;
   const queuesKey = `${prefix}queues`;
+  const schedulesKey = `${prefix}schedules`;
   const messageKey = (id: string) => `${prefix}msg:${id}`;
   const workflowKey = (runId: string) => `${prefix}wf:${runId}`;
 
@@ -266,6 +289,21 @@ export function createStore(connection: RedisConnection, prefix: string): Store 
     async queueDelete(name) {
       roundTrips += 1;
       await redis.hdel(queuesKey, name);
+    },
+
+    async scheduleList() {
+      roundTrips += 1;
+      return (await redis.hvals(schedulesKey)).map((json) => JSON.parse(json) as StoredSchedule);
+    },
+
+    async scheduleSave(schedule) {
+      roundTrips += 1;
+      await redis.hset(schedulesKey, schedule.scheduleId, JSON.stringify(schedule));
+    },
+
+    async scheduleDelete(scheduleId) {
+      roundTrips += 1;
+      await redis.hdel(schedulesKey, scheduleId);
     },
 
     async workflowGet(runId) {

@@ -44,6 +44,7 @@ export function renderRouter(workloads: readonly PlannedWorkload[], outDir: stri
     "    events: definition.events,",
     "    ...(definition.eventFilter ? { eventFilter: definition.eventFilter } : {}),",
     "    maxRetries: definition.maxRetries,",
+    "    ...(definition.schedule ? { schedule: definition.schedule } : {}),",
     "    url,",
     "  };",
     "});",

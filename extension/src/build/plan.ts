@@ -3,6 +3,7 @@
  * problem names the file it comes from, so that the build fails with something to fix rather than
  * a router that silently skips a workload at the first event.
  */
+import type { CronSchedule } from "@awl/client";
 import { OPERATIONS_WORKLOAD, toDurationMs, WORKLOAD_NAME_PATTERN } from "@awl/client/internal";
 import { FUNCTION_PREFIX, NETLIFY_FUNCTIONS, ROUTER_FUNCTION, WRAPPER_FUNCTION_PREFIX } from "../paths.ts";
 import type { DiscoveredWorkload, Problem } from "./discover.ts";
@@ -18,6 +19,8 @@ export interface PlannedWorkload {
   wrapsModule: boolean;
   /** Where the router publishes its runs, relative to the site. */
   url: string;
+  /** Its cron trigger, synced to a QStash schedule after a deploy (schedule-hook.ts). */
+  schedule?: CronSchedule;
 }
 
 const INJECTED_FUNCTIONS = [
@@ -78,7 +81,14 @@ export function planWorkloads(workloads: readonly DiscoveredWorkload[]): {
     const functionName = wrapsModule
       ? `${WRAPPER_FUNCTION_PREFIX}${workload.functionName}`
       : workload.functionName;
-    const entry = { name, file, functionName, wrapsModule, url: `/.netlify/functions/${functionName}` };
+    const entry: PlannedWorkload = {
+      name,
+      file,
+      functionName,
+      wrapsModule,
+      url: `/.netlify/functions/${functionName}`,
+      ...(definition.schedule ? { schedule: definition.schedule } : {}),
+    };
     byName.set(name.toLowerCase(), entry);
     planned.push(entry);
   }

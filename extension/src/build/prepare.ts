@@ -3,7 +3,8 @@
  * the router (and the wrappers of Netlify-style workloads) into `.netlify/awl/functions/`,
  * registered with `utils.functions.generate` so that `netlify build` deploys them and
  * `netlify dev` serves them. Any problem fails the build with every file and reason at once.
- * It answers the functions whose built bundles `onPostBuild` checks (verify-bundles.ts).
+ * It answers the functions whose built bundles `onPostBuild` checks (verify-bundles.ts), and the
+ * workloads whose schedules are synced after the deploy (schedule-hook.ts).
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -12,7 +13,7 @@ import { discoverWorkloads, mayDefineWorkload, type Problem } from "./discover.t
 import { listFunctionFiles } from "./function-files.ts";
 import { writeGeneratedFunctions } from "./generate.ts";
 import { loadFunctionModules } from "./load-modules.ts";
-import { planWorkloads, reservedNameProblems } from "./plan.ts";
+import { planWorkloads, reservedNameProblems, type PlannedWorkload } from "./plan.ts";
 import type { ExpectedFunction } from "./verify-bundles.ts";
 import { clientVersionProblem } from "./versions.ts";
 
@@ -25,12 +26,19 @@ export interface BuildHookContext {
   };
 }
 
-export async function prepareWorkloads({ constants, utils }: BuildHookContext): Promise<ExpectedFunction[]> {
+export interface PreparedSite {
+  /** The functions whose built bundles `onPostBuild` checks. */
+  functions: ExpectedFunction[];
+  /** The site's workloads, whose schedules are synced once the deploy succeeded. */
+  workloads: PlannedWorkload[];
+}
+
+export async function prepareWorkloads({ constants, utils }: BuildHookContext): Promise<PreparedSite> {
   const siteDir = process.cwd();
   const versionProblem = clientVersionProblem(siteDir);
   if (versionProblem) {
     utils.build.failBuild(`Async Workloads: ${versionProblem}`);
-    return [];
+    return { functions: [], workloads: [] };
   }
   // Beside Netlify's own .netlify/functions-internal, which follows the site's base and package path.
   const netlifyDir = constants.INTERNAL_FUNCTIONS_SRC
@@ -48,14 +56,14 @@ export async function prepareWorkloads({ constants, utils }: BuildHookContext): 
       `Async Workloads could not bundle the site's functions to find its workloads:\n${(error as Error).message}`,
       { error },
     );
-    return [];
+    return { functions: [], workloads: [] };
   }
   const discovered = discoverWorkloads(candidates, loaded);
   const { planned, problems } = planWorkloads(discovered.workloads);
   const allProblems = [...reservedNameProblems(functions), ...discovered.problems, ...problems];
   if (allProblems.length > 0) {
     utils.build.failBuild(formatProblems(allProblems, siteDir));
-    return [];
+    return { functions: [], workloads: [] };
   }
 
   for (const path of writeGeneratedFunctions(planned, join(outDir, "functions")))
@@ -65,7 +73,7 @@ export async function prepareWorkloads({ constants, utils }: BuildHookContext): 
     `Async Workloads: ${planned.length} workload${planned.length === 1 ? "" : "s"}` +
       `${list.length ? `: ${list.join(", ")}` : ""}; generated the router at /.netlify/functions/awl-router`,
   );
-  return [
+  const expected: ExpectedFunction[] = [
     { name: ROUTER_FUNCTION, kind: "handler" },
     ...NETLIFY_FUNCTIONS.map((name): ExpectedFunction => ({ name, kind: "handler" })),
     ...planned.map((workload): ExpectedFunction => ({
@@ -73,6 +81,7 @@ export async function prepareWorkloads({ constants, utils }: BuildHookContext): 
       kind: workload.wrapsModule ? "handler" : "workload",
     })),
   ];
+  return { functions: expected, workloads: planned };
 }
 
 export function formatProblems(problems: readonly Problem[], siteDir: string): string {

@@ -24,6 +24,10 @@ import { finishScript } from "./scripts/finish.ts";
 import { pageScript } from "./scripts/page.ts";
 import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
 import { retryScript } from "./scripts/retry.ts";
+import { slotsAcquireScript } from "./scripts/slots-acquire.ts";
+import { throttleTakeScript } from "./scripts/throttle-take.ts";
+import { debounceTakeScript, type DebounceVerdict } from "./scripts/debounce-take.ts";
+import { slotsReleaseScript } from "./scripts/slots-release.ts";
 import { routeScript, type PublishTarget } from "./scripts/route.ts";
 import { routingTableScript } from "./scripts/routing-table.ts";
 import { statsScript } from "./scripts/stats.ts";
@@ -187,6 +191,60 @@ export class EngineStore {
    * `token` identifies this call: a resend of it by the client (after a lost answer) carries the same
    * token and is answered as the first was, while a concurrent duplicate delivery's claim does not.
    */
+  /** Whether a run under a debounce starts now, waits for its burst to be quiet, or was replaced. */
+  takeDebounce(
+    debounceKey: string,
+    runId: string,
+    now: number,
+    eventAt: number,
+    periodMs: number,
+    maxWaitMs: number,
+  ): Promise<DebounceVerdict> {
+    return debounceTakeScript.run(this.redis, {
+      prefix: this.prefix,
+      debounceKey,
+      runId,
+      now,
+      eventAt,
+      periodMs,
+      maxWaitMs,
+    });
+  }
+
+  /** The time a run may start under a throttle (at or before now: at once); one reservation per run. */
+  takeThrottle(throttleKey: string, runId: string, now: number, interval: number): Promise<number> {
+    return throttleTakeScript.run(this.redis, { prefix: this.prefix, throttleKey, runId, now, interval });
+  }
+
+  /** Takes a slot of every concurrency limit (`limits`: key, limit, ...) or makes the run wait for them. */
+  acquireSlots(
+    runId: string,
+    now: number,
+    slotUntil: number,
+    order: number,
+    limits: (string | number)[],
+  ): Promise<"acquired" | "wait"> {
+    return slotsAcquireScript.run(this.redis, { prefix: this.prefix, runId, now, slotUntil, order, limits });
+  }
+
+  /** Gives back the run's slots (or, without `release`, checks whether it was handed them) and hands out free ones. */
+  releaseSlots(
+    runId: string,
+    release: boolean,
+    now: number,
+    handoffUntil: number,
+    limits: (string | number)[],
+  ): Promise<PublishTarget[]> {
+    return slotsReleaseScript.run(this.redis, {
+      prefix: this.prefix,
+      runId,
+      release: release ? 1 : 0,
+      now,
+      handoffUntil,
+      limits,
+    });
+  }
+
   claim(runId: string, now: number, leaseUntil: number, token: string = randomUUID()): Promise<ClaimResult> {
     return claimScript.run(this.redis, {
       prefix: this.prefix,

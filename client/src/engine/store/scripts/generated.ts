@@ -9,6 +9,7 @@ export type ScriptArg = string | number;
 export const SCRIPT_NAMES = [
   "checkpoint",
   "claim",
+  "debounce-take",
   "delete",
   "delete-in-states",
   "delete-runs",
@@ -20,7 +21,10 @@ export const SCRIPT_NAMES = [
   "retry",
   "route",
   "routing-table",
+  "slots-acquire",
+  "slots-release",
   "stats",
+  "throttle-take",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
@@ -32,6 +36,8 @@ export const LUA_SOURCES: { readonly [N in ScriptName]: string } = {
     "-- Records one completed step in the run's journal, fenced by the generation claimed for this\n-- invocation: a stale or duplicate invocation writes nothing (invariant 2).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, generation, stepId, record\n--   record: the journal entry (JSON)\n-- Reply: 1 when written, 0 when fenced out.\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal generation = ARGV[3]\nlocal stepId = ARGV[4]\nlocal record = ARGV[5]\n-- end of generated ARGV\nlocal run, steps = run_keys(runId)\nlocal f = redis.call('HMGET', run, 'generation', 'state')\nif f[1] ~= generation or f[2] ~= 'processing' then return 0 end\nredis.call('HSET', steps, stepId, record)\nreturn 1\n",
   claim:
     "-- Claims a run for one invocation: a fenced lease (the generation goes up by one, and every later\n-- write of this invocation must present it), plus everything the invocation needs to replay, in\n-- one round trip: the event, and the journal of completed steps.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken\n--   claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not\n-- Reply: {status, ...}, one of:\n--   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt, chain}\n--                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it;\n--                        chain: how many events led to the run's event through workloads' sends)\n--   {'busy'}            another invocation holds a live lease (a duplicate delivery)\n--   {'early', nextAt}   a stale delivery for a run that is waiting until nextAt\n--   {'done', state}     the run already ended\n--   {'missing'}         no such run (deleted, or expired)\n--   {'dead-lettered'}   the previous invocation died and that was the last attempt\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal now = ARGV[3]\nlocal leaseUntil = ARGV[4]\nlocal outboxAt = ARGV[5]\nlocal earlyToleranceMs = ARGV[6]\nlocal ttlCompleted = ARGV[7]\nlocal ttlDead = ARGV[8]\nlocal claimToken = ARGV[9]\n-- end of generated ARGV\nlocal nowMs = tonumber(now)\nlocal run, steps, attempts = run_keys(runId)\nlocal fields = redis.call('HMGET', run, 'state', 'leaseUntil', 'nextAt', 'attempt', 'maxRetries', 'eventId', 'workload', 'url')\nlocal state = fields[1]\nif not state then return { 'missing' } end\nif state == 'completed' or state == 'dead-lettered' then return { 'done', state } end\nlocal attempt = tonumber(fields[4])\nlocal eventId = fields[6]\n\nlocal function claimed(generation, dueAt)\n  local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt', 'chain')\n  return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',\n    ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], dueAt, ev[5] or '0' }\nend\n\nif state == 'processing' and redis.call('HGET', run, 'claimToken') == claimToken then\n  -- A repeat of this very claim (the client resends a script whose answer was lost): answer it again\n  -- instead of calling the lease busy, which would lose an attempt that never failed.\n  return claimed(redis.call('HGET', run, 'generation'), redis.call('HGET', run, 'claimedDueAt') or '')\nend\nif state == 'processing' then\n  if tonumber(fields[2]) > nowMs then return { 'busy' } end\n  -- The invocation holding the lease died or overran without recording an outcome: that attempt failed.\n  local err = cjson.encode({ name = 'LeaseExpired', message = 'The invocation stopped before recording an outcome (crashed, killed or timed out).' })\n  redis.call('RPUSH', attempts, cjson.encode({ attempt = attempt, outcome = 'lease-expired', endedAt = nowMs, error = cjson.decode(err) }))\n  redis.call('HSET', run, 'lastError', err)\n  attempt = attempt + 1\n  if attempt > tonumber(fields[5]) + 1 then\n    terminate(runId, eventId, state, 'dead-lettered', nowMs, ttlDead, ttlCompleted, ttlDead)\n    return { 'dead-lettered' }\n  end\n  redis.call('HSET', run, 'attempt', attempt)\nelseif (tonumber(fields[3]) or 0) > nowMs + tonumber(earlyToleranceMs) then\n  return { 'early', fields[3] }\nend\nlocal generation = redis.call('HINCRBY', run, 'generation', 1)\nlocal dueAt = fields[3] or ''\nredis.call('HSET', run, 'state', 'processing', 'leaseUntil', leaseUntil, 'startedAt', now, 'nextAt', '',\n  'claimedDueAt', dueAt, 'claimToken', claimToken)\ntally(eventId, state, 'processing')\nredis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)\nreturn claimed(generation, dueAt)\n",
+  "debounce-take":
+    "-- Decides a run's start under a debounce (engine/debounce.ts). A run arriving becomes the latest of\n-- its key's burst, due `period` after it (or at the burst's first arrival plus maxWait, if sooner),\n-- and is told to wait until then, unless its event is older than the latest's (deliveries do not\n-- keep the order events were sent in): then it is replaced at once. When a run comes back: the\n-- latest, due, runs (and the burst ends); one that a later arrival replaced is told so. Runs already seen are kept in the burst's `runs`\n-- hash until they come back, so a replaced run is recognised even after a new burst began.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, debounceKey, runId, now, eventAt, periodMs, maxWaitMs\n--   eventAt: when the run's event was accepted; maxWaitMs: 0 for none\n-- Reply: { 'run' }, { 'wait', dueAt }, or { 'replaced', latestRunId }\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal debounceKey = ARGV[2]\nlocal runId = ARGV[3]\nlocal now = ARGV[4]\nlocal eventAt = ARGV[5]\nlocal periodMs = ARGV[6]\nlocal maxWaitMs = ARGV[7]\n-- end of generated ARGV\nnow = tonumber(now)\nlocal burst = k('debounce', debounceKey)\nlocal seen = k('debounce', debounceKey, 'runs')\nlocal latest = redis.call('HGET', burst, 'latest')\nif redis.call('HEXISTS', seen, runId) == 1 then\n  if latest == runId then\n    local dueAt = tonumber(redis.call('HGET', burst, 'dueAt'))\n    if dueAt > now then return { 'wait', tostring(dueAt) } end\n    redis.call('DEL', burst)\n    redis.call('HDEL', seen, runId)\n    return { 'run' }\n  end\n  redis.call('HDEL', seen, runId)\n  return { 'replaced', latest or '' }\nend\nif latest and tonumber(redis.call('HGET', burst, 'latestAt')) > tonumber(eventAt) then\n  return { 'replaced', latest }\nend\nlocal firstAt = tonumber(redis.call('HGET', burst, 'firstAt') or now)\nlocal dueAt = now + tonumber(periodMs)\nif tonumber(maxWaitMs) > 0 and firstAt + tonumber(maxWaitMs) < dueAt then dueAt = firstAt + tonumber(maxWaitMs) end\nif dueAt <= now then\n  redis.call('DEL', burst)\n  return { 'run' }\nend\nredis.call('HSET', burst, 'latest', runId, 'latestAt', eventAt, 'firstAt', firstAt, 'dueAt', dueAt)\nredis.call('HSET', seen, runId, 1)\nredis.call('PEXPIRE', burst, dueAt - now + 3600000)\nredis.call('PEXPIRE', seen, dueAt - now + 3600000)\nreturn { 'wait', tostring(dueAt) }\n",
   delete:
     "-- Deletes events with their runs, journals, index entries and outbox entries.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, ...eventIds\n-- Reply: the number of events deleted\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal eventIds_count = #ARGV - 2 + 1\nlocal function eventIds_item(i) local b = 2 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal deleted = 0\nfor i = 1, eventIds_count do deleted = deleted + delete_event(eventIds_item(i)) end\nreturn deleted\n",
   "delete-in-states":
@@ -53,8 +59,14 @@ export const LUA_SOURCES: { readonly [N in ScriptName]: string } = {
     "-- Creates one run per matching workload for an event, once: a repeated router delivery creates\n-- nothing new and only hands back the runs that have not started, for republishing. The router\n-- also publishes its routing table here (lib.lua write_routing_table), so senders can route at send.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, eventId, now, outboxAt, ttlCompleted, tableDigest, tableEntries, tableTtlMs, count, targets[count]{workload, url, maxRetries}\n--   targets: the workloads the event matches\n--   tableDigest: '' to leave the routing table alone; tableEntries: JSON {lower-cased name: field value}\n-- Reply: a flat list: runId, url for each run to publish; false when the event no longer exists\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal eventId = ARGV[2]\nlocal now = ARGV[3]\nlocal outboxAt = ARGV[4]\nlocal ttlCompleted = ARGV[5]\nlocal tableDigest = ARGV[6]\nlocal tableEntries = ARGV[7]\nlocal tableTtlMs = ARGV[8]\nlocal count = ARGV[9]\nlocal targets_count = tonumber(count)\nlocal function targets_item(i) local b = 10 + (i - 1) * 3 return ARGV[b], ARGV[b + 1], ARGV[b + 2] end\n-- end of generated ARGV\nif tableDigest ~= '' then write_routing_table(tableDigest, tableEntries, tableTtlMs) end\nif redis.call('EXISTS', k('ev', eventId)) == 0 then\n  redis.call('ZREM', k('outbox'), 'route:' .. eventId)\n  return false\nend\nlocal function target(i)\n  local workload, url, maxRetries = targets_item(i)\n  return workload, url, maxRetries\nend\nlocal out = {}\nroute_event(eventId, targets_count, target, now, outboxAt, ttlCompleted, out)\nreturn out\n",
   "routing-table":
     "-- Publishes the router's routing table without routing an event (lib.lua write_routing_table, as\n-- route.lua does with every routing): a router that has not routed yet, or a test or bench that\n-- wants senders to route at send from their first event.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, tableDigest, tableEntries, tableTtlMs\n--   tableEntries: JSON {lower-cased name: field value} (keys.ts routingTable)\n-- Reply: 1 if the table was written, 0 if the stored one has the same digest\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal tableDigest = ARGV[2]\nlocal tableEntries = ARGV[3]\nlocal tableTtlMs = ARGV[4]\n-- end of generated ARGV\nreturn write_routing_table(tableDigest, tableEntries, tableTtlMs)\n",
+  "slots-acquire":
+    "-- Takes a concurrency slot of every limit a run is under, all or none (engine/concurrency.ts).\n-- A limit's holders are a sorted set of run ids scored by when their slot expires (the claim's\n-- lease), so a crashed invocation's slot frees itself. A run already holding (a slot handed to it\n-- by a release, or a repeated claim) keeps it, with the new expiry. A run that cannot take every\n-- slot waits in each limit's waiting set, ordered by `order` (kept from its first wait), and its\n-- limits are kept for the release that hands it the slots.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, now, slotUntil, order, ...limits\n-- Reply: 'acquired', or 'wait'\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal now = ARGV[3]\nlocal slotUntil = ARGV[4]\nlocal order = ARGV[5]\nlocal limits_count = #ARGV - 6 + 1\nlocal function limits_item(i) local b = 6 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal pairs_count = limits_count / 2\nlocal fits = true\nfor i = 1, pairs_count do\n  local holders = k('slots', limits_item(2 * i - 1))\n  redis.call('ZREMRANGEBYSCORE', holders, '-inf', '(' .. now)\n  if not redis.call('ZSCORE', holders, runId) and redis.call('ZCARD', holders) >= tonumber(limits_item(2 * i)) then\n    fits = false\n  end\nend\nif fits then\n  for i = 1, pairs_count do\n    local key = limits_item(2 * i - 1)\n    redis.call('ZADD', k('slots', key), slotUntil, runId)\n    redis.call('ZREM', k('slots', key, 'wait'), runId)\n  end\n  redis.call('HDEL', k('slots-waiting'), runId)\n  return 'acquired'\nend\nlocal limits = {}\nfor i = 1, limits_count do limits[i] = limits_item(i) end\nfor i = 1, pairs_count do\n  redis.call('ZADD', k('slots', limits_item(2 * i - 1), 'wait'), 'NX', order, runId)\nend\nredis.call('HSET', k('slots-waiting'), runId, cjson.encode(limits))\nreturn 'wait'\n",
+  "slots-release":
+    "-- Gives back a run's concurrency slots (when `release` is 1) and hands every slot now free to the\n-- runs waiting for it, best order first: a waiter gets all of its limits' slots at once or stays\n-- waiting. Each run handed its slots holds them until handoffUntil, long enough for its delivery\n-- to arrive and claim. Also reports the run itself when it holds all its slots without having\n-- been delivered them (a handoff that came while it was still parking: its delivery found it busy).\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, runId, release, now, handoffUntil, ...limits\n-- Reply: a flat list: runId, url, generation for each run to deliver now\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal runId = ARGV[2]\nlocal release = ARGV[3]\nlocal now = ARGV[4]\nlocal handoffUntil = ARGV[5]\nlocal limits_count = #ARGV - 6 + 1\nlocal function limits_item(i) local b = 6 + i - 1 return ARGV[b] end\n-- end of generated ARGV\nlocal CANDIDATES = 50\nlocal out = {}\n\nlocal function deliver(id)\n  local f = redis.call('HMGET', k('run', id), 'url', 'generation', 'state')\n  if f[1] and f[3] == 'pending' then\n    out[#out + 1] = id\n    out[#out + 1] = f[1]\n    out[#out + 1] = f[2]\n  end\nend\n\n-- Whether every slot of `limits` (key, limit, ...) is free for `id`, after expiring stale holders.\nlocal function fits(id, limits)\n  for i = 1, #limits, 2 do\n    local holders = k('slots', limits[i])\n    redis.call('ZREMRANGEBYSCORE', holders, '-inf', '(' .. now)\n    if not redis.call('ZSCORE', holders, id) and redis.call('ZCARD', holders) >= tonumber(limits[i + 1]) then\n      return false\n    end\n  end\n  return true\nend\n\nlocal mine = {}\nfor i = 1, limits_count do mine[i] = limits_item(i) end\nif release == '1' then\n  for i = 1, #mine, 2 do redis.call('ZREM', k('slots', mine[i]), runId) end\nelseif redis.call('HEXISTS', k('slots-waiting'), runId) == 0 then\n  local holds = #mine > 0\n  for i = 1, #mine, 2 do\n    if not redis.call('ZSCORE', k('slots', mine[i]), runId) then holds = false end\n  end\n  if holds then deliver(runId) end\nend\n\nfor i = 1, #mine, 2 do\n  local waiting = k('slots', mine[i], 'wait')\n  for _, id in ipairs(redis.call('ZRANGE', waiting, 0, CANDIDATES - 1)) do\n    local spec = redis.call('HGET', k('slots-waiting'), id)\n    if not spec then\n      redis.call('ZREM', waiting, id)\n    else\n      local limits = cjson.decode(spec)\n      if fits(id, limits) then\n        for j = 1, #limits, 2 do\n          redis.call('ZADD', k('slots', limits[j]), handoffUntil, id)\n          redis.call('ZREM', k('slots', limits[j], 'wait'), id)\n        end\n        redis.call('HDEL', k('slots-waiting'), id)\n        deliver(id)\n      end\n    end\n    if redis.call('ZCARD', k('slots', mine[i])) >= tonumber(mine[i + 1]) then break end\n  end\nend\nreturn out\n",
   stats:
     "-- Counts events per state, overall and per event name, in one round trip (the dashboard's counts).\n-- An event counts once in every state one of its runs is in: the per-state indexes, overall and\n-- per name, hold exactly those events (see tally in lib.lua), so every count is a ZCARD and the\n-- script's work grows with the number of names, not of events.\n-- Events expire after their retention while their index entries stay until something notices;\n-- before counting, the oldest entries of each index (the first to expire, since scores are creation\n-- times) are checked, up to pruneLimit per index, and the expired ones removed, so the counts converge\n-- on the truth as the dashboard refreshes instead of growing forever.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, pruneLimit, maxNames\n-- Reply: a flat list: a count per state, then per name: name, total, a count per state (STATES order, lib.lua)\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal pruneLimit = ARGV[2]\nlocal maxNames = ARGV[3]\n-- end of generated ARGV\npruneLimit = tonumber(pruneLimit)\nmaxNames = tonumber(maxNames)\n\nlocal function prune(index)\n  local oldest = redis.call('ZRANGE', index, 0, pruneLimit - 1)\n  for _, eventId in ipairs(oldest) do\n    if redis.call('EXISTS', k('ev', eventId)) == 0 then\n      redis.call('ZREM', index, eventId)\n    else\n      -- Entries after the first live one are younger; they have not expired either (near enough).\n      return\n    end\n  end\nend\n\nlocal out = {}\nfor _, s in ipairs(STATES) do\n  local index = k('idx', 'state', s)\n  prune(index)\n  out[#out + 1] = redis.call('ZCARD', index)\nend\n\nlocal names = redis.call('SMEMBERS', k('idx', 'names'))\nlocal counted = 0\nfor _, name in ipairs(names) do\n  if counted >= maxNames then break end\n  local index = k('idx', 'name', name)\n  prune(index)\n  local total = redis.call('ZCARD', index)\n  if total == 0 then\n    redis.call('SREM', k('idx', 'names'), name)\n  else\n    counted = counted + 1\n    -- Names match case-insensitively; show each as its newest event spelled it.\n    local newest = redis.call('ZRANGE', index, -1, -1)[1]\n    out[#out + 1] = (newest and redis.call('HGET', k('ev', newest), 'displayName')) or name\n    out[#out + 1] = total\n    for _, s in ipairs(STATES) do\n      local byState = name_state_index(s, name)\n      prune(byState)\n      out[#out + 1] = redis.call('ZCARD', byState)\n    end\n  end\nend\nreturn out\n",
+  "throttle-take":
+    "-- Gives a run its start time under a throttle (engine/throttle.ts): starts are spaced `interval`\n-- apart (the period over the limit), so no window of one period holds more than the limit. Each run is\n-- given one time: a run already given one gets it again (it was parked until then), so a burst of\n-- N runs costs N reservations, not N waves of retries. The key's next free time expires once it is\n-- past, so an idle key holds nothing.\n-- KEYS: none (lib.lua builds every key from prefix)\n-- ARGV: prefix, throttleKey, runId, now, interval\n-- Reply: the time (ms) the run may start: now or earlier means at once\n-- ARGV, bound by name (generated from the header: npm run generate:lua)\nlocal throttleKey = ARGV[2]\nlocal runId = ARGV[3]\nlocal now = ARGV[4]\nlocal interval = ARGV[5]\n-- end of generated ARGV\nnow = tonumber(now)\ninterval = tonumber(interval)\nlocal reservations = k('throttle', throttleKey, 'at')\nlocal given = redis.call('HGET', reservations, runId)\nif given then\n  if tonumber(given) <= now then redis.call('HDEL', reservations, runId) end\n  return tonumber(given)\nend\nlocal at = tonumber(redis.call('GET', k('throttle', throttleKey)) or 0)\nif at < now then at = now end\nlocal tat = at + interval\nredis.call('SET', k('throttle', throttleKey), tat, 'PX', math.ceil(tat - now) + 1000)\nif at > now then\n  redis.call('HSET', reservations, runId, at)\n  redis.call('PEXPIRE', reservations, math.ceil(at - now) + 3600000)\nend\nreturn at\n",
 };
 
 /** Each script's ARGV, in order, as its header states it. */
@@ -76,6 +88,15 @@ export const SCRIPT_ARGV: { readonly [N in ScriptName]: readonly ArgSpec[] } = {
     { kind: "scalar", name: "ttlCompleted" },
     { kind: "scalar", name: "ttlDead" },
     { kind: "scalar", name: "claimToken" },
+  ],
+  "debounce-take": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "debounceKey" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "eventAt" },
+    { kind: "scalar", name: "periodMs" },
+    { kind: "scalar", name: "maxWaitMs" },
   ],
   delete: [
     { kind: "scalar", name: "prefix" },
@@ -185,10 +206,33 @@ export const SCRIPT_ARGV: { readonly [N in ScriptName]: readonly ArgSpec[] } = {
     { kind: "scalar", name: "tableEntries" },
     { kind: "scalar", name: "tableTtlMs" },
   ],
+  "slots-acquire": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "slotUntil" },
+    { kind: "scalar", name: "order" },
+    { kind: "list", name: "limits" },
+  ],
+  "slots-release": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "release" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "handoffUntil" },
+    { kind: "list", name: "limits" },
+  ],
   stats: [
     { kind: "scalar", name: "prefix" },
     { kind: "scalar", name: "pruneLimit" },
     { kind: "scalar", name: "maxNames" },
+  ],
+  "throttle-take": [
+    { kind: "scalar", name: "prefix" },
+    { kind: "scalar", name: "throttleKey" },
+    { kind: "scalar", name: "runId" },
+    { kind: "scalar", name: "now" },
+    { kind: "scalar", name: "interval" },
   ],
 };
 
@@ -211,6 +255,15 @@ export interface ScriptArgv {
     ttlCompleted: ScriptArg;
     ttlDead: ScriptArg;
     claimToken: ScriptArg;
+  };
+  "debounce-take": {
+    prefix: string;
+    debounceKey: ScriptArg;
+    runId: ScriptArg;
+    now: ScriptArg;
+    eventAt: ScriptArg;
+    periodMs: ScriptArg;
+    maxWaitMs: ScriptArg;
   };
   delete: { prefix: string; eventIds: readonly ScriptArg[] };
   "delete-in-states": {
@@ -294,5 +347,28 @@ export interface ScriptArgv {
     targets: readonly { workload: ScriptArg; url: ScriptArg; maxRetries: ScriptArg }[];
   };
   "routing-table": { prefix: string; tableDigest: ScriptArg; tableEntries: ScriptArg; tableTtlMs: ScriptArg };
+  "slots-acquire": {
+    prefix: string;
+    runId: ScriptArg;
+    now: ScriptArg;
+    slotUntil: ScriptArg;
+    order: ScriptArg;
+    limits: readonly ScriptArg[];
+  };
+  "slots-release": {
+    prefix: string;
+    runId: ScriptArg;
+    release: ScriptArg;
+    now: ScriptArg;
+    handoffUntil: ScriptArg;
+    limits: readonly ScriptArg[];
+  };
   stats: { prefix: string; pruneLimit: ScriptArg; maxNames: ScriptArg };
+  "throttle-take": {
+    prefix: string;
+    throttleKey: ScriptArg;
+    runId: ScriptArg;
+    now: ScriptArg;
+    interval: ScriptArg;
+  };
 }

@@ -217,6 +217,10 @@ test("every EngineStore call passes its script exactly the arguments its header 
     stats: [...EVENT_STATES.map(() => 0)],
     reconcile: ["run", "r1", "u1", "2"],
     page: [0, "+inf", 0],
+    "slots-acquire": "wait",
+    "slots-release": ["r2", "u2", "4"],
+    "throttle-take": 2_000,
+    "debounce-take": ["wait", "3000"],
   };
   const sent = new Map<ScriptName, string[]>();
   const redis = {
@@ -257,6 +261,12 @@ test("every EngineStore call passes its script exactly the arguments its header 
   expect((await store.stats()).states.pending).toBe(0);
   expect(await store.dueEntries(now, 10)).toEqual([{ kind: "run", id: "r1", target: "u1", generation: 2 }]);
   expect(await store.listEvents({ limit: 10 })).toEqual({ events: [], cursor: null });
+  expect(await store.acquireSlots("r1", now, now + 10, now, ["w:0:t1", 2])).toBe("wait");
+  expect(await store.releaseSlots("r1", true, now, now + 10, ["w:0:t1", 2])).toEqual([
+    { runId: "r2", url: "u2", generation: 4 },
+  ]);
+  expect(await store.takeThrottle("w:t1", "r1", now, 100)).toBe(2_000);
+  expect(await store.takeDebounce("w:k", "r1", now, now, 500, 0)).toEqual({ kind: "wait", dueAt: 3_000 });
   // Every script was called, each with as many values as its header lays out for these inputs.
   expect([...sent.keys()].sort()).toEqual([...SCRIPT_NAMES].sort());
   expect(sent.get("finish")).toHaveLength(12 + 2);
