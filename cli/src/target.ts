@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isSiteUrl } from "@awl/client/api-client";
-import { parseApiKeys } from "@awl/client/internal";
+import { apiKeysFromEnv, parseApiKeys } from "@awl/client/internal";
 import { parse } from "dotenv";
 import { UsageError } from "./errors.ts";
 
@@ -38,12 +38,12 @@ export function resolveTarget(
       `the site URL "${siteUrl}" (from AWL_SITE_URL or ${dotenvPath}) is not an http(s) URL: fix it or pass --site`,
     );
   }
-  // AWL_API_KEY may hold several keys during a rotation; any of them works, so take the first.
-  const apiKey = parseApiKeys(flags.apiKey || env.AWL_API_KEY || dotenv.AWL_API_KEY)[0];
+  // Several keys may be set during a rotation; any of them works, so take the one a site sends with.
+  const apiKey = parseApiKeys(flags.apiKey)[0] || apiKeysFromEnv(env)[0] || apiKeysFromEnv(dotenv)[0];
   if (!apiKey) {
     throw new UsageError(
       `no API key for the events API of ${siteUrl}: pass --api-key, or set AWL_API_KEY ` +
-        `in the environment or in ${dotenvPath} (the site's AWL_API_KEY)`,
+        `(or AWL_API_KEY_P<n>) in the environment or in ${dotenvPath} (the site's AWL_API_KEY)`,
     );
   }
   return { siteUrl, apiKey };

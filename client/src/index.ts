@@ -75,6 +75,12 @@ export {
 export { RETRY_FAILED_EVENTS, DELETE_EVENTS } from "./engine/internal-events.ts";
 export { workloadFromModule } from "./compat/netlify.ts";
 export {
+  createNetlifyHttpApi,
+  NETLIFY_API_PATH,
+  NETLIFY_ROUTER_PATH,
+  type NetlifyHttpOptions,
+} from "./compat/netlify-http.ts";
+export {
   EventsApiClient,
   EventsApiError,
   type EventsApiClientOptions,

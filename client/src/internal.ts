@@ -5,7 +5,7 @@
  * site's `@awl/client` (see extension/src/build/versions.ts).
  */
 export { ApiError, check, readJson } from "./api/input.ts";
-export { generateApiKey, parseApiKeys } from "./api/auth.ts";
+export { apiKeysFromEnv, generateApiKey, parseApiKeys } from "./api/auth.ts";
 export { OPERATIONS_WORKLOAD } from "./engine/internal-events.ts";
 export { DEFAULT_MAX_RETRIES, DEFAULT_SETTINGS } from "./engine/settings.ts";
 export { defineWorkload, WORKLOAD_NAME_PATTERN, type WorkloadOptions } from "./workload/definition.ts";

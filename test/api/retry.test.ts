@@ -103,10 +103,10 @@ describe("POST /events/retry", () => {
 
   test("a bad selector is refused with 400 naming the field", async () => {
     const both = await site.api.call("POST", "/events/retry", {
-      body: { eventIds: ["evt_1"], eventNames: ["checkout"] },
+      body: { runIds: ["evt_1.checkout"], eventNames: ["checkout"] },
     });
     expect(both.status).toBe(400);
-    expect(both.body.error).toMatch(/one of runIds, eventIds or eventNames/);
+    expect(both.body.error).toMatch(/runIds alone, or eventIds and\/or eventNames/);
     const badId = await site.api.call("POST", "/events/retry", { body: { eventIds: ["evt 1"] } });
     expect(badId.body.issues[0].path).toEqual(["eventIds", 0]);
     const badRun = await site.api.call("POST", "/events/retry", { body: { runIds: ["run 1"] } });

@@ -3,11 +3,18 @@
  * them, the API validates them, the dashboard and the extension's proxy accept them), reserved event
  * names, the API key list in AWL_API_KEY, what a site URL is, and the environment awl dev writes.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { resolveTarget } from "../../cli/src/target.ts";
 import { parseSiteUrl } from "../../cli/src/commands/options.ts";
-import { parseApiKeys } from "../../client/src/api/auth.ts";
+import {
+  apiKeysFromEnv,
+  generateApiKey,
+  parseApiKeys,
+  ROTATED_API_KEY_VARIABLE,
+} from "../../client/src/api/auth.ts";
 import { EventsApiClient, isSiteUrl } from "../../client/src/client/events-api-client.ts";
 import { EVENT_ID_PATTERN, EVENT_ID_PREFIX } from "../../client/src/engine/ids.ts";
 import {
@@ -15,7 +22,13 @@ import {
   INTERNAL_EVENT_PREFIX,
   isInternalEvent,
 } from "../../client/src/engine/internal-events.ts";
-import { idSchema, runIdSchema } from "../../client/src/engine/limits.ts";
+import {
+  DEFAULT_EVENT_CHAIN_LIMIT,
+  EVENT_CHAIN_LIMIT_VARIABLE,
+  eventChainLimit,
+  idSchema,
+  runIdSchema,
+} from "../../client/src/engine/limits.ts";
 import { missingEnvironment } from "../../client/src/engine/runtime.ts";
 import { newEventId, prepareEvents } from "../../client/src/engine/send.ts";
 import { eventIdFrom } from "../../dashboard/src/hash-route.ts";
@@ -59,6 +72,14 @@ describe("reserved event names", () => {
 });
 
 describe("AWL_API_KEY", () => {
+  test("AWL_API_KEY_P<n> (Netlify's rotation) and AWL_API_KEY: the CLI sends with the key the client does, the highest n first", () => {
+    const [p0, p1, p10, plain] = [generateApiKey(), generateApiKey(), generateApiKey(), generateApiKey()];
+    const env = { AWL_API_KEY_P1: p1, AWL_API_KEY_P10: p10, AWL_API_KEY_P0: p0, AWL_API_KEY: plain };
+    expect(apiKeysFromEnv(env)).toEqual([p10, p1, p0, plain]);
+    expect(resolveTarget({ site: "http://localhost:8888" }, env, "/nonexistent").apiKey).toBe(p10);
+    expect(apiKeysFromEnv({ AWL_API_KEY: ` ${plain} , ${p1}`, AWL_API_KEY_PX: p0 })).toEqual([plain, p1]);
+  });
+
   test("the CLI takes the first key the site's API would accept", () => {
     for (const value of ["k1", " k1 , k2", "k1,k2,"]) {
       const { apiKey } = resolveTarget(
@@ -68,6 +89,18 @@ describe("AWL_API_KEY", () => {
       );
       expect(apiKey).toBe(parseApiKeys(value)[0]);
     }
+  });
+});
+
+describe("Netlify's variables", () => {
+  test("AWL_EVENT_CHAIN_LIMIT is read by its one name and documented with AWL_API_KEY_P<n>", () => {
+    expect(eventChainLimit({ [EVENT_CHAIN_LIMIT_VARIABLE]: "5" })).toBe(5);
+    expect(eventChainLimit({})).toBe(DEFAULT_EVENT_CHAIN_LIMIT);
+    const environment = readFileSync(join(import.meta.dirname, "../../docs/how-it-works.md"), "utf8");
+    expect(environment).toContain(`| \`${EVENT_CHAIN_LIMIT_VARIABLE}\` |`);
+    expect(environment).toContain("`AWL_API_KEY_P<n>`");
+    expect(ROTATED_API_KEY_VARIABLE.test("AWL_API_KEY_P12")).toBe(true);
+    expect(ROTATED_API_KEY_VARIABLE.test("AWL_API_KEY_OLD")).toBe(false);
   });
 });
 

@@ -3,10 +3,9 @@
  * ./netlify-programs, plus the docs' own snippet below) compile against it unchanged, with the
  * import of "@netlify/async-workloads" mapped to client/src/compat/netlify.ts.
  *
- * The same programs compile against the real package: set NETLIFY_ASYNC_WORKLOADS_ROOT to a folder
- * whose node_modules holds `@netlify/async-workloads` (and `@netlify/functions`, which its types
- * import), for example one made with `npm pack @netlify/async-workloads@0.0.97` unpacked there.
- * That check runs only when the variable is set; the package is not a dependency of this repository.
+ * The same programs compile against the real package too: `@netlify/async-workloads` (0.0.97, the
+ * version the drop-in follows) is a devDependency of this repository, so a change on either side
+ * that breaks a program fails here.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -18,6 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const programsDir = path.join(here, "netlify-programs");
 const compatEntry = path.join(root, "client/src/compat/netlify.ts");
+const realEntry = path.join(root, "node_modules/@netlify/async-workloads/index.d.ts");
 
 const programs = readdirSync(programsDir)
   .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
@@ -84,6 +84,8 @@ describe("Netlify programs type-check against @awl/client/netlify", () => {
       "handler-test.ts",
       "helpers.ts",
       "retries.ts",
+      "shop-checkout.ts",
+      "shop-receipt.ts",
       "untyped.ts",
     ]);
   });
@@ -102,20 +104,13 @@ describe("Netlify programs type-check against @awl/client/netlify", () => {
     expect(diagnostics).toEqual([]);
   });
 
-  const realRoot = process.env.NETLIFY_ASYNC_WORKLOADS_ROOT;
-  test.skipIf(!realRoot)(
-    "...and against the real @netlify/async-workloads (skipped unless NETLIFY_ASYNC_WORKLOADS_ROOT names an unpacked copy: the package is not a dependency)",
+  test(
+    "...and against the real @netlify/async-workloads (a devDependency), so both stay in step",
     { timeout: 120_000 },
     () => {
-      const real = path.resolve(realRoot ?? "");
       const diagnostics = diagnosticsOf(
         programs,
-        {
-          paths: {
-            "@netlify/async-workloads": [path.join(real, "node_modules/@netlify/async-workloads/index.d.ts")],
-          },
-          typeRoots: [path.join(real, "node_modules/@types"), path.join(root, "node_modules/@types")],
-        },
+        { paths: { "@netlify/async-workloads": [realEntry] } },
         (file) => !file.includes("/node_modules/"),
       );
       expect(diagnostics).toEqual([]);

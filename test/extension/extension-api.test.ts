@@ -8,7 +8,7 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { withNetlifySDKContext } from "@netlify/sdk/ui/functions";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseApiKeys } from "../../client/src/api/auth.ts";
+import { apiKeysFromEnv, generateApiKey } from "../../client/src/api/auth.ts";
 import { createEventsApi } from "../../client/src/api/events-api.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { ErrorDoNotRetry } from "../../client/src/engine/errors.ts";
@@ -55,7 +55,9 @@ beforeAll(async () => {
   siteUrl = await listen((request) =>
     createEventsApi({
       runtime: host.runtime,
-      apiKeys: parseApiKeys(standIn.env(TEAM, SITE).AWL_API_KEY?.value),
+      apiKeys: apiKeysFromEnv(
+        Object.fromEntries(Object.entries(standIn.env(TEAM, SITE)).map(([name, { value }]) => [name, value])),
+      ),
     })(request),
   );
   standIn = await startNetlifyApiStandIn({
@@ -142,6 +144,24 @@ describe("events proxy without a key", () => {
     const response = await call("GET", "/api/events/events");
     expect(response.status).toBe(409);
     expect(response.body).toEqual({ error: "this site has no AWL_API_KEY yet: create one under API keys" });
+  });
+
+  test("a site keeping Netlify's AWL_API_KEY_P<n> (no AWL_API_KEY) is reached with its highest key", async () => {
+    const stored = { isSecret: false, scopes: ["functions" as const] };
+    standIn.setEnv(TEAM, SITE, "AWL_API_KEY_P1", { ...stored, value: generateApiKey() });
+    standIn.setEnv(TEAM, SITE, "AWL_API_KEY_P2", { ...stored, value: generateApiKey() });
+    try {
+      expect((await call("GET", "/api/events/events")).status).toBe(200);
+    } finally {
+      // Removed as the Netlify CLI would, through the API, so later tests see the site's variables as before.
+      for (const key of ["AWL_API_KEY_P1", "AWL_API_KEY_P2"]) {
+        const removed = await fetch(`${standIn.url}/accounts/${TEAM}/env/${key}?site_id=${SITE}`, {
+          method: "DELETE",
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        expect(removed.status).toBe(204);
+      }
+    }
   });
 });
 

@@ -2,6 +2,7 @@
  * Each published package's package.json lists what its code imports, and nothing it ships reaches
  * into another package's files: what works only through workspace links would fail in a user's site.
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
@@ -86,5 +87,26 @@ describe.each(PUBLISHED)("the %s package", (dir) => {
       /from\s+"(\.\.\/)+(client|dev|cli|dashboard|extension)\/src\//.test(readFileSync(file, "utf8")),
     );
     expect(reaching).toEqual([]);
+  });
+});
+
+describe("@awl/client/netlify from CommonJS", () => {
+  // Netlify's package is ESM ("main": index.js, "type": "module") and sites require() it through
+  // Node's require(esm); a drop-in must resolve for require() too, to the same module (no second copy).
+  test("require() finds it, with every name require() finds in @netlify/async-workloads", () => {
+    const script = [
+      'const ours = require("@awl/client/netlify");',
+      'const theirs = require("@netlify/async-workloads");',
+      "console.log(JSON.stringify(Object.keys(theirs).filter((name) => !(name in ours))));",
+    ].join("\n");
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+
+  test("its manifest entry resolves for require() and import alike, to the built ESM file", () => {
+    const entry = (manifest("client") as unknown as { exports: Record<string, Record<string, string>> })
+      .exports["./netlify"]!;
+    expect(entry.default).toBe(entry.import);
   });
 });

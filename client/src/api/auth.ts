@@ -73,6 +73,35 @@ export function parseApiKeys(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** The variable that holds the site's API keys, comma-separated. */
+export const API_KEY_VARIABLE = "AWL_API_KEY";
+/** Netlify's rotation: one key per `AWL_API_KEY_P<n>`, the highest `n` the newest. */
+export const ROTATED_API_KEY_VARIABLE = /^AWL_API_KEY_P(\d+)$/;
+/** Where the keys may come from, for messages. */
+export const API_KEY_SOURCES = "AWL_API_KEY (or AWL_API_KEY_P<n>)";
+
+/** The variables an environment's keys come from, in apiKeysFromEnv's order, for messages. */
+export function apiKeySource(env: Readonly<Record<string, string | undefined>>): string {
+  const rotated = Object.keys(env).some((name) => ROTATED_API_KEY_VARIABLE.test(name) && env[name]?.trim());
+  return rotated ? `AWL_API_KEY_P<n> and ${API_KEY_VARIABLE}` : API_KEY_VARIABLE;
+}
+
+/**
+ * Every API key an environment configures, the one to send with first: Netlify's
+ * `AWL_API_KEY_P<n>` from the highest `n` down (as Netlify's package sends with the highest), then
+ * the keys of `AWL_API_KEY` in order. The events API accepts any of them.
+ */
+export function apiKeysFromEnv(env: Readonly<Record<string, string | undefined>>): string[] {
+  const rotated = Object.entries(env)
+    .flatMap(([name, value]) => {
+      const n = ROTATED_API_KEY_VARIABLE.exec(name)?.[1];
+      return n === undefined || !value?.trim() ? [] : [{ n: Number(n), key: value.trim() }];
+    })
+    .sort((a, b) => b.n - a.n)
+    .map(({ key }) => key);
+  return [...new Set([...rotated, ...parseApiKeys(env[API_KEY_VARIABLE])])];
+}
+
 const digest = (key: string) => createHash("sha256").update(key, "utf8").digest();
 
 /**
@@ -81,7 +110,7 @@ const digest = (key: string) => createHash("sha256").update(key, "utf8").digest(
  */
 export function apiKeyChecker(
   keys: readonly string[],
-  source = "AWL_API_KEY",
+  source = API_KEY_SOURCES,
 ): (authorization: string | null) => AuthResult {
   const digests = keys.map(digest);
   const weak = weakApiKeys(keys, source);
@@ -91,7 +120,7 @@ export function apiKeyChecker(
         ok: false,
         status: 500,
         reason: "unconfigured",
-        error: "the events API has no API key configured: set AWL_API_KEY in the site's environment",
+        error: `the events API has no API key configured: set ${API_KEY_SOURCES} in the site's environment`,
       };
     }
     if (weak) return { ok: false, status: 500, reason: "unconfigured", error: weak };

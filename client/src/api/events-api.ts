@@ -35,7 +35,7 @@ import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "../engine
 import { sendEvents, type SendInput } from "../engine/send.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import { internalEvents } from "../workload/operations.ts";
-import { apiKeyChecker, parseApiKeys } from "./auth.ts";
+import { apiKeyChecker, apiKeySource, apiKeysFromEnv } from "./auth.ts";
 import { createFailureLimiter } from "./failure-limiter.ts";
 import { ApiError, check, readJson } from "./input.ts";
 
@@ -48,12 +48,12 @@ export const MAX_LIST_LIMIT = 100;
  * request it hands a function. Without it nothing tells callers apart, and one shared record would
  * let any caller's typos slow everyone's, so such requests are not limited.
  */
-const CLIENT_ADDRESS_HEADER = "x-nf-client-connection-ip";
+export const CLIENT_ADDRESS_HEADER = "x-nf-client-connection-ip";
 
 export interface EventsApiOptions {
   /** Defaults to the runtime from the site's environment, resolved on the first request that needs it. */
   runtime?: Runtime;
-  /** Accepted API keys; defaults to `AWL_API_KEY` (comma-separated, for rotation). */
+  /** Accepted API keys; defaults to `AWL_API_KEY` (comma-separated, for rotation) and `AWL_API_KEY_P<n>`. */
   apiKeys?: string[];
   /** Where the routes live; default "/awl/api". */
   basePath?: string;
@@ -97,7 +97,7 @@ const listQuerySchema = z.strictObject({
 export function createEventsApi(options: EventsApiOptions = {}): (request: Request) => Promise<Response> {
   const authorize = options.apiKeys
     ? apiKeyChecker(options.apiKeys, "the events API's apiKeys option")
-    : apiKeyChecker(parseApiKeys(process.env.AWL_API_KEY), "AWL_API_KEY");
+    : apiKeyChecker(apiKeysFromEnv(process.env), apiKeySource(process.env));
   const limiter = createFailureLimiter();
   const runtime = () => options.runtime ?? runtimeFromEnv();
   const app = new Hono().basePath(options.basePath ?? DEFAULT_API_BASE_PATH);

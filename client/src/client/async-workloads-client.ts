@@ -17,7 +17,7 @@ import {
   type SendOptions,
   type SendResult,
 } from "../engine/send.ts";
-import { parseApiKeys } from "../api/auth.ts";
+import { apiKeysFromEnv } from "../api/auth.ts";
 import { DEFAULT_API_BASE_PATH } from "../api/base-path.ts";
 import { EventsApiClient, EventsApiError, isSiteUrl, type SendEventInput } from "./events-api-client.ts";
 
@@ -108,7 +108,7 @@ export class AsyncWorkloadsClient<C extends EventCatalog | undefined = undefined
           `(missing ${missingEnvironment().join(", ")}), pass { siteUrl } or set AWL_SITE_URL`,
       );
     }
-    const key = apiKey ?? parseApiKeys(process.env.AWL_API_KEY)[0];
+    const key = apiKey ?? apiKeysFromEnv(process.env)[0];
     if (!key) {
       throw new AsyncWorkloadsClientError(
         `AsyncWorkloadsClient needs an API key to call the events API of ${site}: pass { apiKey } or set AWL_API_KEY`,

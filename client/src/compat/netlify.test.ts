@@ -187,14 +187,15 @@ describe("asyncWorkloadFn with asyncWorkloadConfig", () => {
 
     const wakeAt = Date.now() + 3_600_000;
     await event?.step.sleep("until", wakeAt);
-    expect(step.sleepUntil).toHaveBeenCalledWith("until", new Date(wakeAt));
+    expect(step.sleepUntil).toHaveBeenCalledWith("awl:sleep:until", new Date(wakeAt));
     expect(step.sleep).not.toHaveBeenCalled();
     await event?.step.sleep("for", 5_000);
     await event?.step.sleep("text", "7 days");
     await event?.step.sleep("past", -10);
-    expect(step.sleep).toHaveBeenNthCalledWith(1, "for", 5_000);
-    expect(step.sleep).toHaveBeenNthCalledWith(2, "text", "7 days");
-    expect(step.sleep).toHaveBeenNthCalledWith(3, "past", 0);
+    // Sleeps keep their own ids, as on Netlify (awl:sleep:<reasonId>).
+    expect(step.sleep).toHaveBeenNthCalledWith(1, "awl:sleep:for", 5_000);
+    expect(step.sleep).toHaveBeenNthCalledWith(2, "awl:sleep:text", "7 days");
+    expect(step.sleep).toHaveBeenNthCalledWith(3, "awl:sleep:past", 0);
   });
 
   test("eventFilter sees Netlify's field names and a request; a filter that throws lets the workload run", () => {

@@ -25,6 +25,8 @@
  *   only for input no send could accept (`InvalidInputError`), as Netlify throws for a bad
  *   `delayUntil` or `priority`.
  * - `baseUrl` may be any URL of the site: its origin is used.
+ * - Sleeps keep their own ids (`awl:sleep:<reasonId>` in the journal, Netlify's layout).
+ * Netlify's HTTP endpoints are `netlify-http.ts`; the rest of the mapping is docs/netlify-compat.md.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
@@ -434,13 +436,20 @@ export function workloadFromModule(module: {
   return withAsyncWorkloadConfig(module.default, config as AsyncWorkloadConfig);
 }
 
+/**
+ * Sleeps keep their own ids, as on Netlify: a sleep's journal entry is `awl:sleep:<reasonId>`
+ * (Netlify's own layout), so `step.run("wait")` and `step.sleep("wait", ...)` are two entries.
+ */
+export const SLEEP_ID_PREFIX = "awl:sleep:";
+
 function netlifyStep(step: StepApi): AsyncWorkloadStep {
   return {
     run: <ST>(stepId: string, cb: () => Promise<ST> | ST) => step.run(stepId, cb) as Promise<ST>,
     sleep: (reasonId, sleepMs) => {
-      if (isEpochMs(sleepMs, Date.now())) return step.sleepUntil(reasonId, new Date(sleepMs));
+      const id = `${SLEEP_ID_PREFIX}${reasonId}`;
+      if (isEpochMs(sleepMs, Date.now())) return step.sleepUntil(id, new Date(sleepMs));
       // A negative number is a time already past on Netlify: no sleep.
-      return step.sleep(reasonId, typeof sleepMs === "number" ? Math.max(0, sleepMs) : sleepMs);
+      return step.sleep(id, typeof sleepMs === "number" ? Math.max(0, sleepMs) : sleepMs);
     },
   };
 }

@@ -95,6 +95,8 @@ export async function executeRun(
     await delay(early);
   }
   const attemptBase = { attempt: claim.attempt, startedAt };
+  // An event this run sends continues its event's chain (the chain limit: limits.ts).
+  const chain = claim.chain + 1;
   // Only a run's start is debounced or throttled: not its retries, wakes or continuations.
   const starting = claim.attempt === 1 && claim.journal.size === 0;
   if (workload.debounce && starting) {
@@ -164,7 +166,7 @@ export async function executeRun(
     checkpoint: (stepId, record) => store.checkpoint(runId, claim.generation, stepId, record),
     wait: (wait) => store.waitForEvent(runId, claim.generation, wait),
     trigger: { eventId: claim.eventId, name: claim.eventName, data: JSON.parse(claim.data) as unknown },
-    send: async (input) => (await sendEvents(runtime, [input], workload.catalog))[0]!,
+    send: async (input) => (await sendEvents(runtime, [{ ...input, chain }], workload.catalog))[0]!,
     now: runtime.now,
     startedAt,
     timeBudgetMs: workload.timeBudgetMs,
@@ -195,7 +197,7 @@ export async function executeRun(
           createdAt: claim.createdAt,
           step: runner.api,
           sendEvent: async (name, eventData, options) =>
-            (await sendEvents(runtime, [{ ...options, name, data: eventData }], workload.catalog))[0]!,
+            (await sendEvents(runtime, [{ ...options, name, data: eventData, chain }], workload.catalog))[0]!,
         });
         return undefined;
       } catch (error) {

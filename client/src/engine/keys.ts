@@ -22,6 +22,9 @@ export type RunState = (typeof RUN_STATES)[number];
 export const EVENT_STATES = [...RUN_STATES, "unmatched"] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 
+/** Ends the event name in an idempotency key: a character no event name holds (limits.ts). */
+export const IDEMPOTENCY_SEPARATOR = "#";
+
 /** A routing table's value for an event name one of whose subscribers has an eventFilter (lib.lua ROUTES_FILTERED). */
 export const ROUTING_TABLE_FILTERED = "filtered";
 
@@ -45,6 +48,13 @@ export function engineKeys(prefix: string) {
       `${prefix}wait:${lowerCaseName}|${path}|${value}`,
     /** The match paths in use by waiting steps for an event name, each with its count of waiters. */
     waitPaths: (lowerCaseName: string) => `${prefix}waitpaths:${lowerCaseName}`,
+    /**
+     * One idempotency key of one (lower-cased) event name. Names may hold '/' (`orders/created`)
+     * but never IDEMPOTENCY_SEPARATOR, so the first one ends the name and no (name, key) pair can
+     * build another pair's key.
+     */
+    idempotency: (lowerCaseName: string, key: string) =>
+      `${prefix}idem:${lowerCaseName}${IDEMPOTENCY_SEPARATOR}${key}`,
     /**
      * The router's routing table (a hash, expiring): `digest`, and per lower-cased event name with
      * subscribers `e:<name>`: the unfiltered subscribers as JSON [[workload, url, maxRetries], ...],

@@ -11,13 +11,35 @@ export const MAX_STEP_RESULT_BYTES = 1024 * 1024;
 export const MAX_DELAY_MS = ms("365 days");
 export const MAX_EVENTS_PER_REQUEST = 100;
 
+/**
+ * How many events one chain may hold (Netlify's limit, and its variable): an event sent from a
+ * workload's run continues the chain of the event that run is for, and the event that would make
+ * the chain this long is refused, so workloads that send each other events forever stop.
+ */
+export const DEFAULT_EVENT_CHAIN_LIMIT = 20;
+export const EVENT_CHAIN_LIMIT_VARIABLE = "AWL_EVENT_CHAIN_LIMIT";
+
+/** The chain limit: `AWL_EVENT_CHAIN_LIMIT` when it is a whole number from 2, else 20. */
+export function eventChainLimit(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const value = Number(env[EVENT_CHAIN_LIMIT_VARIABLE]);
+  return Number.isInteger(value) && value >= 2 ? value : DEFAULT_EVENT_CHAIN_LIMIT;
+}
+
+/**
+ * What an event name may be: letters, digits and `. _ : - /` (Netlify's names such as
+ * `orders/created` included), starting with a letter or digit. Names reach Redis keys (keys.ts), so
+ * nothing else is allowed; a key that puts something after a name separates it with a character
+ * this pattern refuses.
+ */
+export const EVENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
+
 export const eventNameSchema = z
   .string({ error: "must be a string" })
   .min(1, "must not be empty")
   .max(128, "must be at most 128 characters")
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
-    "may contain only letters, digits and . _ : - and must start with a letter or digit",
+    EVENT_NAME_PATTERN,
+    "may contain only letters, digits and . _ : - / and must start with a letter or digit",
   );
 
 export const idSchema = z

@@ -1,6 +1,13 @@
 import { describe, expect, test } from "vitest";
 import type { OutboundMessage } from "../transport/publish.ts";
-import { deleteEvents, deleteSelectorSchema, retryDeadLettered, retrySelectorSchema } from "./operations.ts";
+import {
+  deleteEventDataSchema,
+  deleteEvents,
+  deleteSelectorSchema,
+  retryDeadLettered,
+  retryEventDataSchema,
+  retrySelectorSchema,
+} from "./operations.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** A runtime over an in-memory stand-in for the store's few calls these operations make. */
@@ -46,10 +53,11 @@ function fakeRuntime(options: { deadLettered: Record<string, string[]>; publishF
 }
 
 describe("selectors", () => {
-  test("retry: ids, names, or nothing (every dead-lettered event); not both", () => {
+  test("retry: ids, names, both (narrowing each other), or nothing (every dead-lettered event); run ids alone", () => {
     expect(retrySelectorSchema.parse({})).toEqual({});
     expect(retrySelectorSchema.parse({ eventIds: ["evt_1"] })).toEqual({ eventIds: ["evt_1"] });
-    expect(retrySelectorSchema.safeParse({ eventIds: ["evt_1"], eventNames: ["a"] }).success).toBe(false);
+    expect(retrySelectorSchema.safeParse({ eventIds: ["evt_1"], eventNames: ["a"] }).success).toBe(true);
+    expect(retrySelectorSchema.safeParse({ runIds: ["evt_1.w"], eventNames: ["a"] }).success).toBe(false);
     expect(retrySelectorSchema.safeParse({ eventIds: [] }).success).toBe(false);
     expect(retrySelectorSchema.safeParse({ eventIds: ["a b"] }).error?.issues[0]?.path).toEqual([
       "eventIds",
@@ -72,7 +80,44 @@ describe("selectors", () => {
   });
 });
 
+describe("the internal events' data: this engine's selectors, or Netlify's shapes", () => {
+  test("awl:retry-failed-events: Netlify's empty lists mean not given", () => {
+    expect(retryEventDataSchema.parse({ eventIds: [], eventNames: [] })).toEqual({});
+    expect(retryEventDataSchema.parse({ eventIds: [], eventNames: ["orders/created"] })).toEqual({
+      eventNames: ["orders/created"],
+    });
+    expect(retryEventDataSchema.parse({ runIds: ["evt_1.w"] })).toEqual({ runIds: ["evt_1.w"] });
+  });
+
+  test("awl:delete-events: ids first; Netlify's states read as this engine's; [] is all of Netlify's", () => {
+    expect(deleteEventDataSchema.parse({ eventIds: ["e"], states: ["pending"] })).toEqual({
+      eventIds: ["e"],
+    });
+    expect(deleteEventDataSchema.parse({ eventIds: [], states: ["hibernating"] })).toEqual({
+      states: ["delayed", "sleeping"],
+    });
+    expect(deleteEventDataSchema.parse({ states: [] })).toEqual({
+      states: ["processing", "pending", "delayed", "sleeping", "dead-lettered"],
+    });
+    expect(deleteEventDataSchema.parse({ states: ["completed"] })).toEqual({ states: ["completed"] });
+    // Neither shape: the issues of this engine's, naming the field.
+    expect(deleteEventDataSchema.safeParse({ states: ["done"] }).error?.issues[0]?.path).toEqual([
+      "states",
+      0,
+    ]);
+    expect(deleteEventDataSchema.safeParse({ eventIds: [] }).error?.issues[0]?.message).toMatch(
+      /must name at least one event/,
+    );
+  });
+});
+
 describe("retryDeadLettered", () => {
+  test("event ids and names together: the named events that have one of the names", async () => {
+    const { runtime } = fakeRuntime({ deadLettered: { a1: ["a1.w"], a2: ["a2.w"], b1: ["b1.w"] } });
+    const report = await retryDeadLettered(runtime, { eventIds: ["a1", "b1"], eventNames: ["a"] });
+    expect(report.runIds).toEqual(["a1.w"]);
+  });
+
   test("retries the selected runs and publishes each to its workload, in batches", async () => {
     const deadLettered = Object.fromEntries(
       Array.from({ length: 150 }, (_, i) => [`evt_${i}`, [`evt_${i}.w`]]),

@@ -5,7 +5,7 @@
  * kept) and deleting events with their runs, or single runs.
  */
 import { z } from "zod";
-import { EVENT_STATES, type RunState } from "./keys.ts";
+import { EVENT_STATES, type EventState, type RunState } from "./keys.ts";
 import { eventNameSchema, idSchema, runIdSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { PublishTarget, RunsDeleted } from "./store/index.ts";
@@ -28,7 +28,8 @@ const runIds = z
 
 /**
  * `{ runIds }` (one run, or a selection), `{ eventIds }`, `{ eventNames }` (every dead-lettered run
- * of those events), or `{}` for every dead-lettered run.
+ * of those events), both (those of the events that have one of the names), or `{}` for every
+ * dead-lettered run.
  */
 export const retrySelectorSchema = z
   .strictObject({
@@ -40,13 +41,57 @@ export const retrySelectorSchema = z
       .max(MAX_SELECTOR_IDS)
       .optional(),
   })
-  .refine(
-    (selector) => [selector.runIds, selector.eventIds, selector.eventNames].filter(Boolean).length <= 1,
-    {
-      message: "give one of runIds, eventIds or eventNames",
-    },
-  );
+  .refine((selector) => !(selector.runIds && (selector.eventIds || selector.eventNames)), {
+    message: "give runIds alone, or eventIds and/or eventNames",
+  });
 export type RetrySelector = z.infer<typeof retrySelectorSchema>;
+
+/** The states Netlify's `awl:delete-events` selects by, and the run states each one means here. */
+export const NETLIFY_EVENT_STATES = {
+  processing: ["processing"],
+  pending: ["pending"],
+  // Netlify files a waiting event by how long it waits (delayed: from 15 s, hibernating: from a
+  // day); this engine by why it waits (delayed: a retry, sleeping: step.sleep). Either is both.
+  delayed: ["delayed", "sleeping"],
+  hibernating: ["delayed", "sleeping"],
+  "dead-lettered": ["dead-lettered"],
+} as const satisfies Record<string, readonly EventState[]>;
+type NetlifyEventState = keyof typeof NETLIFY_EVENT_STATES;
+const netlifyStateNames = Object.keys(NETLIFY_EVENT_STATES) as [NetlifyEventState, ...NetlifyEventState[]];
+
+/**
+ * Data in this engine's shape, or else in Netlify's (read as this engine's). When it is neither,
+ * the issues reported are those of this engine's shape, which name the field (a plain union would
+ * only say "Invalid input").
+ */
+function eitherShape<T>(ours: z.ZodType<T>, theirs: z.ZodType<T>) {
+  return z.unknown().transform((data, ctx): T => {
+    const own = ours.safeParse(data);
+    if (own.success) return own.data;
+    const netlify = theirs.safeParse(data);
+    if (netlify.success) return netlify.data;
+    for (const { message, path } of own.error.issues) ctx.addIssue({ code: "custom", message, path });
+    return z.NEVER;
+  });
+}
+
+/** A list Netlify sends empty to mean "not given". */
+const maybeEmpty = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_SELECTOR_IDS).optional();
+const given = <T>(list: T[] | undefined): list is T[] => list !== undefined && list.length > 0;
+
+/**
+ * `awl:retry-failed-events` data in Netlify's shape, `{ eventIds?, eventNames? }`, where an empty
+ * list means "not given" (Netlify's own API sends both, empty): read as a retry selector.
+ */
+const netlifyRetrySchema = z
+  .strictObject({ eventIds: maybeEmpty(idSchema), eventNames: maybeEmpty(eventNameSchema) })
+  .transform(({ eventIds, eventNames }): RetrySelector => ({
+    ...(given(eventIds) ? { eventIds } : {}),
+    ...(given(eventNames) ? { eventNames } : {}),
+  }));
+
+/** The data of `awl:retry-failed-events`: this engine's selector or Netlify's shape. */
+export const retryEventDataSchema = eitherShape(retrySelectorSchema, netlifyRetrySchema);
 
 /**
  * `{ runIds }` (one run, or a selection), `{ eventIds }`, or `{ states }` (the runs in those states)
@@ -116,6 +161,31 @@ export interface CancelReport {
   cancelling: string[];
 }
 
+/**
+ * `awl:delete-events` data in Netlify's shape, `{ eventIds?, states? }`: the events named (an empty
+ * list means none), or else the events in the given Netlify states (an empty list: all of them, as
+ * on Netlify; completed events, which Netlify does not keep, stay). Giving neither is refused here
+ * (Netlify does nothing).
+ */
+const netlifyDeleteSchema = z
+  .strictObject({
+    eventIds: maybeEmpty(idSchema),
+    states: z
+      .array(z.enum(netlifyStateNames, { error: `must be one of ${netlifyStateNames.join(", ")}` }))
+      .optional(),
+  })
+  .refine(({ eventIds, states }) => given(eventIds) || states !== undefined, {
+    message: "give eventIds or states",
+  })
+  .transform(({ eventIds, states }): DeleteSelector => {
+    if (given(eventIds)) return { eventIds };
+    const chosen = states?.length ? states : netlifyStateNames;
+    return { states: [...new Set(chosen.flatMap((state) => NETLIFY_EVENT_STATES[state]))] };
+  });
+
+/** The data of `awl:delete-events`: this engine's selector or Netlify's shape. */
+export const deleteEventDataSchema = eitherShape(deleteSelectorSchema, netlifyDeleteSchema);
+
 export interface RetryReport {
   /** The runs that were dead-lettered and are now pending again. */
   runIds: string[];
@@ -154,12 +224,13 @@ export async function retryDeadLettered(runtime: Runtime, selector: RetrySelecto
 
 /** The events a retry selector names; every dead-lettered event when it names none. */
 async function deadLetteredEventIds(runtime: Runtime, selector: RetrySelector): Promise<string[]> {
-  if (selector.eventIds) return selector.eventIds;
+  if (selector.eventIds && !selector.eventNames) return selector.eventIds;
   const names = selector.eventNames ?? [undefined];
   const perName = await Promise.all(
     names.map((name) => runtime.store.eventIdsIn({ state: "dead-lettered", ...(name ? { name } : {}) })),
   );
-  return [...new Set(perName.flat())];
+  const named = new Set(perName.flat());
+  return selector.eventIds ? selector.eventIds.filter((id) => named.has(id)) : [...named];
 }
 
 /**

@@ -13,7 +13,9 @@ import { INTERNAL_EVENT_PREFIX, INTERNAL_EVENTS, isInternalEvent } from "./inter
 import {
   MAX_EVENT_DATA_BYTES,
   MAX_EVENTS_PER_REQUEST,
+  EVENT_CHAIN_LIMIT_VARIABLE,
   delayUntilSchema,
+  eventChainLimit,
   eventNameSchema,
   idempotencyKeySchema,
   prioritySchema,
@@ -39,6 +41,11 @@ export interface SendOptions {
 export interface SendInput extends SendOptions {
   name: string;
   data?: unknown;
+  /**
+   * How many events led to this one through workloads' sends (0, the default: sent from outside).
+   * Set by the engine for sends from a run; an event that would reach the chain limit is refused.
+   */
+  chain?: number;
 }
 
 export interface SendResult {
@@ -65,6 +72,7 @@ export function prepareEvents(
     });
   }
   const events: NewEvent[] = [];
+  const chainLimit = eventChainLimit();
   inputs.forEach((input, index) => {
     const at = (field: string) => (inputs.length > 1 ? [index, field] : [field]);
     const before = issues.length;
@@ -98,6 +106,15 @@ export function prepareEvents(
     }
     const priority = prioritySchema.optional().safeParse(input.priority);
     if (!priority.success) issues.push(...issuesFromZod(priority.error.issues, at("priority")));
+    const chain = input.chain ?? 0;
+    if (chain + 1 >= chainLimit) {
+      issues.push({
+        path: at("name"),
+        message:
+          `would be event ${chain + 1} of a chain of events sent from workloads, each sending the next; ` +
+          `chains stop before ${chainLimit} events (${EVENT_CHAIN_LIMIT_VARIABLE}), as they appear to be looping`,
+      });
+    }
     const key = idempotencyKeySchema.optional().safeParse(input.idempotencyKey);
     if (!key.success) issues.push(...issuesFromZod(key.error.issues, at("idempotencyKey")));
     let delayUntil: number | undefined;
@@ -118,6 +135,7 @@ export function prepareEvents(
       createdAt: now,
       ...(delayUntil !== undefined ? { delayUntil } : {}),
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      ...(chain > 0 ? { chain } : {}),
     });
   });
   if (issues.length) throw new InvalidInputError(issues);

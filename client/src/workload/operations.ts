@@ -16,20 +16,23 @@ import {
   RETRY_FAILED_EVENTS,
 } from "../engine/internal-events.ts";
 import {
+  deleteEventDataSchema,
   deleteEvents,
-  deleteSelectorSchema,
   retryDeadLettered,
-  retrySelectorSchema,
+  retryEventDataSchema,
 } from "../engine/operations.ts";
 import type { RegisteredWorkload } from "../engine/router.ts";
 import type { Runtime } from "../engine/runtime.ts";
 import { defineEvents } from "../events/define-events.ts";
 import { defineWorkload, type WorkloadDefinition } from "./definition.ts";
 
-/** The data of the internal events, checked when they are sent through the API and when they run. */
+/**
+ * The data of the internal events, checked when they are sent through the API and when they run:
+ * this engine's selectors, or Netlify's shapes (engine/operations.ts).
+ */
 export const internalEvents = defineEvents({
-  [RETRY_FAILED_EVENTS]: retrySelectorSchema,
-  [DELETE_EVENTS]: deleteSelectorSchema,
+  [RETRY_FAILED_EVENTS]: retryEventDataSchema,
+  [DELETE_EVENTS]: deleteEventDataSchema,
 });
 
 const operationsDefinition: WorkloadDefinition = defineWorkload({
@@ -50,12 +53,12 @@ export function operationsWorkload(runtime: Runtime): {
     // failed outcome write) from repeating the operation.
     if (lower === RETRY_FAILED_EVENTS) {
       return step.run(RETRY_FAILED_EVENTS, async () => {
-        const report = await retryDeadLettered(runtime, retrySelectorSchema.parse(data));
+        const report = await retryDeadLettered(runtime, retryEventDataSchema.parse(data));
         return { retried: report.runIds.length };
       });
     }
     if (lower === DELETE_EVENTS) {
-      return step.run(DELETE_EVENTS, () => deleteEvents(runtime, deleteSelectorSchema.parse(data)));
+      return step.run(DELETE_EVENTS, () => deleteEvents(runtime, deleteEventDataSchema.parse(data)));
     }
     throw new ErrorDoNotRetry(
       `"${name}" is not an internal event; names starting with "${INTERNAL_EVENT_PREFIX}" are reserved ` +

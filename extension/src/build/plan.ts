@@ -5,7 +5,7 @@
  */
 import type { CronSchedule } from "@awl/client";
 import { OPERATIONS_WORKLOAD, toDurationMs, WORKLOAD_NAME_PATTERN } from "@awl/client/internal";
-import { FUNCTION_PREFIX, ROUTER_FUNCTION, WRAPPER_FUNCTION_PREFIX } from "../paths.ts";
+import { FUNCTION_PREFIX, NETLIFY_FUNCTIONS, ROUTER_FUNCTION, WRAPPER_FUNCTION_PREFIX } from "../paths.ts";
 import type { DiscoveredWorkload, Problem } from "./discover.ts";
 import type { FunctionFile } from "./function-files.ts";
 
@@ -23,7 +23,12 @@ export interface PlannedWorkload {
   schedule?: CronSchedule;
 }
 
-const INJECTED_FUNCTIONS = [ROUTER_FUNCTION, `${FUNCTION_PREFIX}_api`, `${FUNCTION_PREFIX}_reconcile`];
+const INJECTED_FUNCTIONS = [
+  ROUTER_FUNCTION,
+  `${FUNCTION_PREFIX}_api`,
+  `${FUNCTION_PREFIX}_reconcile`,
+  ...NETLIFY_FUNCTIONS,
+];
 
 /** Site functions whose names would shadow what the extension injects. */
 export function reservedNameProblems(functions: readonly FunctionFile[]): Problem[] {

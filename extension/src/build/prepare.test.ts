@@ -2,6 +2,7 @@
  * The build hook on a real (temporary) site: its functions are bundled, imported and checked, and
  * the generated router imports them and lists them; bad workloads fail the build naming each file.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +67,9 @@ test("generates a router for every workload, and a wrapper for each Netlify-styl
   expect(failures).toEqual([]);
   expect(generated).toEqual([
     join(dir, ".netlify/awl/functions/awl-router.mjs"),
+    // Netlify's router and REST API at Netlify's paths, for senders written against its package.
+    join(dir, ".netlify/awl/functions/async-workloads-router.mjs"),
+    join(dir, ".netlify/awl/functions/async-workloads-api.mjs"),
     join(dir, ".netlify/awl/functions/awl-workload-hello.mjs"),
   ]);
 
@@ -99,6 +103,22 @@ test("generates a router for every workload, and a wrapper for each Netlify-styl
     },
   ]);
   expect(router.config).toEqual({ name: "Async Workloads router", generator: "async-workloads-upstash" });
+
+  // Netlify's router answers as Netlify's does: a request without a key is refused by name.
+  const previous = process.env.AWL_API_KEY;
+  process.env.AWL_API_KEY = `test-key-${randomBytes(16).toString("hex")}`; // read when the module loads
+  try {
+    const netlifyRouter = (await import(pathToFileURL(generated[1]!).href)) as {
+      default: (request: Request) => Promise<Response>;
+    };
+    const answer = await netlifyRouter.default(
+      new Request("https://site.example/.netlify/functions/async-workloads-router", { method: "POST" }),
+    );
+    expect([answer.status, answer.headers.get("x-awl-reason")]).toEqual([401, "invalid API key"]);
+  } finally {
+    if (previous === undefined) delete process.env.AWL_API_KEY;
+    else process.env.AWL_API_KEY = previous;
+  }
 }, 30_000);
 
 test("fails the build with every bad workload, naming its file and the problem", async () => {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { GENERATED_FOLDER, ROUTER_FUNCTION } from "../paths.ts";
+import { GENERATED_FOLDER, NETLIFY_FUNCTIONS, ROUTER_FUNCTION } from "../paths.ts";
 import { discoverWorkloads, mayDefineWorkload, type Problem } from "./discover.ts";
 import { listFunctionFiles } from "./function-files.ts";
 import { writeGeneratedFunctions } from "./generate.ts";
@@ -75,6 +75,7 @@ export async function prepareWorkloads({ constants, utils }: BuildHookContext): 
   );
   const expected: ExpectedFunction[] = [
     { name: ROUTER_FUNCTION, kind: "handler" },
+    ...NETLIFY_FUNCTIONS.map((name): ExpectedFunction => ({ name, kind: "handler" })),
     ...planned.map((workload): ExpectedFunction => ({
       name: workload.functionName,
       kind: workload.wrapsModule ? "handler" : "workload",

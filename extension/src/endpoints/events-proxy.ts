@@ -1,11 +1,12 @@
 /**
  * `/api/events/*`: the configuration UI's way to the site's own events API. It forwards an
- * allow-listed path (`stats`, `events`, `events/retry`, `events/cancel`, `events/<id>`) to `<site URL>/awl/api/…`
- * with the site's first API key, the same method, query string and JSON body, and answers with the
+ * allow-listed path (`stats`, `events`, `events/retry`, `events/cancel`, `events/<id>`) to
+ * `<site URL>/awl/api/…` with the key the site sends with (apiKeysFromEnv), the same method, query
+ * string and JSON body, and answers with the
  * site's status and body. The key is read on the server and never reaches the browser.
  */
 import { EVENT_ID_PATTERN } from "@awl/client/api-client";
-import { ApiError, parseApiKeys } from "@awl/client/internal";
+import { ApiError, apiKeysFromEnv } from "@awl/client/internal";
 import { API_BASE_PATH } from "../paths.ts";
 import { API_KEY_VARIABLE } from "../install/on-install.ts";
 import { readEnvironment, siteUrlOf, valueOf, type SiteScope } from "./netlify.ts";
@@ -25,7 +26,10 @@ export async function proxyEvents(
 ): Promise<Response> {
   if (!isForwarded(rest)) throw new ApiError(404, `no events API route ${rest} to forward`);
   const [env, siteUrl] = await Promise.all([readEnvironment(scope), siteUrlOf(scope)]);
-  const key = parseApiKeys(valueOf(env, API_KEY_VARIABLE))[0];
+  // The key a site sends with: Netlify's AWL_API_KEY_P<n> (highest n), else AWL_API_KEY's first.
+  const key = apiKeysFromEnv(
+    Object.fromEntries([...env.keys()].map((name) => [name, valueOf(env, name)])),
+  )[0];
   if (!key) throw new ApiError(409, `this site has no ${API_KEY_VARIABLE} yet: create one under API keys`);
   if (!siteUrl) throw new ApiError(409, "this site has no URL yet: deploy it first");
   const target = `${siteUrl}${API_BASE_PATH}/${rest}${new URL(request.url).search}`;

@@ -70,6 +70,8 @@ export interface NewEvent {
   createdAt: number;
   delayUntil?: number;
   idempotencyKey?: string;
+  /** How many events led to this one through workloads' sends; absent for 0. */
+  chain?: number;
   /**
    * May be routed at send (it is neither delayed nor internal): its runs are created in the script
    * that persists it if the router's routing table is there and no subscriber of its name filters.
@@ -152,6 +154,7 @@ export class EngineStore {
         idempotencyKey: event.idempotencyKey ?? "",
         outboxAt: (event.delayUntil ?? now) + this.settings.outboxGraceMs,
         atSend: event.atSend ? "1" : "",
+        chain: event.chain ?? 0,
       })),
     });
   }

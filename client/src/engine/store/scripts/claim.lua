@@ -5,8 +5,9 @@
 -- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken
 --   claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not
 -- Reply: {status, ...}, one of:
---   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt}
---                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it)
+--   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt, chain}
+--                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it;
+--                        chain: how many events led to the run's event through workloads' sends)
 --   {'busy'}            another invocation holds a live lease (a duplicate delivery)
 --   {'early', nextAt}   a stale delivery for a run that is waiting until nextAt
 --   {'done', state}     the run already ended
@@ -32,9 +33,9 @@ local attempt = tonumber(fields[4])
 local eventId = fields[6]
 
 local function claimed(generation, dueAt)
-  local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt')
+  local ev = redis.call('HMGET', k('ev', eventId), 'displayName', 'data', 'priority', 'createdAt', 'chain')
   return { 'claimed', tostring(generation), tostring(attempt), eventId, fields[7], ev[1] or '', ev[2] or 'null',
-    ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], dueAt }
+    ev[3] or '0', ev[4] or '0', redis.call('HGETALL', steps), fields[8], fields[5], dueAt, ev[5] or '0' }
 end
 
 if state == 'processing' and redis.call('HGET', run, 'claimToken') == claimToken then

@@ -22,6 +22,8 @@ export type ClaimResult =
       maxRetries: number;
       /** When the run was due (0 if at once): a delivery that came early waits until then. */
       dueAt: number;
+      /** How many events led to the run's event through workloads' sends (0: sent from outside). */
+      chain: number;
     }
   | { status: "busy" | "missing" | "dead-lettered" }
   | { status: "early"; nextAt: number }
@@ -46,6 +48,7 @@ function decodeClaim(answer: unknown): ClaimResult {
         url,
         maxRetries,
         dueAt,
+        chain,
       ] = reply as string[];
       return {
         status,
@@ -61,6 +64,7 @@ function decodeClaim(answer: unknown): ClaimResult {
         url: url!,
         maxRetries: Number(maxRetries),
         dueAt: Number(dueAt || 0),
+        chain: Number(chain || 0),
       };
     }
     case "early":

@@ -7,8 +7,9 @@
 -- publishes them directly, without the router's hop. A repeat decides as the first call did (the
 -- event records it), whatever the table holds by then.
 -- KEYS: none (lib.lua builds every key from prefix)
--- ARGV: prefix, count, idempotencyTtlMs, ttlCompleted, events[count]{id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, atSend}
+-- ARGV: prefix, count, idempotencyTtlMs, ttlCompleted, events[count]{id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, atSend, chain}
 --   name: lower-cased, for matching; displayName: as sent; data: JSON; delayUntil, idempotencyKey: '' for none
+--   chain: how many events led to this one through workloads' sends ('0' for none; stored only when not)
 --   atSend: '1' to route here if the routing table allows (never for a delayed or internal event), '' for the router
 -- Reply: a list, per event: id, status ('accepted' | 'duplicate'), routed ('1' if routed here, else ''), {runId, url, ...} (the runs to publish)
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
@@ -16,16 +17,15 @@ local count = ARGV[2]
 local idempotencyTtlMs = ARGV[3]
 local ttlCompleted = ARGV[4]
 local events_count = tonumber(count)
-local function events_item(i) local b = 5 + (i - 1) * 10 return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9] end
+local function events_item(i) local b = 5 + (i - 1) * 11 return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10] end
 -- end of generated ARGV
 local out = {}
 for i = 1, events_count do
-  local id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, atSend = events_item(i)
+  local id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, outboxAt, atSend, chain = events_item(i)
   local prior = false
   if idempotencyKey ~= '' then
-    -- A key is scoped to its event name: `welcome` and `signup` may share one. Names never hold a
-    -- '/', so the first one ends the name and no (name, key) pair can build another's Redis key.
-    local idemKey = k('idem', name) .. '/' .. idempotencyKey
+    -- A key is scoped to its event name: `welcome` and `signup` may share one.
+    local idemKey = idempotency_key(name, idempotencyKey)
     prior = redis.call('GET', idemKey)
     -- The key naming this very event is a repeat of this call, not a duplicate send; a key naming
     -- an event that is gone (deleted, or expired) is free again: there is nothing to point to.
@@ -44,6 +44,7 @@ for i = 1, events_count do
       local targets = atSend ~= '' and delayUntil == '' and routing_table_targets(name) or nil
       redis.call('HSET', k('ev', id), 'id', id, 'name', name, 'displayName', displayName, 'data', data,
         'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idempotencyKey)
+      if chain ~= '0' then redis.call('HSET', k('ev', id), 'chain', chain) end
       redis.call('ZADD', k('idx', 'all'), createdAt, id)
       redis.call('ZADD', k('idx', 'name', name), createdAt, id)
       redis.call('SADD', k('idx', 'names'), name)

@@ -4,6 +4,10 @@
 local P = ARGV[1]
 local function k(...) return P .. table.concat({ ... }, ':') end
 
+-- One idempotency key of one (lower-cased) event name (keys.ts `idempotency`). Names may hold '/'
+-- but never '#', so the first '#' ends the name and no (name, key) pair builds another's key.
+local function idempotency_key(name, key) return k('idem', name) .. '#' .. key end
+
 local ACTIVE_STATES = { 'pending', 'processing', 'delayed', 'sleeping' }
 
 -- The index of one state's events of one (lower-cased) name. The state comes first: it never holds

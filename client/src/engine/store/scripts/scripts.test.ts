@@ -277,7 +277,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
   // Every script was called, each with as many values as its header lays out for these inputs.
   expect([...sent.keys()].sort()).toEqual([...SCRIPT_NAMES].sort());
   expect(sent.get("finish")).toHaveLength(12 + 2);
-  expect(sent.get("enqueue")).toHaveLength(4 + 10);
+  expect(sent.get("enqueue")).toHaveLength(4 + 11);
   expect(sent.get("claim")!.at(-1)).toBe("token");
 });
 
