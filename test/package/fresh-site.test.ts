@@ -176,7 +176,10 @@ describe("a new site outside this repository, from the packed packages", () => {
       functions: { name: string }[];
     };
     const names = manifest.functions.map((fn) => fn.name).sort();
+    // Netlify's own router and REST paths are served beside ours (docs/netlify-compat.md).
     expect(names).toEqual([
+      "async-workloads-api",
+      "async-workloads-router",
       "awl-router",
       "awl_api",
       "awl_reconcile",
