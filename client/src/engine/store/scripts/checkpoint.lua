@@ -11,8 +11,9 @@ local stepId = ARGV[4]
 local record = ARGV[5]
 -- end of generated ARGV
 local run, steps = run_keys(runId)
-local f = redis.call('HMGET', run, 'generation', 'state')
+-- The cancellation mark is read with the fence, so a step costs no extra command for it.
+local f = redis.call('HMGET', run, 'generation', 'state', 'cancellation')
 if f[1] ~= generation or f[2] ~= 'processing' then return 0 end
 redis.call('HSET', steps, stepId, record)
-if redis.call('HEXISTS', run, 'cancellation') == 1 then return 2 end
+if f[3] then return 2 end
 return 1
