@@ -22,6 +22,7 @@ import { freePort } from "../reliability/support/ports.ts";
 import {
   eventInState,
   qstashSettled,
+  siteForFile,
   startHost,
   startStack,
   waitFor,
@@ -43,15 +44,7 @@ const workloads = {
 
 let stack: Stack;
 let host: Host;
-
-beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, workloads);
-});
-afterAll(async () => {
-  await host?.close();
-  await stack?.close();
-});
+siteForFile(workloads, (site) => ({ stack, host } = site));
 
 /** The router's routing table as its routing publishes it: senders route at send from now on. */
 const warm = () => publishRoutingTable(host.runtime, host.registry);

@@ -4,13 +4,13 @@
  * would change, leave failing steps un-awaited, change step ids between invocations. Each ends the run
  * the normal way (a retry or the dead letters) with a readable error, instead of a 503 and a lost error.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { defineEvents } from "../../client/src/events/define-events.ts";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import type { EventDetail } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import { siteForFile, waitFor, type Host, type Stack } from "../helpers/stack.ts";
 
 const once = { maxRetries: 0 };
 const catalog = defineEvents({ "h-typed": z.object({ id: z.string() }) });
@@ -100,15 +100,7 @@ const workloads = {
 
 let stack: Stack;
 let host: Host;
-
-beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, workloads);
-});
-afterAll(async () => {
-  await host?.close();
-  await stack?.close();
-});
+siteForFile(workloads, (site) => ({ stack, host } = site));
 
 async function send(name: string, data?: unknown) {
   const [result] = await sendEvents(host.runtime, [{ name, data }]);

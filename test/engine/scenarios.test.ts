@@ -3,7 +3,7 @@
  * routed by QStash (awl dev) to a router, runs delivered to workloads on a local host, state in
  * Redis through the Upstash REST API.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { defineEvents } from "../../client/src/events/define-events.ts";
 import { InvalidInputError } from "../../client/src/engine/validation-error.ts";
@@ -11,7 +11,7 @@ import { sendEvents } from "../../client/src/engine/send.ts";
 import type { EventDetail } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { ErrorDoNotRetry, RetryAfterError } from "../../client/src/engine/errors.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import { siteForFile, waitFor, type Host, type Stack } from "../helpers/stack.ts";
 
 const fast = { backoffSchedule: () => 20 };
 const calls: Record<string, number> = {};
@@ -136,15 +136,7 @@ const workloads = {
 
 let stack: Stack;
 let host: Host;
-
-beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, workloads);
-});
-afterAll(async () => {
-  await host?.close();
-  await stack?.close();
-});
+siteForFile(workloads, (site) => ({ stack, host } = site));
 
 async function send(name: string, data?: unknown) {
   const [result] = await sendEvents(host.runtime, [{ name, data }]);

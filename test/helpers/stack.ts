@@ -5,6 +5,7 @@
  * would.
  */
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { serve, type ServerType } from "@hono/node-server";
 import { Redis } from "@upstash/redis";
 import {
@@ -83,6 +84,28 @@ export interface Host {
   /** The host's registry of its workloads: its router's. */
   registry: RegisteredWorkload[];
   close(): Promise<void>;
+}
+
+/**
+ * A stack and a host serving `workloads` for one test file: started before its tests (handed to
+ * `use`), closed after them.
+ */
+export function siteForFile(
+  workloads: Record<string, AsyncWorkloadFunction>,
+  use: (site: { stack: Stack; host: Host }) => void,
+  options: Parameters<typeof startStack>[0] = {},
+): void {
+  let stack: Stack | undefined;
+  let host: Host | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+    host = await startHost(stack, workloads);
+    use({ stack, host });
+  });
+  afterAll(async () => {
+    await host?.close();
+    await stack?.close();
+  });
 }
 
 /** Serves `/router` and one `/workloads/<name>` per workload over real HTTP on a free port. */

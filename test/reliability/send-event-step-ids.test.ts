@@ -3,10 +3,10 @@
  * Step ids and idempotency keys may both be 256 characters, so a long step id once made the derived
  * key too long and the run failed on every attempt. Every valid step id must work with step.sendEvent.
  */
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { sendEvents } from "../../client/src/engine/send.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
-import { startHost, startStack, waitFor, type Host, type Stack } from "../helpers/stack.ts";
+import { siteForFile, waitFor, type Host, type Stack } from "../helpers/stack.ts";
 
 const LONG_STEP_ID = "s".repeat(256); // the longest step id the step API accepts
 
@@ -21,15 +21,7 @@ const workloads = {
 
 let stack: Stack;
 let host: Host;
-
-beforeAll(async () => {
-  stack = await startStack();
-  host = await startHost(stack, workloads);
-});
-afterAll(async () => {
-  await host?.close();
-  await stack?.close();
-});
+siteForFile(workloads, (site) => ({ stack, host } = site));
 
 test("step.sendEvent works with a 256-character step id (a valid step id)", async () => {
   const [sent] = await sendEvents(host.runtime, [{ name: "long-id-parent" }]);
