@@ -26,6 +26,8 @@ const runIds = z
   .min(1, "must name at least one run")
   .max(MAX_SELECTOR_IDS, `at most ${MAX_SELECTOR_IDS}`);
 
+const eventNames = z.array(eventNameSchema).min(1, "must name at least one event").max(MAX_SELECTOR_IDS);
+
 /**
  * `{ runIds }` (one run, or a selection), `{ eventIds }`, `{ eventNames }` (every dead-lettered run
  * of those events), both (those of the events that have one of the names), or `{}` for every
@@ -35,11 +37,7 @@ export const retrySelectorSchema = z
   .strictObject({
     runIds: runIds.optional(),
     eventIds: ids.optional(),
-    eventNames: z
-      .array(eventNameSchema)
-      .min(1, "must name at least one event")
-      .max(MAX_SELECTOR_IDS)
-      .optional(),
+    eventNames: eventNames.optional(),
   })
   .refine((selector) => !(selector.runIds && (selector.eventIds || selector.eventNames)), {
     message: "give runIds alone, or eventIds and/or eventNames",
@@ -106,11 +104,7 @@ export const deleteSelectorSchema = z
       .array(z.enum(EVENT_STATES, { error: `must be one of ${EVENT_STATES.join(", ")}` }))
       .min(1, "must name at least one state")
       .optional(),
-    eventNames: z
-      .array(eventNameSchema)
-      .min(1, "must name at least one event")
-      .max(MAX_SELECTOR_IDS)
-      .optional(),
+    eventNames: eventNames.optional(),
   })
   .refine((selector) => [selector.runIds, selector.eventIds, selector.states].filter(Boolean).length === 1, {
     message: "give one of runIds, eventIds or states",
@@ -137,11 +131,7 @@ export const cancelSelectorSchema = z
   .strictObject({
     runIds: runIds.optional(),
     eventIds: ids.optional(),
-    eventNames: z
-      .array(eventNameSchema)
-      .min(1, "must name at least one event")
-      .max(MAX_SELECTOR_IDS)
-      .optional(),
+    eventNames: eventNames.optional(),
     states: z
       .array(z.enum(CANCELLABLE_STATES, { error: `must be one of ${CANCELLABLE_STATES.join(", ")}` }))
       .min(1, "must name at least one state")

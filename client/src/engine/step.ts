@@ -425,14 +425,7 @@ export class StepRunner {
     let timeoutAt = this.deps.now() + request.timeoutMs;
     if (stored !== undefined) timeoutAt = (JSON.parse(stored) as { timeoutAt: number }).timeoutAt;
     const task = (async (): Promise<WaitedEvent | null | { timeoutAt: number }> => {
-      const answer = await this.deps.wait({
-        stepId: id,
-        now: this.deps.now(),
-        eventName: request.eventName,
-        path: request.path,
-        value: request.value,
-        timeoutAt,
-      });
+      const answer = await this.askWait(id, request, timeoutAt);
       if (answer.status === "fenced") this.raise({ kind: "superseded" });
       if (answer.status === "done")
         return (JSON.parse(answer.record) as { result: WaitedEvent | null }).result;
@@ -450,6 +443,22 @@ export class StepRunner {
     );
   }
 
+  /** One call of the wait script for step `id`: look back, register, or end the wait. */
+  private askWait(
+    id: string,
+    request: { eventName: string; path: string; value: string },
+    timeoutAt: number,
+  ) {
+    return this.deps.wait({
+      stepId: id,
+      now: this.deps.now(),
+      eventName: request.eventName,
+      path: request.path,
+      value: request.value,
+      timeoutAt,
+    });
+  }
+
   /** A wait that parks the run until its timeout, when it ends through its script. */
   private pendingWait(
     id: string,
@@ -462,14 +471,7 @@ export class StepRunner {
         resolve: () => undefined,
         reject,
         due: async () => {
-          const answer = await this.deps.wait({
-            stepId: id,
-            now: this.deps.now(),
-            eventName: request.eventName,
-            path: request.path,
-            value: request.value,
-            timeoutAt,
-          });
+          const answer = await this.askWait(id, request, timeoutAt);
           if (answer.status === "fenced") return false;
           if (answer.status === "waiting") {
             this.pending.set(id, { ...this.pending.get(id)!, wakeAt: answer.timeoutAt });
