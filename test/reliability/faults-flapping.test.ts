@@ -2,18 +2,13 @@
  * Fault: a flapping network between the site and Redis (Upstash's REST API): every open
  * connection to awl dev's Redis REST API is reset every 100 ms for 5 s while 200 events are sent
  * and run, and new connections are accepted at once. A command whose answer is lost this way has
- * often already run, and @upstash/redis sends it again (its own retries), so every engine script
+ * often already run, and the engine's Redis client sends it again (its retries), so every engine script
  * may run twice: this checks that each one is safe to repeat (nothing lost, no completed step
- * re-run, every event's record consistent with its runs). The test sends as a sender that knows
- * the site's workloads, so the script that persists an event also routes it (enqueue.lua with
- * route_event, the part route.lua shares): that one script's repeat must answer the same runs.
- *
- * BUG (reported to the lead; this test fails until it is fixed): the engine's scripts are not
- * safe to repeat. A repeated `enqueue` counts the event's pending tally again, so after its run
- * completes the event still shows `pending` forever, stays in the pending index, and never expires
- * (about a quarter of the events here). A repeated `claim` finds its own lease and answers `busy`,
- * so the run waits for that lease to expire and loses an attempt (`lease-expired` below) although
- * nothing failed. replayed-scripts.test.ts pins each case down deterministically.
+ * re-run, every event's record consistent with its runs). The test's events are routed at send
+ * (the router has published its routing table first), so the script that persists an event also
+ * routes it (enqueue.lua with route_event, the part route.lua shares): that one script's repeat
+ * must answer the same runs. replayed-scripts.test.ts pins each script's repeat down
+ * deterministically.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { attemptOutcomes } from "./support/census.ts";
