@@ -9,12 +9,12 @@
  * 1.7's server also looks up api.github.com once at start for a "new version" notice (no option
  * turns that off); offline, the lookup fails and the server logs one error, which is harmless.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, killOnExit } from "@awl/dev/redis-server";
 
 export interface RestateServer {
   /** Where services are invoked: POST {ingressUrl}/{service}/{handler}. */
@@ -28,32 +28,6 @@ export interface RestateServer {
   /** Forgets a deployment registered by `register` (its endpoint is gone). */
   unregister(deploymentId: string): Promise<void>;
   close(): Promise<void>;
-}
-
-const live = new Set<ChildProcess>();
-let hooked = false;
-
-function killOnExit(child: ChildProcess): void {
-  if (!hooked) {
-    hooked = true;
-    process.once("exit", () => {
-      for (const running of live) running.kill("SIGKILL");
-    });
-  }
-  live.add(child);
-  child.once("exit", () => live.delete(child));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The path of the server binary the npm package installed for this platform. */

@@ -52,8 +52,11 @@ const QUIET_INTERVAL_MS = 400;
 const live = new Set<ChildProcess>();
 let hooked = false;
 
-/** Every redis-server started here dies with this process (a crash, a failed test, a killed benchmark). */
-function killOnExit(child: ChildProcess): void {
+/**
+ * Every local server process registered here (a redis-server, a benchmark's peer) dies with this
+ * process: a crash, a failed test, a killed benchmark.
+ */
+export function killOnExit(child: ChildProcess): void {
   if (!hooked) {
     hooked = true;
     process.once("exit", () => {
@@ -64,7 +67,8 @@ function killOnExit(child: ChildProcess): void {
   child.once("exit", () => live.delete(child));
 }
 
-function freePort(): Promise<number> {
+/** A free loopback port: listen on 0 and close again (the short race is acceptable locally). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
