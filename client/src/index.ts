@@ -91,4 +91,4 @@ export {
   type CancelResult,
   type SendEventInput,
 } from "./client/events-api-client.ts";
-export { EVENT_STATES, RUN_STATES, type RunState } from "./engine/keys.ts";
+export { EVENT_STATES, FINAL_RUN_STATES, RUN_STATES, type RunState } from "./engine/keys.ts";

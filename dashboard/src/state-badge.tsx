@@ -12,6 +12,7 @@ const ICONS: Record<EventState, string> = {
   completed: "✓",
   "dead-lettered": "✕",
   cancelled: "⊘",
+  skipped: "↷",
   unmatched: "–",
 };
 

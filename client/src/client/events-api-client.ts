@@ -24,8 +24,8 @@ export type {
 export type { RunState } from "../engine/keys.ts";
 export type { CancelSelector, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 
-/** The run states the API filters by, for clients that validate before they call. */
-export { EVENT_STATES } from "../engine/keys.ts";
+/** The run states the API filters by, for clients that validate before they call; the states a run ends in. */
+export { EVENT_STATES, FINAL_RUN_STATES } from "../engine/keys.ts";
 export { EVENT_ID_PATTERN } from "../engine/ids.ts";
 import type { CancelSelector, DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 import type { ReconcileReport } from "../engine/reconciler.ts";

@@ -9,7 +9,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { retryDelayMs } from "./backoff.ts";
 import { slotLimits, waitOrder } from "./concurrency.ts";
 import { debounceKey } from "./debounce.ts";
-import { throttleInterval, throttleKey } from "./throttle.ts";
+import { rateLimitKey, skipReason } from "./rate-limit.ts";
+import { THROTTLE_CALL_AHEAD_MS, throttleInterval, throttleKey } from "./throttle.ts";
 import { ErrorDoNotRetry, isNonRetryable } from "./errors.ts";
 import { StepRunner, type StepApi } from "./step.ts";
 import { errorRecord } from "./error-record.ts";
@@ -136,25 +137,46 @@ export async function executeRun(
       return { runId, status: verdict.kind === "wait" ? "debounced-wait" : "debounced" };
     }
   }
-  if (workload.throttle && starting) {
-    const event = eventOf(claim);
-    const key = throttleKey(workloadOf(runId), workload.throttle, event);
+  // A rate limit is decided after the debounce (a run replaced by a later one never counts) and
+  // before the throttle (a skipped run takes no start time from the runs that do start).
+  if (workload.rateLimit && starting) {
+    const { key, value } = rateLimitKey(workloadOf(runId), workload.rateLimit, eventOf(claim), (error) =>
+      runtime.log(`awl: ${runId}: a rateLimit key threw (${error.message}); using the empty key`),
+    );
     const now = runtime.now();
-    const at = await store.takeThrottle(key, runId, now, throttleInterval(workload.throttle));
-    if (at > now) {
-      const attempt = {
-        attempt: claim.attempt,
-        startedAt,
-        outcome: "throttled",
-        endedAt: now,
-        nextAt: at,
-        steps: [],
-      };
+    const { periodMs, limit } = workload.rateLimit;
+    if ((await store.takeRateLimit(key, runId, now, periodMs, limit)) === "skip") {
+      const warning = skipReason(workload.rateLimit, value);
+      const attempt = { ...attemptBase, outcome: "skipped", endedAt: now, steps: [], warning };
+      if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
+      const finished = await store.finish(runId, claim.generation, { kind: "skipped", now, attempt });
+      if (!finished) return { runId, status: "superseded" };
+      return { runId, status: finished === "cancelled" ? "cancelled" : "skipped" };
+    }
+  }
+  if (workload.throttle && starting) {
+    const key = throttleKey(workloadOf(runId), workload.throttle, eventOf(claim));
+    const interval = throttleInterval(workload.throttle);
+    const take = (mode: "take" | "recheck") => {
+      const now = runtime.now();
+      const order = waitOrder(now, claim.priority);
+      return store.takeThrottle(key, runId, now, interval, order, THROTTLE_CALL_AHEAD_MS, mode);
+    };
+    const verdict = await take("take");
+    await publishCalls(runtime, verdict.calls);
+    if (verdict.kind !== "run") {
+      // Called: delivered at its slot. Waiting: parked without a delivery until it is called; `at`
+      // (when it would start if no better run came) is shown and guards it in the outbox.
+      const now = runtime.now();
+      const at = verdict.at ?? now;
+      const attempt = { ...attemptBase, outcome: "throttled", endedAt: now, nextAt: at, steps: [] };
       if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
       if (!(await store.finish(runId, claim.generation, { kind: "pending", now, nextAt: at, attempt }))) {
         return { runId, status: "superseded" };
       }
-      await publishNext(runtime, runId, claim, at);
+      if (verdict.kind === "park") await publishNext(runtime, runId, claim, at);
+      // A slot given while this run was parking could not be delivered (it was busy): now it can.
+      else await publishCalls(runtime, (await take("recheck")).calls);
       return { runId, status: "throttled", nextAt: at };
     }
   }
@@ -332,6 +354,21 @@ async function handOverSlots(
       await runtime.publisher.publish(handed.map((target) => runDelivery(runtime, target)));
   } catch (error) {
     runtime.log(`awl: ${runId}: handing over concurrency slots failed (${(error as Error).message})`);
+  }
+}
+
+/** Delivers the waiting runs a throttle called, each at its slot; a lost publish is left to the reconciler. */
+async function publishCalls(
+  runtime: Runtime,
+  calls: { target: { runId: string; url: string; generation: number }; at: number }[],
+): Promise<void> {
+  if (calls.length === 0) return;
+  try {
+    await runtime.publisher.publish(
+      calls.map((call) => runDelivery(runtime, call.target, { notBefore: call.at, holdsUntilDue: true })),
+    );
+  } catch (error) {
+    runtime.log(`awl: publishing ${calls.length} throttled start(s) failed (${(error as Error).message}); the reconciler will`);
   }
 }
 

@@ -11,8 +11,22 @@ export const RUN_STATES = [
   "completed",
   "dead-lettered",
   "cancelled",
+  "skipped",
 ] as const;
 export type RunState = (typeof RUN_STATES)[number];
+
+/**
+ * The states a run ends in: nothing delivers it again, and it is kept for its retention
+ * (dead-lettered: `deadLetteredRetentionMs`; the others: `completedRetentionMs`). `skipped`: a
+ * rateLimit refused the run's start (engine/rate-limit.ts). lib.lua's is_final names the same
+ * states (checked by store/scripts/scripts.test.ts).
+ */
+export const FINAL_RUN_STATES = [
+  "completed",
+  "dead-lettered",
+  "cancelled",
+  "skipped",
+] as const satisfies readonly RunState[];
 
 /**
  * What events are indexed, listed, counted and deleted by: the states of their runs, and

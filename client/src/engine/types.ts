@@ -50,7 +50,11 @@ export interface AttemptRecord {
   error?: ErrorRecord;
   nextAt?: number;
   steps?: string[];
-  /** A problem the engine worked around in this attempt (a backoffSchedule that gave no duration). */
+  /**
+   * A problem the engine worked around in this attempt (a backoffSchedule that gave no duration), or
+   * why the run did not run: `debounced` (the later run that replaced it), `skipped` (the rateLimit,
+   * e.g. "rateLimit 10 per 1m for key tenant-a exceeded").
+   */
   warning?: string;
   /** On the "cancelled" entry: who cancelled the run, and why. */
   by?: string;

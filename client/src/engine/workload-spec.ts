@@ -60,6 +60,14 @@ export interface ThrottleSpec {
   key?: ConcurrencyLimit["key"];
 }
 
+/** A rate limit, normalised (engine/rate-limit.ts): starts beyond it are skipped, not delayed. */
+export interface RateLimitSpec {
+  /** Run starts per period, at least 1. */
+  limit: number;
+  periodMs: number;
+  key?: ConcurrencyLimit["key"];
+}
+
 /** A debounce, normalised (engine/debounce.ts). */
 export interface DebounceSpec {
   periodMs: number;
@@ -72,6 +80,8 @@ export interface WorkloadSpec {
   debounce?: DebounceSpec;
   /** Spaces the starts of runs: at most `limit` per period (per key value). */
   throttle?: ThrottleSpec;
+  /** Skips the starts of runs beyond `limit` in any period (per key value). */
+  rateLimit?: RateLimitSpec;
   /** Concurrency limits, which stack (engine/concurrency.ts). */
   concurrency?: ConcurrencyLimit[];
   /** Lower-cased event names. */

@@ -13,6 +13,7 @@ import type {
   ConcurrencyLimit,
   FilterableEvent,
   DebounceSpec,
+  RateLimitSpec,
   ThrottleSpec,
   WorkloadSpec,
 } from "../engine/workload-spec.ts";
@@ -34,6 +35,11 @@ export interface WorkloadOptions<D = unknown> {
   debounce?: { period: Duration; key?: ConcurrencyLimit["key"]; maxWait?: Duration };
   /** Spaces run starts `period / limit` apart (per key value): delayed, never dropped. */
   throttle?: { limit: number; period: Duration; key?: ConcurrencyLimit["key"] };
+  /**
+   * At most `limit` run starts in any window of `period` (per key value); a run beyond that is not
+   * run: it ends `skipped`, with the reason in its history.
+   */
+  rateLimit?: { limit: number; period: Duration; key?: ConcurrencyLimit["key"] };
   /** Runs the workload on a cron schedule, with a `schedule:<name>` event at each firing. */
   schedule?: WorkloadSchedule;
   /** Runs in the router: return a falsy value (false, undefined, "", 0, null) to skip this workload for an event. */
@@ -88,7 +94,8 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
   );
   const schedule = options.schedule === undefined ? undefined : checkSchedule(options.schedule);
   const concurrency = options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency);
-  const throttle = options.throttle === undefined ? undefined : checkThrottle(options.throttle);
+  const throttle = options.throttle === undefined ? undefined : checkRate(options.throttle, "throttle");
+  const rateLimit = options.rateLimit === undefined ? undefined : checkRate(options.rateLimit, "rateLimit");
   const debounce = options.debounce === undefined ? undefined : checkDebounce(options.debounce);
   if (events.length === 0 && !schedule)
     throw new TypeError("asyncWorkload config.events: subscribe to at least one event (or give a schedule)");
@@ -145,6 +152,7 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(schedule ? { schedule } : {}),
     ...(concurrency?.length ? { concurrency } : {}),
     ...(throttle ? { throttle } : {}),
+    ...(rateLimit ? { rateLimit } : {}),
     ...(debounce ? { debounce } : {}),
   };
 }
@@ -201,8 +209,12 @@ function checkDebounce(given: NonNullable<WorkloadOptions["debounce"]>): Debounc
   };
 }
 
-function checkThrottle(given: NonNullable<WorkloadOptions["throttle"]>): ThrottleSpec {
-  const where = "asyncWorkload config.throttle";
+/** A throttle or a rate limit: the same shape, `{ limit, period, key? }`. */
+function checkRate(
+  given: NonNullable<WorkloadOptions["throttle"]>,
+  option: "throttle" | "rateLimit",
+): ThrottleSpec & RateLimitSpec {
+  const where = `asyncWorkload config.${option}`;
   if (!given || typeof given !== "object") throw new TypeError(`${where}: expected { limit, period, key? }`);
   if (!Number.isInteger(given.limit) || given.limit < 1) {
     throw new RangeError(`${where}.limit: ${String(given.limit)} must be a whole number of at least 1`);

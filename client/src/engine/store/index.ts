@@ -34,7 +34,8 @@ import { pageScript } from "./scripts/page.ts";
 import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
 import { retryScript } from "./scripts/retry.ts";
 import { slotsAcquireScript } from "./scripts/slots-acquire.ts";
-import { throttleTakeScript } from "./scripts/throttle-take.ts";
+import { throttleTakeScript, type ThrottleVerdict } from "./scripts/throttle-take.ts";
+import { rateLimitScript } from "./scripts/rate-limit.ts";
 import { debounceTakeScript, type DebounceVerdict } from "./scripts/debounce-take.ts";
 import { slotsReleaseScript } from "./scripts/slots-release.ts";
 import { routeScript, type PublishTarget } from "./scripts/route.ts";
@@ -96,8 +97,11 @@ export interface RoutingTable {
 }
 
 export interface Outcome {
-  /** "cancelled": the run was cancelled while this invocation ran (finish.lua closes it). */
-  kind: "completed" | "dead-lettered" | "delayed" | "sleeping" | "pending" | "cancelled";
+  /**
+   * "cancelled": the run was cancelled while this invocation ran (finish.lua closes it). "skipped":
+   * a rateLimit refused its start (final, kept like a completed run).
+   */
+  kind: "completed" | "dead-lettered" | "delayed" | "sleeping" | "pending" | "cancelled" | "skipped";
   now: number;
   /** When the run should be delivered again (delayed, sleeping, pending). */
   nextAt?: number;
@@ -224,9 +228,42 @@ export class EngineStore {
     });
   }
 
-  /** The time a run may start under a throttle (at or before now: at once); one reservation per run. */
-  takeThrottle(throttleKey: string, runId: string, now: number, interval: number): Promise<number> {
-    return throttleTakeScript.run(this.redis, { prefix: this.prefix, throttleKey, runId, now, interval });
+  /**
+   * A run's turn under a throttle (scripts/throttle-take.lua): start now, be delivered at its slot,
+   * or wait to be called; with the waiting runs called for slots, to deliver. `recheck` once parked
+   * after "wait": delivers the run if it was given a slot meanwhile.
+   */
+  takeThrottle(
+    throttleKey: string,
+    runId: string,
+    now: number,
+    interval: number,
+    order: number,
+    callAheadMs: number,
+    mode: "take" | "recheck",
+  ): Promise<ThrottleVerdict> {
+    return throttleTakeScript.run(this.redis, {
+      prefix: this.prefix,
+      throttleKey,
+      runId,
+      now,
+      interval,
+      order,
+      callAheadMs,
+      outboxGraceMs: this.settings.outboxGraceMs,
+      mode,
+    });
+  }
+
+  /** Whether a run may start under a rateLimit (scripts/rate-limit.lua), or is skipped. */
+  takeRateLimit(
+    rateKey: string,
+    runId: string,
+    now: number,
+    periodMs: number,
+    limit: number,
+  ): Promise<"run" | "skip"> {
+    return rateLimitScript.run(this.redis, { prefix: this.prefix, rateKey, runId, now, periodMs, limit });
   }
 
   /** Takes a slot of every concurrency limit (`limits`: key, limit, ...) or makes the run wait for them. */

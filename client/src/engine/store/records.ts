@@ -31,6 +31,7 @@ const ACTIVE_ORDER: RunState[] = [
   "sleeping",
   "dead-lettered",
   "cancelled",
+  "skipped",
   "completed",
 ];
 

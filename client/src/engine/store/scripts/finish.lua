@@ -2,7 +2,7 @@
 -- Sleeps' journal entries are written here, with the outcome, so a parked run always knows its wake times.
 -- KEYS: none (lib.lua builds every key from prefix)
 -- ARGV: prefix, runId, generation, outcome, now, nextAt, outboxAt, attemptRecord, lastError, nextAttempt, ttlCompleted, ttlDead, ...journal{stepId, record}
---   outcome: 'completed' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue)
+--   outcome: 'completed' | 'skipped' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue)
 --   attemptRecord, lastError: JSON or ''; nextAttempt: '' = unchanged; journal: entries to write with the outcome
 --   a run cancelled while this invocation ran ends 'cancelled' unless the outcome is terminal; one whose
 --   waiting step got its event while this invocation ran does not park (reply 3)
@@ -46,7 +46,7 @@ if cancellation and outcome ~= 'completed' and outcome ~= 'dead-lettered' then
   cancel_run(runId, eventId, 'processing', cancellation, now, ttlCompleted, ttlDead)
   return 2
 end
-if outcome == 'completed' then
+if outcome == 'completed' or outcome == 'skipped' then
   terminate(runId, eventId, 'processing', outcome, now, ttlCompleted, ttlCompleted, ttlDead)
 elseif outcome == 'dead-lettered' then
   terminate(runId, eventId, 'processing', outcome, now, ttlDead, ttlCompleted, ttlDead)

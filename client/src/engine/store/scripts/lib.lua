@@ -64,7 +64,7 @@ end
 -- The states events are indexed by: their runs' states, and 'unmatched' for an event no workload
 -- subscribes to. `npm run generate:lua` writes this line from keys.ts EVENT_STATES (same order: the
 -- stats script answers counts in it, and store.ts labels them in EVENT_STATES order).
-local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'cancelled', 'unmatched' } -- generated from keys.ts EVENT_STATES
+local STATES = { 'pending', 'processing', 'delayed', 'sleeping', 'completed', 'dead-lettered', 'cancelled', 'skipped', 'unmatched' } -- generated from keys.ts EVENT_STATES
 
 -- Removes one run's keys and its outbox entry (its event's tally and run list are the caller's).
 local function drop_run(runId)
@@ -115,11 +115,12 @@ local function delete_runs_of(eventId, doomed, ttlCompleted, ttlDead)
   return removed, 0
 end
 
--- The states a run ends in: nothing delivers it again.
-local function is_final(state) return state == 'completed' or state == 'dead-lettered' or state == 'cancelled' end
+-- The states a run ends in: nothing delivers it again (keys.ts FINAL_RUN_STATES; scripts.test.ts checks).
+local FINAL_STATES = { ['completed'] = true, ['dead-lettered'] = true, ['cancelled'] = true, ['skipped'] = true }
+local function is_final(state) return FINAL_STATES[state] == true end
 
--- Ends a run in a terminal state (completed, dead-lettered or cancelled): no more deliveries, and its keys
--- expire after the retention for that state.
+-- Ends a run in a terminal state (completed, dead-lettered, cancelled or skipped): no more deliveries, and
+-- its keys expire after the retention for that state.
 local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDead)
   local run, steps, attempts = run_keys(runId)
   redis.call('HSET', run, 'state', to, 'finishedAt', now, 'nextAt', '', 'leaseUntil', '')

@@ -24,7 +24,7 @@ import {
   renderLuaSources,
   renderScript,
 } from "../../../../../scripts/generate-lua-sources.ts";
-import { EVENT_STATES, ROUTING_TABLE_FILTERED, engineKeys } from "../../keys.ts";
+import { EVENT_STATES, FINAL_RUN_STATES, ROUTING_TABLE_FILTERED, RUN_STATES, engineKeys } from "../../keys.ts";
 import { DEFAULT_SETTINGS } from "../../settings.ts";
 import { EngineStore } from "../index.ts";
 import type { Script } from "./define.ts";
@@ -56,6 +56,16 @@ test("lib.lua's STATES is keys.ts's EVENT_STATES, in order (else: npm run genera
   expect(lib).toBe(renderLuaLib(lib));
   const luaStates = [.../^local STATES = \{(.*)\}/m.exec(lib)![1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]);
   expect(luaStates).toEqual([...EVENT_STATES]);
+});
+
+// A run in a state missing from FINAL_STATES would be delivered again; one missing from
+// ACTIVE_STATES would let its event expire while it still runs.
+test("lib.lua's final and active run states are keys.ts's FINAL_RUN_STATES and the rest of RUN_STATES", () => {
+  const lib = readFileSync(LUA_LIB, "utf8");
+  const listed = (line: RegExp) => [...line.exec(lib)![1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+  expect(listed(/^local FINAL_STATES = \{(.*)\}/m)).toEqual([...FINAL_RUN_STATES]);
+  const final: readonly string[] = FINAL_RUN_STATES;
+  expect(listed(/^local ACTIVE_STATES = \{(.*)\}/m)).toEqual(RUN_STATES.filter((s) => !final.includes(s)));
 });
 
 // The router writes its routing table from TypeScript values; the send script reads it in Lua.
@@ -221,7 +231,8 @@ test("every EngineStore call passes its script exactly the arguments its header 
     page: [0, "+inf", 0],
     "slots-acquire": "wait",
     "slots-release": ["r2", "u2", "4"],
-    "throttle-take": 2_000,
+    "throttle-take": ["wait", "2000", "r2", "u2", "4", "1500"],
+    "rate-limit": 0,
     "debounce-take": ["wait", "3000"],
   };
   const sent = new Map<ScriptName, string[]>();
@@ -272,7 +283,12 @@ test("every EngineStore call passes its script exactly the arguments its header 
   expect(await store.releaseSlots("r1", true, now, now + 10, ["w:0:t1", 2])).toEqual([
     { runId: "r2", url: "u2", generation: 4 },
   ]);
-  expect(await store.takeThrottle("w:t1", "r1", now, 100)).toBe(2_000);
+  expect(await store.takeThrottle("w:t1", "r1", now, 100, now, 1_000, "take")).toEqual({
+    kind: "wait",
+    at: 2_000,
+    calls: [{ target: { runId: "r2", url: "u2", generation: 4 }, at: 1_500 }],
+  });
+  expect(await store.takeRateLimit("w:t1", "r1", now, 60_000, 10)).toBe("skip");
   expect(await store.takeDebounce("w:k", "r1", now, now, 500, 0)).toEqual({ kind: "wait", dueAt: 3_000 });
   // Every script was called, each with as many values as its header lays out for these inputs.
   expect([...sent.keys()].sort()).toEqual([...SCRIPT_NAMES].sort());
