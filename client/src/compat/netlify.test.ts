@@ -231,6 +231,31 @@ describe("asyncWorkloadFn with asyncWorkloadConfig", () => {
     expect(definitionOf({ events: ["e"], name: "welcome_v2" }).name).toBe("welcome_v2");
   });
 
+  test("this engine's flow control, schedule, cancelOn and stepTimeout pass through a Netlify-style config", () => {
+    const tenant = (event: FilterableEvent) => (event.data as { tenant: string }).tenant;
+    const definition = definitionOf({
+      events: ["signup"],
+      concurrency: [{ limit: 5 }, { limit: 1, key: "data.userId" }],
+      throttle: { limit: 10, period: "1s", key: tenant },
+      debounce: { period: "5s", key: "data.userId", maxWait: "1m" },
+      rateLimit: { limit: 1, period: "24h", key: "data.userId" },
+      schedule: { cron: "0 9 * * 1", timezone: "Europe/Paris" },
+      cancelOn: [{ event: "Signup.Cancelled", match: "data.userId" }],
+      stepTimeout: "30s",
+    });
+    expect(definition.concurrency).toEqual([{ limit: 5 }, { limit: 1, key: "data.userId" }]);
+    expect(definition.throttle).toEqual({ limit: 10, periodMs: 1_000, key: tenant });
+    expect(definition.debounce).toEqual({ periodMs: 5_000, maxWaitMs: 60_000, key: "data.userId" });
+    expect(definition.rateLimit).toEqual({ limit: 1, periodMs: 86_400_000, key: "data.userId" });
+    expect(definition.schedule).toMatchObject({ fields: "0 9 * * 1", timezone: "Europe/Paris" });
+    expect(definition.cancelOn).toEqual([{ event: "signup.cancelled", match: "data.userId" }]);
+    expect(definition.stepTimeoutMs).toBe(30_000);
+    // Checked as asyncWorkload checks them: a bad value fails at import, naming the field.
+    expect(() => definitionOf({ events: ["signup"], rateLimit: { limit: 0, period: "1m" } })).toThrow(
+      /config\.rateLimit\.limit/,
+    );
+  });
+
   test('status "disabled": the workload runs for no event', () => {
     const { eventFilter } = definitionOf({ events: ["signup"], status: "disabled" });
     expect(eventFilter?.(filterable({}))).toBe(false);

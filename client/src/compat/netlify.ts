@@ -44,7 +44,7 @@ import type { StepApi } from "../engine/step.ts";
 import { InvalidInputError } from "../engine/validation-error.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import { asyncWorkload, isAsyncWorkload, type AsyncWorkloadFunction } from "../workload/async-workload.ts";
-import { WORKLOAD_NAME_PATTERN } from "../workload/definition.ts";
+import { WORKLOAD_NAME_PATTERN, type WorkloadOptions } from "../workload/definition.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Types: Netlify's public surface, name for name.
@@ -95,7 +95,26 @@ export type AsyncWorkloadFilterEvent<T extends CustomAsyncWorkloadEvent = any> =
   "eventData" | "eventName" | "eventId" | "request"
 >;
 
-export interface AsyncWorkloadConfig<T extends CustomAsyncWorkloadEvent = any> {
+/**
+ * This engine's options beyond Netlify's, taken as they are (docs/workloads.md): flow control,
+ * cron triggers, cancellation rules and step timeouts. Their key functions, filters and `if`s see
+ * this engine's event shape (`{ eventId, name, data, priority }`), not Netlify's.
+ */
+const ENGINE_OPTIONS = [
+  "concurrency",
+  "throttle",
+  "debounce",
+  "rateLimit",
+  "schedule",
+  "cancelOn",
+  "stepTimeout",
+] as const satisfies readonly (keyof WorkloadOptions)[];
+export type AsyncWorkloadEngineOptions<T extends CustomAsyncWorkloadEvent = any> = Pick<
+  WorkloadOptions<T["eventData"]>,
+  (typeof ENGINE_OPTIONS)[number]
+>;
+
+export interface AsyncWorkloadConfig<T extends CustomAsyncWorkloadEvent = any> extends AsyncWorkloadEngineOptions<T> {
   /** The workload's name in run ids and the dashboard; defaults to the function's name. */
   name?: string;
   /** The events this workload runs for (names match case-insensitively). */
@@ -345,10 +364,17 @@ export function withAsyncWorkloadConfig<T extends CustomAsyncWorkloadEvent>(
         ? { eventFilter: (event) => netlifyFilter(eventFilter, event) }
         : {}),
     backoffSchedule: backoffFor(config.backoffSchedule),
+    ...engineOptionsOf(config),
   });
   const served = (request: Request, context?: unknown) =>
     deliveries.run(request, () => workload(request, context));
   return Object.assign(served, { awlWorkload: workload.awlWorkload });
+}
+
+/** The engine's own options a Netlify-style config gives, passed through as they are. */
+function engineOptionsOf(config: AsyncWorkloadConfig): WorkloadOptions {
+  const given = ENGINE_OPTIONS.filter((option) => config[option] !== undefined);
+  return Object.fromEntries(given.map((option) => [option, config[option]])) as WorkloadOptions;
 }
 
 /** The most retries this engine runs (workload/definition.ts). */
