@@ -100,7 +100,8 @@ test("aging: a low-priority run under a stream of higher-priority ones starts af
   }
   const later = [...firstWait].filter(([id, from]) => id !== "low" && from > 10_000);
   expect(later.length).toBeGreaterThan(0);
-  for (const [id] of later) expect(started.has(id) ? started.get(id)! : Infinity).toBeGreaterThanOrEqual(lowAt!);
+  for (const [id] of later)
+    expect(started.has(id) ? started.get(id)! : Infinity).toBeGreaterThanOrEqual(lowAt!);
   // The stream never stopped: the low run started while higher-priority runs were still waiting.
   expect(later.some(([id]) => !started.has(id))).toBe(true);
   // And starts stayed one interval apart throughout.

@@ -228,6 +228,10 @@ function formatStanding(run: RunRecord, maxAttempts: number, options: TimelineOp
       );
     case "cancelled":
       return colors.yellow(`cancelled at${at(run.finishedAt)}${cancelledBy(run)}`);
+    case "skipped":
+      return colors.yellow(
+        `skipped at${at(run.finishedAt)}, never run: ${run.attempts.at(-1)?.warning ?? "a rateLimit refused its start"}`,
+      );
   }
 }
 

@@ -114,7 +114,9 @@ export type AsyncWorkloadEngineOptions<T extends CustomAsyncWorkloadEvent = any>
   (typeof ENGINE_OPTIONS)[number]
 >;
 
-export interface AsyncWorkloadConfig<T extends CustomAsyncWorkloadEvent = any> extends AsyncWorkloadEngineOptions<T> {
+export interface AsyncWorkloadConfig<
+  T extends CustomAsyncWorkloadEvent = any,
+> extends AsyncWorkloadEngineOptions<T> {
   /** The workload's name in run ids and the dashboard; defaults to the function's name. */
   name?: string;
   /** The events this workload runs for (names match case-insensitively). */

@@ -368,7 +368,9 @@ async function publishCalls(
       calls.map((call) => runDelivery(runtime, call.target, { notBefore: call.at, holdsUntilDue: true })),
     );
   } catch (error) {
-    runtime.log(`awl: publishing ${calls.length} throttled start(s) failed (${(error as Error).message}); the reconciler will`);
+    runtime.log(
+      `awl: publishing ${calls.length} throttled start(s) failed (${(error as Error).message}); the reconciler will`,
+    );
   }
 }
 

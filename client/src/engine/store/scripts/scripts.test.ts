@@ -24,7 +24,13 @@ import {
   renderLuaSources,
   renderScript,
 } from "../../../../../scripts/generate-lua-sources.ts";
-import { EVENT_STATES, FINAL_RUN_STATES, ROUTING_TABLE_FILTERED, RUN_STATES, engineKeys } from "../../keys.ts";
+import {
+  EVENT_STATES,
+  FINAL_RUN_STATES,
+  ROUTING_TABLE_FILTERED,
+  RUN_STATES,
+  engineKeys,
+} from "../../keys.ts";
 import { DEFAULT_SETTINGS } from "../../settings.ts";
 import { EngineStore } from "../index.ts";
 import type { Script } from "./define.ts";
