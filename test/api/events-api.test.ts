@@ -494,6 +494,7 @@ describe("GET /stats", () => {
       "completed",
       "dead-lettered",
       "cancelled",
+      "skipped",
       "unmatched",
     ]);
     expect(body.states.completed).toBeGreaterThanOrEqual(1);
