@@ -134,10 +134,23 @@ test("a throttled run shows its key and start time in list and show; list --held
   expect(shown.stdout).toMatch(/attempt 1 throttled \(key "t-1"\): start reserved at /);
   expect(shown.stdout).toMatch(/held: throttled \(key "t-1"\): starts at .* \(in 5\d min/);
 
+  // An event waiting to be routed is pending too, but nothing holds it back.
+  const now = Date.now();
+  const unrouted = `evt_unrouted${now}`;
+  await site.stack.runtime.store.enqueue(
+    [{ id: unrouted, name: "email.send", data: "{}", priority: 0, createdAt: now }],
+    now,
+  );
+  const pending = JSON.parse(
+    (await site.awl(["events", "list", "--state", "pending", "--json"])).stdout,
+  ) as EventSummary[];
+  expect(pending.map((event) => event.id)).toEqual(expect.arrayContaining([unrouted, second]));
+
   const list = await site.awl(["events", "list", "--held", "--all", "--json"]);
   const events = JSON.parse(list.stdout) as EventSummary[];
   expect(events.map((event) => event.id)).toContain(second);
   expect(events.map((event) => event.id)).not.toContain(first);
+  expect(events.map((event) => event.id)).not.toContain(unrouted);
   expect(events.find((event) => event.id === second)?.held).toEqual([
     expect.objectContaining({ runId: `${second}.paced`, by: "throttle", key: "t-1" }),
   ]);
