@@ -7,6 +7,7 @@ import { registerDev } from "./commands/dev.ts";
 import { registerEvents } from "./commands/events/index.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerSend } from "./commands/send.ts";
+import { registerWorkloads } from "./commands/workloads.ts";
 import { describeFailure } from "./errors.ts";
 
 const program = new Command("awl")
@@ -25,6 +26,7 @@ Examples:
   $ awl send checkout --data '{"cartId":"c_123"}'
   $ awl events list --state dead-lettered
   $ awl events retry --all-dead-lettered
+  $ awl workloads
 
 Exit codes: 0 ok, 1 failure, 2 usage. Run \`awl <command> --help\` for each command's options.`,
 );
@@ -33,6 +35,7 @@ registerInit(program);
 registerDev(program);
 registerSend(program);
 registerEvents(program);
+registerWorkloads(program);
 
 try {
   await program.parseAsync(process.argv);

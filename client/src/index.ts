@@ -52,7 +52,10 @@ export type {
   AttemptRecord,
   ErrorRecord,
   EventState,
+  FlowHold,
+  RunHold,
 } from "./engine/types.ts";
+export type { WorkloadDescription, WorkloadsListing } from "./engine/workload-manifest.ts";
 export {
   AsyncWorkloadsClient,
   AsyncWorkloadsClientError,

@@ -1,7 +1,7 @@
 /**
- * The events dashboard, whole: a toolbar (Go to event, Send event, Refresh, auto-refresh), then
- * either the overview (counts per state and per name) with the events list, or one event's page,
- * chosen by the URL hash. It renders inside whatever element the host gives it and assumes nothing
+ * The events dashboard, whole: a toolbar (Events / Workloads, Go to event, Send event, Refresh,
+ * auto-refresh), then the overview (counts per state and per name) with the events list, one
+ * event's page, or the site's workloads, chosen by the URL hash. It renders inside whatever element the host gives it and assumes nothing
  * else about the page.
  */
 import { useEffect, useRef, useState } from "react";
@@ -18,6 +18,7 @@ import { StatsPanel } from "./stats-panel.tsx";
 import { useHashRoute } from "./use-hash-route.ts";
 import { useRefresh } from "./use-refresh.ts";
 import { useResource } from "./use-resource.ts";
+import { WorkloadsView } from "./workloads-view.tsx";
 
 export interface EventsDashboardProps {
   /** The events API to read and act through; the host decides its URL and authentication. */
@@ -50,6 +51,17 @@ export function EventsDashboard({
     <div className="awl-dashboard">
       <header className="masthead">
         <h1>{title}</h1>
+        <nav aria-label="Views" className="views">
+          <a href={lastList.current} aria-current={route.page === "workloads" ? undefined : "page"}>
+            Events
+          </a>{" "}
+          <a
+            href={formatRoute({ page: "workloads" })}
+            aria-current={route.page === "workloads" ? "page" : undefined}
+          >
+            Workloads
+          </a>
+        </nav>
         <FindEvent navigate={navigate} />
         <button type="button" onClick={() => setSendDraft({ name: "", data: "{}" })}>
           Send event
@@ -68,7 +80,9 @@ export function EventsDashboard({
         </div>
       </header>
       <ActionsProvider onDone={refresh}>
-        {route.page === "event" ? (
+        {route.page === "workloads" ? (
+          <WorkloadsView client={client} tick={tick} />
+        ) : route.page === "event" ? (
           <EventPage
             client={client}
             id={route.id}

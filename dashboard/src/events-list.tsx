@@ -1,5 +1,6 @@
 /**
- * The list of events: filters (state, name), a page of events newest first with checkboxes for
+ * The list of events: filters (state, name, held by flow control), a page of events newest first
+ * (each pending run that flow control holds back says by what and until when) with checkboxes for
  * acting on a selection, and Previous / Next over the API's cursors. Filters and the cursors that
  * led to the page live in the URL hash (see hash-route.ts), so the page survives a refresh or a link.
  */
@@ -14,6 +15,7 @@ import { useActions } from "./actions.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
 import { formatTime, plural } from "./format.ts";
 import { formatRoute, type Route } from "./hash-route.ts";
+import { describeHold } from "./holds.ts";
 import { StateBadge } from "./state-badge.tsx";
 import { useResource } from "./use-resource.ts";
 
@@ -37,6 +39,7 @@ export function EventsList(props: {
       client.list({
         ...(route.state ? { state: route.state } : {}),
         ...(route.name ? { name: route.name } : {}),
+        ...(route.held ? { held: true } : {}),
         ...(cursor ? { cursor } : {}),
         limit: PAGE_SIZE,
       }),
@@ -45,7 +48,7 @@ export function EventsList(props: {
   );
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   // A selection belongs to the page it was made on; refreshing that page keeps it.
-  useEffect(() => setSelected(new Set()), [route.state, route.name, cursor]);
+  useEffect(() => setSelected(new Set()), [route.state, route.name, route.held, cursor]);
 
   const events = page.data?.events ?? [];
   const chosen = events.filter((event) => selected.has(event.id));
@@ -56,13 +59,14 @@ export function EventsList(props: {
       else next.delete(id);
       return next;
     });
-  const filter = (change: Partial<Pick<ListRoute, "state" | "name">>) => {
+  const filter = (change: Partial<Pick<ListRoute, "state" | "name" | "held">>) => {
     const next = { ...route, ...change };
     navigate({
       page: "list",
       cursors: [],
       ...(next.state ? { state: next.state } : {}),
       ...(next.name ? { name: next.name } : {}),
+      ...(next.held ? { held: true } : {}),
     });
   };
   const nameOptions = [...new Set([...names, ...(route.name ? [route.name] : [])])].sort();
@@ -95,7 +99,9 @@ export function EventsList(props: {
       },
     });
 
-  const description = [route.state, route.name && `named ${route.name}`].filter(Boolean).join(", ");
+  const description = [route.state, route.name && `named ${route.name}`, route.held && "held by flow control"]
+    .filter(Boolean)
+    .join(", ");
   return (
     <section aria-labelledby="events-heading" className="panel">
       <h2 id="events-heading">Events</h2>
@@ -104,9 +110,11 @@ export function EventsList(props: {
           State{" "}
           <select
             value={route.state ?? ""}
-            onChange={(event) =>
-              filter({ state: (event.target.value || undefined) as EventState | undefined })
-            }
+            onChange={(event) => {
+              const state = (event.target.value || undefined) as EventState | undefined;
+              // Held runs are pending: another state turns the held filter off.
+              filter({ state, ...(state && state !== "pending" ? { held: undefined } : {}) });
+            }}
           >
             <option value="">any state</option>
             {EVENT_STATES.map((state) => (
@@ -129,6 +137,16 @@ export function EventsList(props: {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={route.held ?? false}
+            onChange={(event) =>
+              filter(event.target.checked ? { held: true, state: undefined } : { held: undefined })
+            }
+          />{" "}
+          Held by flow control
         </label>
         <span className="spacer" />
         <button type="button" disabled={chosen.length === 0} onClick={() => retrySelected(chosen)}>
@@ -200,6 +218,12 @@ export function EventsList(props: {
                 {Object.entries(event.runStates)
                   .map(([state, count]) => `${count} ${state}`)
                   .join(", ") || "none"}
+                {event.held?.map((hold) => (
+                  <span key={hold.runId} className="held muted" data-held={hold.runId}>
+                    {" "}
+                    · {hold.runId.slice(event.id.length + 1)} {describeHold(hold, Date.now())}
+                  </span>
+                ))}
               </td>
               <td className="nowrap">{formatTime(event.createdAt)}</td>
             </tr>

@@ -1,13 +1,16 @@
 /**
  * The dashboard's place, kept in the URL hash so that a link opens the same view and the browser's
- * Back button works: `#/?state=dead-lettered&name=checkout&after=c1,c2` is the list (filters, and
- * the stack of cursors that led to the page shown), `#/events/<id>` an event's page. Hash routing
+ * Back button works: `#/?state=dead-lettered&name=checkout&held=1&after=c1,c2` is the list (filters,
+ * and the stack of cursors that led to the page shown), `#/events/<id>` an event's page,
+ * `#/workloads` the site's workloads. Hash routing
  * needs nothing from the host, so it works the same under `awl dev` and inside the Netlify UI.
  */
 import { EVENT_ID_PATTERN, EVENT_STATES, type EventState } from "@awl/client/api-client";
 
 export type Route =
-  { page: "list"; state?: EventState; name?: string; cursors: string[] } | { page: "event"; id: string };
+  | { page: "list"; state?: EventState; name?: string; held?: true; cursors: string[] }
+  | { page: "event"; id: string }
+  | { page: "workloads" };
 
 export const HOME: Route = { page: "list", cursors: [] };
 
@@ -16,6 +19,7 @@ const isState = (value: string): value is EventState => (EVENT_STATES as readonl
 /** Reads a `location.hash`; anything it does not recognise is the unfiltered list. */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
+  if (path === "/workloads") return { page: "workloads" };
   const event = /^\/events\/([^/?]+)$/.exec(path);
   if (event) return { page: "event", id: decodeURIComponent(event[1]!) };
   const query = new URLSearchParams(path.replace(/^\/?\??/, ""));
@@ -27,6 +31,7 @@ export function parseRoute(hash: string): Route {
     page: "list",
     ...(isState(state) ? { state } : {}),
     ...(name ? { name } : {}),
+    ...(query.get("held") === "1" ? { held: true as const } : {}),
     cursors,
   };
 }
@@ -34,9 +39,11 @@ export function parseRoute(hash: string): Route {
 /** The hash for a route, e.g. "#/?state=dead-lettered&name=checkout" or "#/events/ev_1". */
 export function formatRoute(route: Route): string {
   if (route.page === "event") return `#/events/${encodeURIComponent(route.id)}`;
+  if (route.page === "workloads") return "#/workloads";
   const query = new URLSearchParams();
   if (route.state) query.set("state", route.state);
   if (route.name) query.set("name", route.name);
+  if (route.held) query.set("held", "1");
   if (route.cursors.length) query.set("after", route.cursors.join(","));
   const search = query.toString();
   return search ? `#/?${search}` : "#/";

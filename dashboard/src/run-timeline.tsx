@@ -9,6 +9,7 @@
 import type { ErrorRecord, EventsApiClient, RunRecord, StepRecord } from "@awl/client/api-client";
 import { useActions } from "./actions.tsx";
 import { formatBytes, formatDuration, formatJson, formatRelative, formatTime, plural } from "./format.ts";
+import { describeHold, describeParking } from "./holds.ts";
 import { nextDelivery, runHistory, stepAttempt, type HistoryEntry } from "./run-history.ts";
 import { StateBadge } from "./state-badge.tsx";
 
@@ -131,6 +132,12 @@ export function RunTimeline(props: {
             <dd>
               {formatTime(next.at)} ({formatRelative(next.at, now)})
             </dd>
+          </>
+        )}
+        {run.held && (
+          <>
+            <dt>Held</dt>
+            <dd data-held>{describeHold(run.held, now)}</dd>
           </>
         )}
       </dl>
@@ -296,6 +303,7 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
   }
   const { record, number } = entry;
   const failed = record.error !== undefined;
+  const parked = describeParking(record.outcome, record.hold);
   return (
     <li className={`timeline-item ${failed ? "failed" : ""}`} data-attempt={number}>
       <span className="marker" aria-hidden="true">
@@ -318,7 +326,21 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
           </p>
         )}
         {record.error && <ErrorBox error={record.error} label="Error" />}
-        {record.nextAt !== undefined && (
+        {parked !== undefined && (
+          <p className="muted" data-parked>
+            {parked}
+            {record.nextAt !== undefined && record.outcome !== "debounced"
+              ? ` ${formatTime(record.nextAt)}`
+              : ""}
+          </p>
+        )}
+        {/* What the engine said about the attempt (a worked-around problem, or why it was skipped). */}
+        {(record.reason ?? record.warning) && parked === undefined && (
+          <p className="muted" data-note>
+            {record.reason ?? record.warning}
+          </p>
+        )}
+        {record.nextAt !== undefined && parked === undefined && (
           <p className="muted">
             {record.outcome === "sleeping" ? "Sleeps until" : "Next retry at"} {formatTime(record.nextAt)}
           </p>

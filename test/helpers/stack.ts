@@ -122,6 +122,7 @@ export async function startHost(
     ...(fn.awlWorkload.definition.cancelOn ? { cancelOn: fn.awlWorkload.definition.cancelOn } : {}),
     ...(fn.awlWorkload.definition.schedule ? { schedule: fn.awlWorkload.definition.schedule } : {}),
     url: `/workloads/${name}`,
+    spec: fn.awlWorkload.definition,
   }));
   // Events sent through the host's runtime are routed at send once its router has published its
   // routing table (by routing an event), as a site's are.

@@ -6,6 +6,7 @@
  */
 import type { AttemptRecord, ErrorRecord, EventDetail, RunRecord, StepRecord } from "@awl/client";
 import type { Colors } from "../terminal.ts";
+import { describeHold, describeParking } from "./holds.ts";
 import { paintState } from "./state.ts";
 import { formatDuration, formatRelative, formatSize, formatTime } from "./units.ts";
 
@@ -81,6 +82,8 @@ function formatRun(run: RunRecord, options: TimelineOptions): string[] {
     const took =
       attempt.startedAt !== undefined ? ` after ${formatDuration(attempt.endedAt - attempt.startedAt)}` : "";
     const label = `attempt ${attempt.attempt ?? "?"}`;
+    const parked = describeParking(attempt.outcome, attempt.hold, attempt.nextAt, now);
+    if (parked) return `${label} ${colors.cyan(parked)}`;
     switch (attempt.outcome) {
       case "completed":
         return `${label} ${colors.green("completed")}${took}`;
@@ -104,8 +107,11 @@ function formatRun(run: RunRecord, options: TimelineOptions): string[] {
         );
       case "retried":
         return colors.bold("retried by hand: a fresh set of attempts, completed steps kept");
-      default:
-        return `${label} ${attempt.outcome}${took}`;
+      default: {
+        // An outcome this CLI does not know yet still shows what the engine said about it.
+        const note = attempt.reason ?? attempt.warning;
+        return `${label} ${attempt.outcome}${took}${note ? `: ${note}` : ""}`;
+      }
     }
   }
 
@@ -203,7 +209,9 @@ function formatStanding(run: RunRecord, maxAttempts: number, options: TimelineOp
     time === undefined ? "" : ` ${formatTime(time)} (${formatRelative(time, now)})`;
   switch (run.state) {
     case "pending":
-      return colors.cyan(`waiting for delivery of attempt ${run.attempt}`);
+      return colors.cyan(
+        run.held ? `held: ${describeHold(run.held, now)}` : `waiting for delivery of attempt ${run.attempt}`,
+      );
     case "processing":
       return run.cancellation
         ? colors.yellow(

@@ -1,10 +1,11 @@
 /**
  * `awl events list` as a table: id, name, state, created, runs (how many of the event's runs are in
- * each state). Columns are padded on the plain text and coloured afterwards, so colour codes never
- * shift the alignment.
+ * each state, and what holds back those that flow control holds). Columns are padded on the plain
+ * text and coloured afterwards, so colour codes never shift the alignment.
  */
 import type { EventSummary } from "@awl/client";
 import type { Colors } from "../terminal.ts";
+import { describeHold } from "./holds.ts";
 import { paintState } from "./state.ts";
 import { formatTime } from "./units.ts";
 
@@ -16,7 +17,7 @@ export function formatEventsTable(events: readonly EventSummary[], colors: Color
     event.name,
     event.state,
     formatTime(event.createdAt),
-    formatRuns(event.runStates),
+    formatRuns(event.runStates) + formatHeld(event.held),
   ]);
   const widths = HEADERS.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => row[column]!.length)),
@@ -45,4 +46,10 @@ export function formatRuns(runStates: EventSummary["runStates"]): string {
     .filter(([, count]) => count && count > 0)
     .map(([state, count]) => `${count} ${state}`);
   return parts.length ? parts.join(", ") : "none";
+}
+
+/** ": throttled (key "t1"): starts at …; waiting for a slot (limit 2, key "t1")" for the held runs, if any. */
+function formatHeld(held: EventSummary["held"]): string {
+  if (!held?.length) return "";
+  return `: ${held.map((hold) => describeHold(hold, Date.now(), false)).join("; ")}`;
 }

@@ -7,9 +7,10 @@
  * input is checked (size, JSON, strict schema) before any state is written.
  *
  *   POST   /events          one event, an array, or { events: [...] }  → 202
- *   GET    /events          ?state=&name=&cursor=&limit=               → 200 { events, cursor }
+ *   GET    /events          ?state=&name=&held=&cursor=&limit=         → 200 { events, cursor }
  *   GET    /events/:id      the event with its runs                    → 200 | 404
  *   GET    /stats           events per state, overall and per name     → 200 { states, names }
+ *   GET    /workloads       the site's workloads, as the router published them → 200 { publishedAt, workloads }
  *   POST   /events/retry    { runIds } | { eventIds } | { eventNames } | {} → 200 { retried, runIds }
  *   POST   /events/cancel   { runIds } | { eventIds } | { eventNames?, states? }, by?, reason?
  *                                                   → 200 { cancelled, cancelling, runIds, cancellingRunIds }
@@ -33,6 +34,7 @@ import {
 import { reconcile } from "../engine/reconciler.ts";
 import { runtimeFromEnv, MissingEnvironmentError, type Runtime } from "../engine/runtime.ts";
 import { sendEvents, type SendInput } from "../engine/send.ts";
+import { workloadsListing } from "../engine/workload-manifest.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import { internalEvents } from "../workload/operations.ts";
 import { apiKeyChecker, apiKeySource, apiKeysFromEnv } from "./auth.ts";
@@ -77,6 +79,10 @@ const eventSchema = z.strictObject(
 const listQuerySchema = z.strictObject({
   state: z.enum(EVENT_STATES, { error: `must be one of ${EVENT_STATES.join(", ")}` }).optional(),
   name: eventNameSchema.optional(),
+  held: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .transform((value) => value === "true")
+    .optional(),
   cursor: z
     .string()
     .regex(/^\d+:\d+$/, "must be a cursor returned by this API")
@@ -137,7 +143,16 @@ export function createEventsApi(options: EventsApiOptions = {}): (request: Reque
     // An empty parameter (`?state=`) means "not given", as a form or a CLI flag would send it.
     const given = [...new URL(c.req.url).searchParams].filter(([, value]) => value !== "");
     const query = check(listQuerySchema, Object.fromEntries(given));
+    if (query.held && query.state && query.state !== "pending") {
+      throw new InvalidInputError([
+        {
+          path: ["state"],
+          message: `held runs are pending: state must be pending (or left out) with held=true`,
+        },
+      ]);
+    }
     const page = await runtime().store.listEvents({
+      ...(query.held ? { held: true } : {}),
       ...(query.state ? { state: query.state } : {}),
       ...(query.name ? { name: query.name } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
@@ -179,6 +194,13 @@ export function createEventsApi(options: EventsApiOptions = {}): (request: Reque
 
   app.get("/stats", async () => jsonResponse(200, await runtime().store.stats()));
   app.all("/stats", methodNotAllowed("GET"));
+
+  // The router publishes the manifest (engine/workload-manifest.ts): this function never loads the site's workloads.
+  app.get("/workloads", async () => {
+    const rt = runtime();
+    return jsonResponse(200, workloadsListing(await rt.store.workloadManifest(), rt.now()));
+  });
+  app.all("/workloads", methodNotAllowed("GET"));
 
   app.post("/reconcile", async () => jsonResponse(200, await reconcile(runtime())));
   app.all("/reconcile", methodNotAllowed("POST"));

@@ -20,8 +20,11 @@ export type {
   RunRecord,
   StepRecord,
   Cancellation,
+  FlowHold,
+  RunHold,
 } from "../engine/types.ts";
 export type { RunState } from "../engine/keys.ts";
+export type { WorkloadDescription, WorkloadsListing } from "../engine/workload-manifest.ts";
 export type { CancelSelector, DeleteSelector, RetrySelector } from "../engine/operations.ts";
 
 /** The run states the API filters by, for clients that validate before they call; the states a run ends in. */
@@ -31,6 +34,7 @@ import type { CancelSelector, DeleteReport, DeleteSelector, RetrySelector } from
 import type { ReconcileReport } from "../engine/reconciler.ts";
 import type { SendResult } from "../engine/send.ts";
 import type { EventDetail, EventStats, EventSummary } from "../engine/types.ts";
+import type { WorkloadsListing } from "../engine/workload-manifest.ts";
 
 export interface EventsApiClientOptions {
   /** The site's origin, e.g. "http://localhost:8888" or "https://shop.example". */
@@ -57,6 +61,8 @@ export interface SendEventInput {
 export interface ListEventsQuery {
   state?: EventState;
   name?: string;
+  /** Only events with a run held back by flow control (concurrency, throttle, debounce); pages may be short. */
+  held?: boolean;
   /** The `cursor` of the previous page. */
   cursor?: string;
   /** 1 to 100; the API's default is 20. */
@@ -164,6 +170,14 @@ export class EventsApiClient {
   /** How many events are in each state, overall and per event name. */
   stats(): Promise<EventStats> {
     return this.call<EventStats>("GET", "/stats");
+  }
+
+  /**
+   * The site's workloads as its router last published them (with its first routing after a deploy):
+   * events, filter, retries, flow control, schedule with its next firing, cancelOn, step timeout.
+   */
+  workloads(): Promise<WorkloadsListing> {
+    return this.call<WorkloadsListing>("GET", "/workloads");
   }
 
   /** Retries dead-lettered runs: by run ids, event ids, event names, or (`{}`) every dead-lettered one. */

@@ -12,6 +12,7 @@
  * seconds of waiting, and a run of priority -50 is ahead of every run of priority 50 that began
  * waiting more than 1,000 s after it.
  */
+import type { FlowHold } from "./types.ts";
 import type { ConcurrencyLimit, FilterableEvent } from "./workload-spec.ts";
 
 /** One point of priority counts as this much waiting. */
@@ -55,4 +56,33 @@ export function slotLimits(
     `${workload.toLowerCase()}:${index}:${encodeURIComponent(keyValue(limit, event))}`,
     limit.limit,
   ]);
+}
+
+/** What a run waiting for its slots records (its attempt entry's hold): each limit, with its key's value when keyed. */
+export function slotsHold(
+  limits: readonly ConcurrencyLimit[],
+  slots: readonly (string | number)[],
+): FlowHold {
+  return {
+    by: "concurrency",
+    limits: limits.map((limit, index) => {
+      // A slot key ends with the key's value, encoded (slotLimits); the workload's name holds no ':'.
+      const value = decodeURIComponent(
+        String(slots[index * 2])
+          .split(":")
+          .slice(2)
+          .join(":"),
+      );
+      return { limit: limit.limit, ...(limit.key !== undefined ? { key: value } : {}) };
+    }),
+  };
+}
+
+/** The hold of a throttle or a debounce: its key's value, when it has a key. */
+export function keyHold(
+  by: "throttle" | "debounce",
+  limit: Pick<ConcurrencyLimit, "key">,
+  event: FilterableEvent,
+): FlowHold {
+  return { by, ...(limit.key !== undefined ? { key: keyValue(limit, event) } : {}) };
 }

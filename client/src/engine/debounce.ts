@@ -7,9 +7,10 @@
  * (store/scripts/debounce-take.lua). Only a run's start is debounced.
  */
 import { keyValue } from "./concurrency.ts";
+import { flowKey } from "./keys.ts";
 import type { DebounceSpec, FilterableEvent } from "./workload-spec.ts";
 
 /** The key a run's burst is counted under. */
 export function debounceKey(workload: string, debounce: DebounceSpec, event: FilterableEvent): string {
-  return `${workload.toLowerCase()}:${encodeURIComponent(keyValue(debounce, event))}`;
+  return flowKey(workload, keyValue(debounce, event));
 }

@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { retryDelayMs } from "./backoff.ts";
-import { slotLimits, waitOrder } from "./concurrency.ts";
+import { keyHold, slotLimits, slotsHold, waitOrder } from "./concurrency.ts";
 import { debounceKey } from "./debounce.ts";
 import { rateLimitKey, skipReason } from "./rate-limit.ts";
 import { THROTTLE_CALL_AHEAD_MS, throttleInterval, throttleKey } from "./throttle.ts";
@@ -78,7 +78,15 @@ export async function executeRun(
     if ((await store.acquireSlots(runId, startedAt, startedAt + leaseMs, order, slots)) === "wait") {
       // Park without a delivery: the run that gives a slot back publishes it (engine/concurrency.ts).
       const now = runtime.now();
-      const attempt = { attempt: claim.attempt, startedAt, outcome: "waiting", endedAt: now, steps: [] };
+      const hold = slotsHold(workload.concurrency!, slots);
+      const attempt = {
+        attempt: claim.attempt,
+        startedAt,
+        outcome: "waiting",
+        endedAt: now,
+        steps: [],
+        hold,
+      };
       if (!(await store.finish(runId, claim.generation, { kind: "pending", now, nextAt: now, attempt }))) {
         return { runId, status: "superseded" };
       }
@@ -106,6 +114,7 @@ export async function executeRun(
     const { periodMs, maxWaitMs = 0 } = workload.debounce;
     const verdict = await store.takeDebounce(key, runId, now, claim.createdAt, periodMs, maxWaitMs);
     if (verdict.kind !== "run") {
+      const hold = keyHold("debounce", workload.debounce, eventOf(claim));
       if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
       const outcome: Outcome =
         verdict.kind === "wait"
@@ -119,6 +128,7 @@ export async function executeRun(
                 endedAt: now,
                 nextAt: verdict.dueAt,
                 steps: [],
+                hold,
               },
             }
           : {
@@ -130,6 +140,7 @@ export async function executeRun(
                 endedAt: now,
                 steps: [],
                 warning: `not run: ${verdict.latestRunId} has a later event with the same debounce key`,
+                hold: { ...hold, supersededBy: verdict.latestRunId },
               },
             };
       if (!(await store.finish(runId, claim.generation, outcome))) return { runId, status: "superseded" };
@@ -169,7 +180,14 @@ export async function executeRun(
       // (when it would start if no better run came) is shown and guards it in the outbox.
       const now = runtime.now();
       const at = verdict.at ?? now;
-      const attempt = { ...attemptBase, outcome: "throttled", endedAt: now, nextAt: at, steps: [] };
+      const attempt = {
+        ...attemptBase,
+        outcome: "throttled",
+        endedAt: now,
+        nextAt: at,
+        steps: [],
+        hold: keyHold("throttle", workload.throttle, eventOf(claim)),
+      };
       if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
       if (!(await store.finish(runId, claim.generation, { kind: "pending", now, nextAt: at, attempt }))) {
         return { runId, status: "superseded" };

@@ -75,7 +75,24 @@ export function engineKeys(prefix: string) {
      * or `filtered` when a subscriber has an eventFilter (see store/scripts/lib.lua).
      */
     routingTable: `${prefix}routes`,
+    /** The runs holding a slot of a concurrency limit, and those waiting for one (concurrency.ts slotLimits). */
+    slotHolders: (slotKey: string) => `${prefix}slots:${slotKey}`,
+    slotWaiters: (slotKey: string) => `${prefix}slots:${slotKey}:wait`,
+    /** Per run waiting for concurrency slots, its limits as JSON [slotKey, limit, ...]. */
+    slotsWaiting: `${prefix}slots-waiting`,
+    /** A debounce key's current burst (hash: latest, latestAt, firstAt, dueAt; debounce-take.lua). */
+    debounceBurst: (key: string) => `${prefix}debounce:${key}`,
+    /** The workload manifest the router publishes (workload-manifest.ts), read by `GET /workloads`. */
+    workloadManifest: `${prefix}workloads`,
   };
+}
+
+/**
+ * A throttle's or a debounce's key: the workload and the key's value (throttle.ts, debounce.ts),
+ * which the Lua scripts and the API's reads put after `throttle:` or `debounce:`.
+ */
+export function flowKey(workload: string, keyValue: string): string {
+  return `${workload.toLowerCase()}:${encodeURIComponent(keyValue)}`;
 }
 
 export type EngineKeys = ReturnType<typeof engineKeys>;

@@ -23,6 +23,7 @@ import type { RouteTarget, RoutingTable } from "./store/index.ts";
 import { isFailureCallback, recordUndelivered, runDelivery } from "./undelivered.ts";
 import { filterAccepts, type FilterableEvent, type RegisteredWorkload } from "./workload-spec.ts";
 import { applyCancelOn, cancelsOn } from "./cancel-on.ts";
+import { workloadManifest } from "./workload-manifest.ts";
 
 export type { RegisteredWorkload } from "./workload-spec.ts";
 
@@ -82,12 +83,18 @@ export async function route(
     });
   }
   const targets = matched.map((workload) => routeTarget(runtime, workload));
+  const now = runtime.now();
+  const manifest = manifestPublished(runtime, routes.workloads)
+    ? undefined
+    : JSON.stringify(workloadManifest(routes.workloads, now));
   const runs = await runtime.store.route(
     eventId,
     targets,
-    runtime.now(),
+    now,
     routingTable(runtime, routes.workloads),
+    manifest,
   );
+  if (manifest) markManifestPublished(runtime, routes.workloads);
   if (!runs) return { eventId, status: "missing", runs: [] };
   // Before the publish: should it fail, QStash delivers the event again and the cancel is repeated
   // (cancelling a cancelled run changes nothing).
@@ -163,13 +170,33 @@ export function routingTable(runtime: Runtime, registry: readonly RegisteredWork
 
 /**
  * Publishes the registry's routing table without routing an event (as every routing does), so that
- * senders route at send from their next event: for a router before its first event, a test, a bench.
+ * senders route at send from their next event, and its workload manifest: for a router before its
+ * first event, a test, a bench.
  */
 export async function publishRoutingTable(
   runtime: Runtime,
   registry: readonly RegisteredWorkload[],
 ): Promise<void> {
-  await runtime.store.publishRoutingTable(routingTable(runtime, registry));
+  await runtime.store.publishRoutingTable(
+    routingTable(runtime, registry),
+    JSON.stringify(workloadManifest(registry, runtime.now())),
+  );
+  markManifestPublished(runtime, registry);
+}
+
+/**
+ * The registries whose workload manifest this process has published, per key prefix. The manifest
+ * changes only with a deploy, so a router instance writes it with its first routing and never
+ * again: no routing after that carries it, and the newest deploy's instances write last.
+ */
+const manifests = new WeakMap<readonly RegisteredWorkload[], Set<string>>();
+
+function manifestPublished(runtime: Runtime, registry: readonly RegisteredWorkload[]): boolean {
+  return manifests.get(registry)?.has(runtime.store.prefix) ?? false;
+}
+
+function markManifestPublished(runtime: Runtime, registry: readonly RegisteredWorkload[]): void {
+  manifests.set(registry, (manifests.get(registry) ?? new Set()).add(runtime.store.prefix));
 }
 
 /**

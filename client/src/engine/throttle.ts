@@ -9,11 +9,12 @@
  * throttled: its retries, wakes and continuations are not.
  */
 import { keyValue } from "./concurrency.ts";
+import { flowKey } from "./keys.ts";
 import type { FilterableEvent, ThrottleSpec } from "./workload-spec.ts";
 
 /** The key a run's start is counted under. */
 export function throttleKey(workload: string, throttle: ThrottleSpec, event: FilterableEvent): string {
-  return `${workload.toLowerCase()}:${encodeURIComponent(keyValue(throttle, event))}`;
+  return flowKey(workload, keyValue(throttle, event));
 }
 
 /** How far apart starts are spaced. */

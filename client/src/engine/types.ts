@@ -42,6 +42,28 @@ export interface Cancellation {
   at: number;
 }
 
+/**
+ * What held a run's start back (engine/concurrency.ts, throttle.ts, debounce.ts), recorded on the
+ * attempt entry that parked it (outcomes "waiting", "throttled", "debounced-wait", "debounced").
+ */
+export interface FlowHold {
+  by: "concurrency" | "throttle" | "debounce";
+  /** throttle, debounce: the key's value, when the option has a key. */
+  key?: string;
+  /** concurrency: every limit the run is under, with its key's value (and, in RunRecord.held, how full it is). */
+  limits?: { limit: number; key?: string; running?: number; place?: number }[];
+  /** debounce: the run with a later event of the same key, which runs instead of this one. */
+  supersededBy?: string;
+}
+
+/** A pending run held back by flow control now: its attempt entry's hold, with what is read live. */
+export interface RunHold extends FlowHold {
+  /** When the run was parked. */
+  since: number;
+  /** throttle: the start time reserved for it; debounce: when the burst's quiet period ends. */
+  until?: number;
+}
+
 export interface AttemptRecord {
   attempt?: number;
   outcome: string;
@@ -59,6 +81,8 @@ export interface AttemptRecord {
   /** On the "cancelled" entry: who cancelled the run, and why. */
   by?: string;
   reason?: string;
+  /** On an entry that parked the run for flow control: what held it back. */
+  hold?: FlowHold;
 }
 
 export interface RunRecord {
@@ -76,6 +100,8 @@ export interface RunRecord {
   lastError?: ErrorRecord;
   /** Set once the run is cancelled (or, while its invocation finishes the running step, being cancelled). */
   cancellation?: Cancellation;
+  /** While the run is pending because flow control holds it back: by what, under which key, until when. */
+  held?: RunHold;
   steps: StepRecord[];
   attempts: AttemptRecord[];
 }
@@ -92,6 +118,8 @@ export interface EventSummary {
   state: EventState;
   /** How many of the event's runs are in each state. */
   runStates: Partial<Record<RunState, number>>;
+  /** The event's pending runs that flow control holds back: what holds each, under which key, until when. */
+  held?: (RunHold & { runId: string })[];
 }
 
 export interface EventDetail extends EventSummary {

@@ -27,6 +27,11 @@ export interface RegisteredWorkload {
   url: string;
   /** Events that cancel this workload's active runs (applied by the router: cancel-on.ts). */
   cancelOn?: readonly CancelRule[];
+  /**
+   * The workload's definition as it runs (flow control, step timeout), only for the manifest the
+   * router publishes (workload-manifest.ts); routing reads the fields above.
+   */
+  spec?: WorkloadSpec;
 }
 
 /** One of a workload's cancelOn rules, as the router applies it (cancel-on.ts). */

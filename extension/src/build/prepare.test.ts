@@ -78,7 +78,12 @@ test("generates a router for every workload, and a wrapper for each Netlify-styl
     config: Record<string, string>;
   };
   expect(
-    router.registry.map(({ eventFilter, ...entry }) => ({ ...entry, filtered: Boolean(eventFilter) })),
+    // Each entry keeps its definition (spec) for the workload manifest the router publishes.
+    router.registry.map(({ eventFilter, spec, ...entry }) => ({
+      ...entry,
+      filtered: Boolean(eventFilter),
+      spec: spec !== undefined,
+    })),
   ).toEqual([
     {
       name: "checkout",
@@ -86,6 +91,7 @@ test("generates a router for every workload, and a wrapper for each Netlify-styl
       maxRetries: 2,
       url: "/.netlify/functions/checkout",
       filtered: false,
+      spec: true,
     },
     {
       name: "hello",
@@ -93,6 +99,7 @@ test("generates a router for every workload, and a wrapper for each Netlify-styl
       maxRetries: 4,
       url: "/.netlify/functions/awl-workload-hello",
       filtered: false,
+      spec: true,
     },
     {
       name: "vip-checkout",
@@ -100,6 +107,7 @@ test("generates a router for every workload, and a wrapper for each Netlify-styl
       maxRetries: 4,
       url: "/.netlify/functions/vip",
       filtered: true,
+      spec: true,
     },
   ]);
   expect(router.config).toEqual({ name: "Async Workloads router", generator: "async-workloads-upstash" });

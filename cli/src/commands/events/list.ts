@@ -16,6 +16,7 @@ const PAGE_SIZE = 100;
 interface ListOptions extends ConnectionOptions {
   state?: ListEventsQuery["state"];
   name?: string;
+  held?: boolean;
   limit?: number;
   all?: boolean;
 }
@@ -26,6 +27,7 @@ export function registerList(events: Command): void {
     .description("List events, newest first")
     .option("--state <state>", "only events in this state (e.g. dead-lettered)", parseState)
     .option("--name <event>", "only events with this name")
+    .option("--held", "only events with a run held back by flow control (concurrency, throttle, debounce)")
     .option("--limit <n>", `at most n events (default ${DEFAULT_LIMIT})`, parsePositiveInteger)
     .option("--all", "every matching event");
   addConnectionOptions(command)
@@ -35,17 +37,23 @@ export function registerList(events: Command): void {
 Examples:
   $ awl events list
   $ awl events list --state dead-lettered --name checkout
+  $ awl events list --held --all
   $ awl events list --all --json | jq -r '.[].id'
 
---json prints an array of events (id, name, state, createdAt, runStates, data, ...).`,
+--json prints an array of events (id, name, state, createdAt, runStates, data, held, ...).
+A pending run that flow control holds back shows what holds it in RUNS (and in "held" with --json).`,
     )
     .action(async (options: ListOptions) => {
       if (options.all && options.limit !== undefined) throw new UsageError("give --limit or --all, not both");
+      if (options.held && options.state && options.state !== "pending") {
+        throw new UsageError("held runs are pending: give --held without --state, or with --state pending");
+      }
       const limit = options.all ? Infinity : (options.limit ?? DEFAULT_LIMIT);
       const client = connect(options);
       const query = {
         ...(options.state ? { state: options.state } : {}),
         ...(options.name ? { name: options.name } : {}),
+        ...(options.held ? { held: true } : {}),
       };
       const { events: found, more } = await withProgress("fetching events", (progress) =>
         fetchEvents(client, query, limit, (count) => progress(`fetched ${count} events`)),
@@ -54,7 +62,8 @@ Examples:
       if (found.length === 0) {
         const state = options.state ? ` in state ${options.state}` : "";
         const name = options.name ? ` named "${options.name}"` : "";
-        console.log(`No events${state}${name}.`);
+        const held = options.held ? " held by flow control" : "";
+        console.log(`No events${state}${name}${held}.`);
         return;
       }
       const colors = colorsFor();

@@ -119,6 +119,11 @@ export type FailedDelivery =
 export interface ListQuery {
   state?: EventState;
   name?: string;
+  /**
+   * Only events with a run that flow control holds back (implies state "pending"). The page is
+   * chosen first and filtered after, so a page may be short: follow the cursor.
+   */
+  held?: boolean;
   cursor?: string;
   limit: number;
 }
@@ -170,12 +175,16 @@ export class EngineStore {
     return reads.loadEvent(this.redis, this.keys, eventId);
   }
 
-  /** Routes an event to `targets`; with `table`, also publishes the router's routing table (unless unchanged). */
+  /**
+   * Routes an event to `targets`; with `table`, also publishes the router's routing table (unless
+   * unchanged), and with `manifest` (JSON) the workload manifest.
+   */
   route(
     eventId: string,
     targets: RouteTarget[],
     now: number,
     table?: RoutingTable,
+    manifest?: string,
   ): Promise<PublishTarget[] | null> {
     return routeScript.run(this.redis, {
       prefix: this.prefix,
@@ -186,6 +195,7 @@ export class EngineStore {
       tableDigest: table?.digest ?? "",
       tableEntries: table ? JSON.stringify(table.entries) : "",
       tableTtlMs: this.settings.routingTableTtlMs,
+      manifest: manifest ?? "",
       targets: targets.map((target) => ({
         workload: target.name,
         url: target.url,
@@ -194,13 +204,17 @@ export class EngineStore {
     });
   }
 
-  /** Publishes the router's routing table without routing an event; false if the stored one is the same. */
-  publishRoutingTable(table: RoutingTable): Promise<boolean> {
+  /**
+   * Publishes the router's routing table without routing an event (false if the stored one is the
+   * same), and with `manifest` (JSON) the workload manifest.
+   */
+  publishRoutingTable(table: RoutingTable, manifest?: string): Promise<boolean> {
     return routingTableScript.run(this.redis, {
       prefix: this.prefix,
       tableDigest: table.digest,
       tableEntries: JSON.stringify(table.entries),
       tableTtlMs: this.settings.routingTableTtlMs,
+      manifest: manifest ?? "",
     });
   }
 
@@ -450,10 +464,13 @@ export class EngineStore {
 
   /** A page of events, newest first: the ids chosen in Redis (scripts/page.lua), then only those events read. */
   async listEvents(query: ListQuery): Promise<{ events: EventSummary[]; cursor: string | null }> {
-    const { ids, cursor } = await this.pageOfIds(query, LIST_SCAN_LIMIT);
+    const { ids, cursor } = await this.pageOfIds(
+      query.held ? { ...query, state: "pending" } : query,
+      LIST_SCAN_LIMIT,
+    );
     // An event deleted between the two calls is left out.
     const events = await reads.eventSummaries(this.redis, this.keys, ids);
-    return { events, cursor };
+    return { events: query.held ? events.filter((event) => event.held) : events, cursor };
   }
 
   private async pageOfIds(
@@ -480,5 +497,11 @@ export class EngineStore {
 
   getEvent(eventId: string): Promise<EventDetail | null> {
     return reads.getEvent(this.redis, this.keys, eventId);
+  }
+
+  /** The workload manifest the router published, as stored (JSON), or null before any. */
+  async workloadManifest(): Promise<string | null> {
+    const stored = await this.redis.get<string>(this.keys.workloadManifest);
+    return stored == null ? null : String(stored);
   }
 }

@@ -10,6 +10,7 @@ import type {
   ErrorRecord,
   EventSummary,
   JsonValue,
+  RunHold,
   RunRecord,
   StepRecord,
 } from "../types.ts";
@@ -85,6 +86,19 @@ export function toRun(
       .map(([id, text]) => stepRecord(id, text))
       .sort((a, b) => (a.startedAt ?? a.wakeAt ?? 0) - (b.startedAt ?? b.wakeAt ?? 0)),
     attempts: attempts.map((text) => JSON.parse(text) as AttemptRecord),
+  };
+}
+
+/** The outcomes of an attempt entry that parks a run for flow control (engine/execute.ts). */
+const HOLDING_OUTCOMES = new Set(["waiting", "throttled", "debounced-wait"]);
+
+/** What holds a pending run back, from its last attempt entry; undefined when that entry did not park it for flow control. */
+export function runHold(last: AttemptRecord): RunHold | undefined {
+  if (!last.hold || !HOLDING_OUTCOMES.has(last.outcome)) return undefined;
+  return {
+    ...last.hold,
+    since: last.endedAt,
+    ...(last.nextAt !== undefined && last.hold.by !== "concurrency" ? { until: last.nextAt } : {}),
   };
 }
 

@@ -167,9 +167,10 @@ test("an arguments object is laid out in its header's order, counts filled in", 
       tableDigest: "",
       tableEntries: "",
       tableTtlMs: 8,
+      manifest: "",
       targets: [{ workload: "w", url: "u", maxRetries: 3 }],
     }),
-  ).toEqual(["p:", "e", "5", "6", "7", "", "", "8", "1", "w", "u", "3"]);
+  ).toEqual(["p:", "e", "5", "6", "7", "", "", "8", "", "1", "w", "u", "3"]);
 });
 
 test("an arguments object that disagrees with its header sends nothing", () => {
@@ -206,6 +207,7 @@ test("an arguments object that disagrees with its header sends nothing", () => {
       tableDigest: "",
       tableEntries: "",
       tableTtlMs: 8,
+      manifest: "",
       targets: [{ name: "w", url: "u", maxRetries: 3 }] as never,
     }),
   ).toThrow(/names no field name in targets/);
