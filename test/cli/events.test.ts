@@ -215,7 +215,9 @@ test("show says what a waiting run waits for and until when", async () => {
   await site.awl(["events", "cancel", body.eventId]);
   await inState(body.eventId, "cancelled");
   const after = await site.awl(["events", "show", body.eventId]);
-  expect(after.stdout).toContain('approved  waited for order.approved (data.orderId = "o7"): the run was cancelled');
+  expect(after.stdout).toContain(
+    'approved  waited for order.approved (data.orderId = "o7"): the run was cancelled',
+  );
   expect(after.stdout).not.toContain("waits for");
 });
 
