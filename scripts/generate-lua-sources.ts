@@ -5,7 +5,9 @@
  * Netlify SDK): a bundled function has no folder of .lua files beside it to read from.
  *
  * From the files it derives, so that nothing is kept by hand twice:
- * - the script names (every .lua but lib.lua) and their union type, ScriptName;
+ * - the script names (every .lua but the libraries, lib.lua and lib-*.lua) and their union type, ScriptName;
+ * - the library every script is prefixed with: the lib-*.lua files (pure helpers that build no keys,
+ *   such as lib-condition.lua), then lib.lua, which may use them;
  * - each script's argument layout and the TypeScript type of its arguments object, from the script's
  *   `-- ARGV:` header line (see header.ts);
  * - each script's binding block (the Lua locals its body reads its arguments through), rewritten in
@@ -36,10 +38,28 @@ export function renderLuaLib(current = readFileSync(LUA_LIB, "utf8")): string {
   return current.replace(STATES_LINE, `local STATES = { ${list} } -- generated from keys.ts EVENT_STATES`);
 }
 
-/** The scripts' names: the .lua files of the folder but lib.lua, sorted. */
+/** A library file: lib.lua, or a lib-*.lua of helpers it uses. */
+export const isLibraryFile = (file: string) => /^lib(-[\w-]+)?\.lua$/.test(file);
+
+/** The library's files in the order they are joined: the lib-*.lua helpers, sorted, then lib.lua. */
+export function libraryFiles(): URL[] {
+  const helpers = readdirSync(SCRIPTS_DIR)
+    .filter((file) => isLibraryFile(file) && file !== "lib.lua")
+    .sort();
+  return [...helpers.map((file) => new URL(file, SCRIPTS_DIR)), LUA_LIB];
+}
+
+/** The library every script is prefixed with (run.ts), from the files on disk. */
+export function libraryText(): string {
+  return libraryFiles()
+    .map((file) => readFileSync(file, "utf8"))
+    .join("\n");
+}
+
+/** The scripts' names: the .lua files of the folder but the library's, sorted. */
 export function scriptNames(): string[] {
   return readdirSync(SCRIPTS_DIR)
-    .filter((file) => file.endsWith(".lua") && file !== "lib.lua")
+    .filter((file) => file.endsWith(".lua") && !isLibraryFile(file))
     .map((file) => file.slice(0, -".lua".length))
     .sort();
 }
@@ -55,6 +75,7 @@ export function renderScript(name: string, current = readFileSync(scriptFile(nam
 export async function renderLuaSources(): Promise<string> {
   const names = scriptNames();
   const read = (file: URL) => JSON.stringify(readFileSync(file, "utf8"));
+  const library = JSON.stringify(libraryText());
   const headers = names.map(
     (name) => [name, parseHeader(readFileSync(scriptFile(name), "utf8"), name)] as const,
   );
@@ -66,11 +87,11 @@ export async function renderLuaSources(): Promise<string> {
     "/** A script's argument as the caller gives it: sent to Redis as its string form. */",
     "export type ScriptArg = string | number;",
     "",
-    "/** The engine's scripts, one per .lua file (lib.lua is prepended to each). */",
+    "/** The engine's scripts, one per .lua file (the library, lib-*.lua then lib.lua, is prepended to each). */",
     `export const SCRIPT_NAMES = [${names.map((name) => JSON.stringify(name)).join(", ")}] as const;`,
     "export type ScriptName = (typeof SCRIPT_NAMES)[number];",
     "",
-    "export const LUA_LIB = " + read(LUA_LIB) + ";",
+    "export const LUA_LIB = " + library + ";",
     "",
     "export const LUA_SOURCES: { readonly [N in ScriptName]: string } = {",
     ...names.map((name) => `${JSON.stringify(name)}: ${read(scriptFile(name))},`),

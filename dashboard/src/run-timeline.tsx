@@ -242,6 +242,8 @@ function WaitRow({ step, attempt, now }: { step: StepRecord; attempt: number | u
           <span className="badge badge-sleeping">
             <span aria-hidden="true">⧖</span> waiting
           </span>
+        ) : step.status === "cancelled" ? (
+          <StateBadge state="cancelled" />
         ) : (
           <span className="badge badge-completed">
             <span aria-hidden="true">✓</span> {step.eventId ? "received" : "timed out"}
@@ -260,6 +262,12 @@ function WaitRow({ step, attempt, now }: { step: StepRecord; attempt: number | u
             {" "}
             where <span className="mono">{waitFor.match}</span> ={" "}
             <span className="mono">{JSON.stringify(waitFor.value)}</span>
+          </>
+        )}
+        {waitFor.if && (
+          <>
+            {" "}
+            if <span className="mono">{waitFor.if}</span>
           </>
         )}
         {step.eventId && (

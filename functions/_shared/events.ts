@@ -15,6 +15,13 @@ export const events = defineEvents({
     total: z.number().positive(),
   }),
   "user.signup": z.object({ email: z.email(), name: z.string().min(1) }),
+  "refund.requested": z.object({
+    refundId: z.string().min(1),
+    email: z.email(),
+    amount: z.number().positive(),
+  }),
+  // An approver's answer: up to `amount`, so a smaller approval does not cover a larger refund.
+  "refund.approved": z.object({ refundId: z.string().min(1), amount: z.number().positive(), by: z.string() }),
   "report.requested": z.object({
     userId: z.string().min(1),
     plan: z.enum(["free", "pro", "enterprise"]),

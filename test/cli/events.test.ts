@@ -211,6 +211,14 @@ test("show says what a waiting run waits for and until when", async () => {
   const shown = await site.awl(["events", "show", body.eventId]);
   expect(shown.stdout).toContain('approved  waits for order.approved (data.orderId = "o7") until');
   expect(shown.stdout).toContain("waiting for order.approved (step approved); gives up at");
+  // Cancelled, it no longer waits.
+  await site.awl(["events", "cancel", body.eventId]);
+  await inState(body.eventId, "cancelled");
+  const after = await site.awl(["events", "show", body.eventId]);
+  expect(after.stdout).toContain(
+    'approved  waited for order.approved (data.orderId = "o7"): the run was cancelled',
+  );
+  expect(after.stdout).not.toContain("waits for");
 });
 
 test("list pages up to --limit and says when more events match", async () => {

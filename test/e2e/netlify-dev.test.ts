@@ -74,6 +74,27 @@ describe("netlify dev serving the demo site with the extension", () => {
     });
     expect(await response.json()).toMatchObject({ payment: mode });
   };
+  /** Calls the site's events API over HTTP. */
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${site}/awl/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const sendEvent = async (name: string, data: unknown): Promise<string> => {
+    const { status, body } = await api("POST", "/events", { name, data });
+    expect(status).toBe(202);
+    return body.eventId as string;
+  };
+  /** The event once it is in `state` (an event no workload subscribes to ends "unmatched" once routed). */
+  const waitForEventState = (id: string, state: EventDetail["state"]) =>
+    waitFor(async () => ((await getEvent(id)).state === state ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 150,
+      what: `event ${id} to be ${state}`,
+    });
   /** How often the demo's fake providers logged a line about this order. */
   const timesLogged = (text: string) =>
     netlify!
@@ -188,6 +209,53 @@ describe("netlify dev serving the demo site with the extension", () => {
     expect(JSON.parse(await awl("events", "list", "--state", "dead-lettered", "--json"))).toEqual([]);
     expect((await runOf(eventId)).state).toBe("completed");
   }, 120_000);
+
+  test("a refund waits for its approval: an approval that does not cover it leaves it waiting, one that does wakes it; a waiting refund is cancelled through the API", async () => {
+    const refundId = `r_${randomBytes(4).toString("hex")}`;
+    const requested = await sendEvent("refund.requested", { refundId, email: "ada@example.com", amount: 25 });
+    const waiting = await waitForRunState(requested, "sleeping", 30_000);
+    expect(waiting.steps.map((step) => [step.id, step.status])).toEqual([
+      ["ask-approver", "completed"],
+      ["approval", "waiting"],
+    ]);
+    expect(waiting.steps[1]!.waitFor).toEqual({
+      event: "refund.approved",
+      match: "data.refundId",
+      value: refundId,
+      if: "event.data.amount >= async.data.amount",
+    });
+
+    // Too small: routed (no workload runs for it), and the refund waits on.
+    const partial = await sendEvent("refund.approved", { refundId, amount: 10, by: "intern" });
+    await waitForEventState(partial, "unmatched");
+    expect((await runOf(requested)).state).toBe("sleeping");
+    const approval = await sendEvent("refund.approved", { refundId, amount: 25, by: "grace" });
+    const completed = await waitForRunState(requested, "completed", 30_000);
+    expect(completed.steps.map((step) => step.id)).toEqual(["ask-approver", "approval", "tell-approved"]);
+    expect(completed.steps[1]).toMatchObject({ status: "completed", eventId: approval });
+    expect(timesLogged(`Refund ${refundId} of 25 approved by grace`)).toBe(1);
+    expect(timesLogged(`approved by intern`)).toBe(0);
+
+    const withdrawn = `r_${randomBytes(4).toString("hex")}`;
+    const other = await sendEvent("refund.requested", {
+      refundId: withdrawn,
+      email: "ada@example.com",
+      amount: 5,
+    });
+    await waitForRunState(other, "sleeping", 30_000);
+    const cancel = await api("POST", "/events/cancel", { eventIds: [other], by: "e2e", reason: "withdrawn" });
+    expect(cancel).toMatchObject({ status: 200, body: { cancelled: 1 } });
+    const cancelled = await runOf(other);
+    expect(cancelled).toMatchObject({ state: "cancelled", cancellation: { by: "e2e", reason: "withdrawn" } });
+    expect(cancelled.steps.find((step) => step.id === "approval")?.status).toBe("cancelled");
+    // Its approval comes too late: nothing wakes.
+    await waitForEventState(
+      await sendEvent("refund.approved", { refundId: withdrawn, amount: 5, by: "grace" }),
+      "unmatched",
+    );
+    expect(await runOf(other)).toMatchObject({ state: "cancelled" });
+    expect(timesLogged(`Refund ${withdrawn}`)).toBe(1);
+  }, 90_000);
 });
 
 describe("netlify build --offline", () => {
@@ -226,7 +294,7 @@ describe("netlify build --offline", () => {
     } finally {
       await build.stop();
     }
-    expect(build.output()).toContain("Async Workloads: 4 workloads");
+    expect(build.output()).toContain("Async Workloads: 5 workloads");
 
     const manifest = JSON.parse(readFileSync(join(functionsDir, "manifest.json"), "utf8")) as {
       functions: { name: string; routes?: { pattern: string }[]; schedule?: string; generator?: string }[];
@@ -236,7 +304,7 @@ describe("netlify build --offline", () => {
     expect(byName.get("awl_reconcile")?.schedule).toBe("* * * * *");
     expect(byName.get("awl-router")?.generator).toBe("async-workloads-upstash");
     expect(byName.get("awl-workload-hello")?.generator).toBe("async-workloads-upstash");
-    for (const workload of ["checkout", "signup", "enterprise-report", "hello"])
+    for (const workload of ["checkout", "signup", "enterprise-report", "hello", "refund"])
       expect(byName.has(workload)).toBe(true);
 
     const router = await runDeployed(
@@ -266,6 +334,13 @@ describe("netlify build --offline", () => {
         events: ["hello"],
         maxRetries: 4,
         url: "/.netlify/functions/awl-workload-hello",
+        spec: true,
+      },
+      {
+        name: "refund",
+        events: ["refund.requested"],
+        maxRetries: 4,
+        url: "/.netlify/functions/refund",
         spec: true,
       },
       {

@@ -63,6 +63,8 @@ const workloads = {
           event: "store.closed",
           if: ({ event, trigger }) => event.data === (trigger.data as { store: string }).store,
         },
+        // The same as an expression, as step.waitForEvent's `if` takes it.
+        { event: "region.closed", if: "event.data.region == async.data.store" },
       ],
     },
   ),
@@ -175,6 +177,11 @@ test("cancelOn cancels the runs whose event matches, and only those", async () =
   await send("store.closed", "south");
   await inState(orderB, "cancelled");
   expect((await site.stack.runtime.store.getEvent(noId))?.state).toBe("sleeping");
+
+  await send("region.closed", { region: "west" });
+  const east = await send("region.closed", { region: "east" });
+  const closed = await inState(noId, "cancelled");
+  expect(closed.runs[0]!.cancellation?.by).toBe(`cancelOn region.closed (${east})`);
 
   expect(ran).not.toContain("fulfil:ship");
   await cancel({ eventNames: ["order.placed"] });

@@ -134,7 +134,7 @@ export function assignSteps(run: RunRecord): {
   const unrecorded: StepRecord[] = [];
   for (const step of run.steps) {
     const index = run.attempts.findIndex((attempt) =>
-      step.status === "sleeping" || step.status === "waiting"
+      step.status === "sleeping" || step.status === "waiting" || step.status === "cancelled"
         ? attempt.outcome === "sleeping" && attempt.nextAt === (step.wakeAt ?? step.timeoutAt)
         : (attempt.steps?.includes(step.id) ?? false),
     );
@@ -159,13 +159,15 @@ function formatStep(step: StepRecord, width: number, options: TimelineOptions): 
     return [`    ${colors.cyan("⏾")} ${id}  ${verb} ${formatTime(wake)} (${formatRelative(wake, now)})`];
   }
   if (step.waitFor) {
-    const what = `${step.waitFor.event}${step.waitFor.match ? ` (${step.waitFor.match} = ${JSON.stringify(step.waitFor.value)})` : ""}`;
+    const what = `${step.waitFor.event}${step.waitFor.match ? ` (${step.waitFor.match} = ${JSON.stringify(step.waitFor.value)})` : ""}${step.waitFor.if ? ` if ${step.waitFor.if}` : ""}`;
     const until = step.timeoutAt ?? 0;
     if (step.status === "waiting") {
       return [
         `    ${colors.cyan("⧖")} ${id}  waits for ${what} until ${formatTime(until)} (${formatRelative(until, now)})`,
       ];
     }
+    if (step.status === "cancelled")
+      return [`    ${colors.yellow("⊘")} ${id}  waited for ${what}: the run was cancelled`];
     return [
       step.eventId
         ? `    ${colors.green("✓")} ${id}  received ${what}: ${step.eventId}`

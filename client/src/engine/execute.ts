@@ -12,7 +12,7 @@ import { debounceKey } from "./debounce.ts";
 import { rateLimitKey, skipReason } from "./rate-limit.ts";
 import { THROTTLE_CALL_AHEAD_MS, throttleInterval, throttleKey } from "./throttle.ts";
 import { ErrorDoNotRetry, isNonRetryable } from "./errors.ts";
-import { StepRunner, type StepApi } from "./step.ts";
+import { StepRunner, type StepApi, type TypedEvents } from "./step.ts";
 import { errorRecord } from "./error-record.ts";
 import type { Runtime } from "./runtime.ts";
 import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
@@ -21,7 +21,8 @@ import type { AttemptRecord } from "./types.ts";
 import { runDelivery } from "./undelivered.ts";
 import type { FilterableEvent, WorkloadSpec } from "./workload-spec.ts";
 
-export interface WorkloadContext<D = unknown> {
+/** What a handler gets; with a catalog, `E` types its step.waitForEvent and step.sendEvent. */
+export interface WorkloadContext<D = unknown, E extends TypedEvents | undefined = undefined> {
   /** The event's name as it was sent. */
   name: string;
   data: D;
@@ -32,7 +33,7 @@ export interface WorkloadContext<D = unknown> {
   priority: number;
   /** When the event was accepted (ms since epoch). */
   createdAt: number;
-  step: StepApi;
+  step: StepApi<E>;
   /** Sends an event now (every time this code runs); use step.sendEvent to send once per run. */
   sendEvent(name: string, data?: unknown, options?: SendOptions): Promise<SendResult>;
 }
@@ -206,6 +207,7 @@ export async function executeRun(
     checkpoint: (stepId, record) => store.checkpoint(runId, claim.generation, stepId, record),
     wait: (wait) => store.waitForEvent(runId, claim.generation, wait),
     trigger: { eventId: claim.eventId, name: claim.eventName, data: JSON.parse(claim.data) as unknown },
+    ...(workload.catalog ? { catalog: workload.catalog } : {}),
     send: async (input) => (await sendEvents(runtime, [{ ...input, chain }], workload.catalog))[0]!,
     now: runtime.now,
     startedAt,

@@ -19,7 +19,10 @@ import { toDelayMs, toDurationMs, type Duration } from "./durations.ts";
 import { DuplicateStepIdError, InvalidStepError, NonDeterminismError, StepTimeoutError } from "./errors.ts";
 import { stepResultJson } from "./step-result.ts";
 import { eventNameSchema } from "./limits.ts";
+import { bindTrigger, ConditionError, parseCondition } from "./event-condition.ts";
 import type { WaitAnswer } from "./store/scripts/wait.ts";
+import { InvalidInputError } from "./validation-error.ts";
+import type { EventValidator } from "./workload-spec.ts";
 
 export interface StepOptions {
   /**
@@ -30,11 +33,17 @@ export interface StepOptions {
   timeout?: Duration;
 }
 
-export interface WaitForEventOptions {
+export interface WaitForEventOptions<N extends string = string> {
   /** The awaited event's name (matched case-insensitively). */
-  event: string;
+  event: N;
   /** A dotted path such as "data.orderId": the awaited event must hold the triggering event's value there. */
   match?: string;
+  /**
+   * A condition the awaited event must meet, over `event` (the arriving one) and `async` (the run's
+   * triggering event), e.g. `"event.data.amount >= async.data.min && event.data.currency == 'EUR'"`
+   * (engine/event-condition.ts has the grammar). Checked as each event arrives, in Redis.
+   */
+  if?: string;
   /** How long to wait (ms or e.g. "3 days"); then the step returns null. */
   timeout: Duration;
 }
@@ -54,7 +63,24 @@ export interface StepContext {
   signal: AbortSignal;
 }
 
-export interface StepApi {
+/**
+ * The events a workload's catalog types (events/define-events.ts `CatalogEvents`): per event name,
+ * the data a step receives (the schema's output) and the data a step sends (its input).
+ */
+export interface TypedEvents {
+  received: object;
+  sent: object;
+}
+
+/**
+ * The step API a workload's handler gets. With a catalog (`E`), waitForEvent and sendEvent take the
+ * catalog's event names only, and their data is the catalog's type for that name; without one, any
+ * name, and waitForEvent's data is what its type argument says.
+ */
+export type StepApi<E extends TypedEvents | undefined = undefined> = StepBasics &
+  (E extends TypedEvents ? TypedEventSteps<E> : UntypedEventSteps);
+
+export interface StepBasics {
   /** Runs `fn` once for this run; on replay returns its stored result (as JSON: Dates become strings). */
   run<T>(
     id: string,
@@ -65,13 +91,38 @@ export interface StepApi {
   sleep(id: string, duration: Duration): Promise<void>;
   /** Parks the run until a point in time. */
   sleepUntil(id: string, time: Date | number | string): Promise<void>;
+}
+
+/** waitForEvent and sendEvent without a catalog: any event name; the awaited data's type is given, not checked. */
+export interface UntypedEventSteps {
   /**
    * Parks the run until an event of that name arrives (accepted since the run was created) whose
-   * value at `match` equals the triggering event's, or until `timeout`: the event, or null.
+   * value at `match` equals the triggering event's and which meets `if`, or until `timeout`: the
+   * event, or null.
    */
   waitForEvent<D = unknown>(id: string, options: WaitForEventOptions): Promise<WaitedEvent<D> | null>;
   /** Sends an event exactly once for this run, whatever the retries. */
   sendEvent(id: string, name: string, data?: unknown, options?: SendOptions): Promise<SendResult>;
+}
+
+/**
+ * waitForEvent and sendEvent with a catalog: the catalog's event names, each with its data type.
+ * At run time too, an awaited event's data and a sent event's data are validated against the
+ * name's schema: invalid data fails the run with an InvalidInputError naming the field, not retried.
+ */
+export interface TypedEventSteps<E extends TypedEvents> {
+  /** As without a catalog; the event's data is parsed by the name's schema. */
+  waitForEvent<N extends keyof E["received"] & string>(
+    id: string,
+    options: WaitForEventOptions<N>,
+  ): Promise<WaitedEvent<E["received"][N]> | null>;
+  /** Sends an event of the catalog exactly once for this run, whatever the retries. */
+  sendEvent<N extends keyof E["sent"] & string>(
+    id: string,
+    name: N,
+    data: E["sent"][N],
+    options?: SendOptions,
+  ): Promise<SendResult>;
 }
 
 export type Interrupt =
@@ -100,9 +151,13 @@ export interface StepRunnerDeps {
     path: string;
     value: string;
     timeoutAt: number;
+    expression: string;
+    condition: string;
   }): Promise<WaitAnswer>;
-  /** The run's triggering event, for waitForEvent's `match`. */
+  /** The run's triggering event, for waitForEvent's `match` and `if`. */
   trigger: { eventId: string; name: string; data: unknown };
+  /** The workload's catalog of typed events: an awaited event's data is validated by it. */
+  catalog?: EventValidator;
   now(): number;
   /** When the invocation started, and how long it may keep starting new steps. */
   startedAt: number;
@@ -184,7 +239,11 @@ export class StepRunner {
         }),
       ),
     waitForEvent: <D>(id: string, options: WaitForEventOptions) =>
-      this.track(this.waitForEvent(id, options) as Promise<WaitedEvent<D> | null>),
+      this.track(
+        this.waitForEvent(id, options).then((event) =>
+          this.validated(id, event),
+        ) as Promise<WaitedEvent<D> | null>,
+      ),
     sendEvent: (id, name, data, options) =>
       this.track(
         this.run(id, () =>
@@ -197,6 +256,23 @@ export class StepRunner {
         ),
       ),
   };
+
+  /**
+   * An awaited event as the workload gets it: with a catalog, its data parsed by its name's schema
+   * (on every replay too, so every invocation sees the same value); data the schema refuses fails
+   * the run, not retried: the stored event would be refused the same way every time.
+   */
+  private validated(id: string, event: WaitedEvent | null): WaitedEvent | null {
+    if (event === null || !this.deps.catalog) return event;
+    const result = this.deps.catalog.validate(event.name, event.data, ["data"]);
+    if ("data" in result) return { ...event, data: result.data };
+    const error = new InvalidInputError(
+      result.issues,
+      `step.waitForEvent("${id}") received ${event.name} ${event.eventId}, which does not match its schema`,
+    );
+    stepOfError.set(error, id);
+    throw error;
+  }
 
   /** The error of the first step that failed with no handler attached, once settled (interrupts aside). */
   unobservedFailure(): unknown {
@@ -407,7 +483,7 @@ export class StepRunner {
    */
   private waitForEvent(id: string, options: WaitForEventOptions): Promise<WaitedEvent | null> {
     let stored: string | undefined;
-    let request: { eventName: string; path: string; value: string; timeoutMs: number };
+    let request: WaitRequest;
     try {
       stored = this.claimId(id);
       request = this.waitRequest(id, options);
@@ -444,11 +520,7 @@ export class StepRunner {
   }
 
   /** One call of the wait script for step `id`: look back, register, or end the wait. */
-  private askWait(
-    id: string,
-    request: { eventName: string; path: string; value: string },
-    timeoutAt: number,
-  ) {
+  private askWait(id: string, request: WaitRequest, timeoutAt: number) {
     return this.deps.wait({
       stepId: id,
       now: this.deps.now(),
@@ -456,15 +528,13 @@ export class StepRunner {
       path: request.path,
       value: request.value,
       timeoutAt,
+      expression: request.expression,
+      condition: request.condition,
     });
   }
 
   /** A wait that parks the run until its timeout, when it ends through its script. */
-  private pendingWait(
-    id: string,
-    request: { eventName: string; path: string; value: string },
-    timeoutAt: number,
-  ): Promise<WaitedEvent | null> {
+  private pendingWait(id: string, request: WaitRequest, timeoutAt: number): Promise<WaitedEvent | null> {
     return new Promise<WaitedEvent | null>((resolve, reject) => {
       this.pending.set(id, {
         wakeAt: timeoutAt,
@@ -486,13 +556,10 @@ export class StepRunner {
   }
 
   /** A waitForEvent's options, checked: a bad one fails the same way on every retry. */
-  private waitRequest(
-    id: string,
-    options: WaitForEventOptions,
-  ): { eventName: string; path: string; value: string; timeoutMs: number } {
+  private waitRequest(id: string, options: WaitForEventOptions): WaitRequest {
     const field = `step.waitForEvent("${id}")`;
     if (typeof options !== "object" || options === null) {
-      throw new InvalidStepError(`${field}: options must be { event, match?, timeout }`);
+      throw new InvalidStepError(`${field}: options must be { event, match?, if?, timeout }`);
     }
     const name = eventNameSchema.safeParse(options.event);
     if (!name.success) {
@@ -502,7 +569,9 @@ export class StepRunner {
     }
     if (options.timeout === undefined) throw new InvalidStepError(`${field}: give a timeout (e.g. "1 day")`);
     const timeoutMs = stepInput(() => toDurationMs(options.timeout, `${field} timeout`));
-    if (options.match === undefined) return { eventName: name.data, path: "", value: "", timeoutMs };
+    const condition = this.waitCondition(field, options.if);
+    if (options.match === undefined)
+      return { eventName: name.data, path: "", value: "", timeoutMs, ...condition };
     if (typeof options.match !== "string" || !/^[\w$-]+(\.[\w$-]+)*$/.test(options.match)) {
       throw new InvalidStepError(`${field} match: must be a dotted path such as "data.orderId"`);
     }
@@ -510,7 +579,28 @@ export class StepRunner {
     if (value === undefined) {
       throw new InvalidStepError(`${field} match: the triggering event has no value at ${options.match}`);
     }
-    return { eventName: name.data, path: options.match, value: JSON.stringify(value), timeoutMs };
+    return {
+      eventName: name.data,
+      path: options.match,
+      value: JSON.stringify(value),
+      timeoutMs,
+      ...condition,
+    };
+  }
+
+  /** A wait's `if`, parsed and bound to the triggering event (its `async` paths become values), for the wait script. */
+  private waitCondition(field: string, source: unknown): { expression: string; condition: string } {
+    if (source === undefined) return { expression: "", condition: "" };
+    if (typeof source !== "string") {
+      throw new InvalidStepError(`${field} if: must be an expression such as "event.data.amount >= 100"`);
+    }
+    try {
+      const bound = bindTrigger(parseCondition(source), this.deps.trigger);
+      return { expression: source, condition: JSON.stringify(bound) };
+    } catch (error) {
+      if (!(error instanceof ConditionError)) throw error;
+      throw new InvalidStepError(`${field} if: ${error.message}, in ${JSON.stringify(source)}`);
+    }
   }
 
   private sleepFor(id: string, durationMs: () => number): Promise<void> {
@@ -572,6 +662,17 @@ function stepInput(read: () => number): number {
   } catch (error) {
     throw error instanceof RangeError ? new InvalidStepError(error.message) : error;
   }
+}
+
+/** A waitForEvent's options as its script takes them (store/scripts/wait.lua). */
+interface WaitRequest {
+  eventName: string;
+  path: string;
+  value: string;
+  timeoutMs: number;
+  /** The `if` as written, and its tree bound to the triggering event (JSON); "" for none. */
+  expression: string;
+  condition: string;
 }
 
 interface PendingSleep {

@@ -17,8 +17,11 @@ export interface ErrorRecord {
 
 export interface StepRecord {
   id: string;
-  /** "waiting": a step.waitForEvent whose event has not come (see waitFor, timeoutAt). */
-  status: "completed" | "sleeping" | "waiting";
+  /**
+   * "waiting": a step.waitForEvent whose event has not come (see waitFor, timeoutAt); "cancelled":
+   * one whose run was cancelled while it waited.
+   */
+  status: "completed" | "sleeping" | "waiting" | "cancelled";
   result?: JsonValue;
   startedAt?: number;
   endedAt?: number;
@@ -26,8 +29,8 @@ export interface StepRecord {
   size?: number;
   attempt?: number;
   wakeAt?: number;
-  /** A step.waitForEvent: the event it waits (or waited) for, and the matched path and value. */
-  waitFor?: { event: string; match?: string; value?: JsonValue };
+  /** A step.waitForEvent: the event it waits (or waited) for, the matched path and value, and its `if`. */
+  waitFor?: { event: string; match?: string; value?: JsonValue; if?: string };
   /** When a step.waitForEvent gives up (returns null). */
   timeoutAt?: number;
   /** The event a step.waitForEvent received. */

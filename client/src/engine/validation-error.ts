@@ -12,8 +12,13 @@ export interface Issue {
 }
 
 export class InvalidInputError extends ErrorDoNotRetry {
-  constructor(readonly issues: Issue[]) {
-    super(issues.map((issue) => `${issue.path.join(".") || "(input)"}: ${issue.message}`).join("; "));
+  /** `context`, when given, opens the message: what was refused, where the issues' paths start. */
+  constructor(
+    readonly issues: Issue[],
+    context?: string,
+  ) {
+    const listed = issues.map((issue) => `${issue.path.join(".") || "(input)"}: ${issue.message}`).join("; ");
+    super(context ? `${context}: ${listed}` : listed);
     this.name = "InvalidInputError";
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Typed events: one catalog of zod schemas, keyed by event name, that types `client.send` and a
- * workload's `data` at compile time and validates both at run time. Names match case-insensitively,
- * as they do everywhere else.
+ * Typed events: one catalog of zod schemas, keyed by event name, that types `client.send`, a
+ * workload's `data`, and its step.waitForEvent and step.sendEvent at compile time, and validates
+ * each at run time. Names match case-insensitively, as they do everywhere else.
  */
 import type { z } from "zod";
 import { issuesFromZod, type Issue } from "../engine/validation-error.ts";
@@ -17,6 +17,11 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
 /** The data type of each event in a catalog. */
 export type EventData<C> = C extends EventCatalog<infer S> ? { [N in keyof S]: z.output<S[N]> } : never;
 export type EventInput<C> = C extends EventCatalog<infer S> ? { [N in keyof S]: z.input<S[N]> } : never;
+
+/** A catalog's events as a workload's step API types them (engine/step.ts TypedEvents). */
+export type CatalogEvents<C> = C extends EventCatalog
+  ? { received: EventData<C>; sent: EventInput<C> }
+  : undefined;
 
 export function defineEvents<S extends EventSchemas>(schemas: S): EventCatalog<S> {
   const byLowerName = new Map(Object.entries(schemas).map(([name, schema]) => [name.toLowerCase(), schema]));

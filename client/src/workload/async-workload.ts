@@ -3,7 +3,7 @@
  * delivers runs to. The returned function carries its definition (`awlWorkload`), so the build step
  * and the router can discover the workload without calling it.
  */
-import type { EventCatalog, EventData } from "../events/define-events.ts";
+import type { CatalogEvents, EventCatalog, EventData } from "../events/define-events.ts";
 import { idSchema } from "../engine/limits.ts";
 import { executeRun, type WorkloadContext, type WorkloadHandler } from "../engine/execute.ts";
 import { handleDelivery, respond } from "../engine/delivery-endpoint.ts";
@@ -27,7 +27,7 @@ type TypedOptions<C extends EventCatalog, N extends keyof EventData<C> & string>
 > & { events: N | N[]; catalog: C };
 
 export function asyncWorkload<C extends EventCatalog, N extends keyof EventData<C> & string>(
-  handler: (context: WorkloadContext<EventData<C>[N]>) => unknown,
+  handler: (context: WorkloadContext<EventData<C>[N], CatalogEvents<C>>) => unknown,
   config: TypedOptions<C, N>,
 ): AsyncWorkloadFunction;
 export function asyncWorkload<D = unknown>(

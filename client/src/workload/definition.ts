@@ -18,6 +18,7 @@ import type {
   WorkloadSpec,
 } from "../engine/workload-spec.ts";
 import { isInternalEvent } from "../engine/internal-events.ts";
+import { ConditionError, conditionFunction } from "../engine/event-condition.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
 /** A cron trigger: five fields, in UTC unless a time zone is given (or a `CRON_TZ=<zone> ` prefix). */
@@ -69,7 +70,11 @@ export interface CancelOnRule<D = unknown> {
   event: string;
   /** A dotted path, e.g. "data.orderId", compared between the cancelling and the triggering event. */
   match?: string;
-  if?: (events: { event: FilterableEvent; trigger: FilterableEvent<D> }) => unknown;
+  /**
+   * A function of both events, or the same expression as step.waitForEvent's `if`, with `event` the
+   * cancelling event and `async` the run's triggering one: `"event.data.userId == async.data.userId"`.
+   */
+  if?: ((events: { event: FilterableEvent; trigger: FilterableEvent<D> }) => unknown) | string;
 }
 
 export type WorkloadConfig<D = unknown> = string | string[] | WorkloadOptions<D>;
@@ -178,16 +183,32 @@ function cancelRules<D>(rules: CancelOnRule<D>[]): CancelRule[] {
     ) {
       throw new TypeError(`${field}.match: must be a dotted path such as "data.orderId"`);
     }
-    if (rule.if !== undefined && typeof rule.if !== "function") {
-      throw new TypeError(`${field}.if: must be a function ({ event, trigger }) => a truthy value to cancel`);
+    if (rule.if !== undefined && typeof rule.if !== "function" && typeof rule.if !== "string") {
+      throw new TypeError(
+        `${field}.if: must be a function ({ event, trigger }) => a truthy value to cancel, or an expression`,
+      );
     }
     return {
       event: rule.event.toLowerCase(),
       ...(rule.match !== undefined ? { match: rule.match } : {}),
-      ...(rule.if ? { if: rule.if as CancelRule["if"] } : {}),
+      ...(rule.if
+        ? {
+            if: typeof rule.if === "string" ? cancelCondition(field, rule.if) : (rule.if as CancelRule["if"]),
+          }
+        : {}),
     };
   });
 }
+/** A cancelOn rule's `if` expression as the function the router calls; a bad one fails here, naming the problem. */
+function cancelCondition(field: string, source: string): NonNullable<CancelRule["if"]> {
+  try {
+    return conditionFunction(source);
+  } catch (error) {
+    if (!(error instanceof ConditionError)) throw error;
+    throw new TypeError(`${field}.if: ${error.message}, in ${JSON.stringify(source)}`, { cause: error });
+  }
+}
+
 function checkDebounce(given: NonNullable<WorkloadOptions["debounce"]>): DebounceSpec {
   const where = "asyncWorkload config.debounce";
   if (!given || typeof given !== "object")

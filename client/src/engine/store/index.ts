@@ -330,7 +330,16 @@ export class EngineStore {
   waitForEvent(
     runId: string,
     generation: number,
-    wait: { stepId: string; now: number; eventName: string; path: string; value: string; timeoutAt: number },
+    wait: {
+      stepId: string;
+      now: number;
+      eventName: string;
+      path: string;
+      value: string;
+      timeoutAt: number;
+      expression: string;
+      condition: string;
+    },
   ): Promise<WaitAnswer> {
     return waitScript.run(this.redis, {
       prefix: this.prefix,

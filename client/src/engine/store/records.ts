@@ -114,9 +114,10 @@ const utf8 = new TextEncoder();
 
 /** A journal entry as the API shows it, with its result's size as stored (UTF-8 bytes of its JSON). */
 function stepRecord(id: string, text: string): StepRecord {
-  // A waiting step's `key` is the engine's own (the waiter's set): not shown.
-  const record = JSON.parse(text) as Omit<StepRecord, "id" | "size"> & { key?: string };
+  // A waiting step's `key` (the waiter's set) and `condition` (its `if`, parsed) are the engine's own: not shown.
+  const record = JSON.parse(text) as Omit<StepRecord, "id" | "size"> & { key?: string; condition?: string };
   delete record.key;
+  delete record.condition;
   if (record.result === undefined) return { id, ...record };
   return { id, ...record, size: utf8.encode(JSON.stringify(record.result)).length };
 }

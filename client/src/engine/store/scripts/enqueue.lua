@@ -11,7 +11,7 @@
 --   name: lower-cased, for matching; displayName: as sent; data: JSON; delayUntil, idempotencyKey: '' for none
 --   chain: how many events led to this one through workloads' sends ('0' for none; stored only when not)
 --   atSend: '1' to route here if the routing table allows (never for a delayed or internal event), '' for the router
--- Reply: a list, per event: id, status ('accepted' | 'duplicate'), routed ('1' if routed here, else ''), {runId, url, ...} (the runs to publish)
+-- Reply: a list, per event: id, status ('accepted' | 'duplicate'), routed ('1' if routed here, else ''), {runId, url, generation, ...} (the runs to publish)
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local count = ARGV[2]
 local idempotencyTtlMs = ARGV[3]

@@ -5,15 +5,15 @@
  * by its idempotency key), whether it was routed here, and the runs to publish for one that was.
  */
 import { defineScript } from "./define.ts";
-import { asList, groups, pairs } from "./reply.ts";
-import type { PublishTarget } from "./route.ts";
+import { asList, groups } from "./reply.ts";
+import { publishTargets, type PublishTarget } from "./route.ts";
 
 export interface Enqueued {
   id: string;
   status: "accepted" | "duplicate";
   /** Routed here, at send: its runs go out directly. Not routed: the router routes it. */
   routed: boolean;
-  /** The runs created at send (never claimed yet), to publish; empty for an event left to the router. */
+  /** The runs created at send (never claimed yet) and those it woke from a wait, to publish; empty for an event left to the router. */
   runs: PublishTarget[];
 }
 
@@ -22,6 +22,6 @@ export const enqueueScript = defineScript("enqueue", (reply): Enqueued[] =>
     id: id as string,
     status: status as Enqueued["status"],
     routed: routed === "1",
-    runs: pairs(asList("enqueue", runs)).map(([runId, url]) => ({ runId, url, generation: 0 })),
+    runs: publishTargets("enqueue", runs),
   })),
 );

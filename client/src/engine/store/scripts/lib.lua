@@ -132,18 +132,6 @@ local function terminate(runId, eventId, from, to, now, ttl, ttlCompleted, ttlDe
   settle_event(eventId, ttlCompleted, ttlDead)
 end
 
--- Closes a run as cancelled, keeping its steps and attempts: the cancellation ({ by, reason, at })
--- goes into its history and its `cancellation` field. Cancelled runs are kept as long as completed ones.
-local function cancel_run(runId, eventId, from, cancellation, now, ttlCompleted, ttlDead)
-  local run, _, attempts = run_keys(runId)
-  local c = cjson.decode(cancellation)
-  redis.call('RPUSH', attempts, cjson.encode({ outcome = 'cancelled', endedAt = tonumber(now), by = c.by, reason = c.reason }))
-  redis.call('HSET', run, 'cancellation', cancellation)
-  -- Out of any concurrency queue (slots-release.lua drops an entry whose spec is gone).
-  redis.call('HDEL', k('slots-waiting'), runId)
-  terminate(runId, eventId, from, 'cancelled', now, ttlCompleted, ttlCompleted, ttlDead)
-end
-
 -- step.waitForEvent's waiters. A waiting step is a member ("runId\tstepId") of the set of its
 -- (event name, match path, value) and its path is counted in the name's hash of paths, so an event
 -- finds its waiters with one lookup per path in use for its name. The value is cjson's encoding of
@@ -168,6 +156,25 @@ local function drop_waiter(name, path, value, runId, stepId)
   end
 end
 
+-- How long a waiter outlives its wait's timeout: the run drops it when it wakes at the timeout, so
+-- this only bounds what a run that never comes back (deleted, lost) leaves behind.
+local WAITER_MARGIN_MS = 3600000
+
+-- Gives a waiter key at least `ttl` ms more to live (never less than another waiter on it needs).
+local function extend_waiter_key(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+
+-- Registers a waiting step (see wait_key), its keys kept until its timeout plus the margin.
+local function add_waiter(name, path, value, runId, stepId, now, timeoutAt)
+  local key = wait_key(name, path, value)
+  redis.call('SADD', key, runId .. '\t' .. stepId)
+  redis.call('HINCRBY', wait_paths(name), path, 1)
+  local ttl = math.max(tonumber(timeoutAt) - tonumber(now), 0) + WAITER_MARGIN_MS
+  extend_waiter_key(key, ttl)
+  extend_waiter_key(wait_paths(name), ttl)
+end
+
 -- A waited-for event as the step returns it (its data as stored, byte for byte).
 local function waited_event(eventId, displayName, data, createdAt)
   return '{"eventId":' .. cjson.encode(eventId) .. ',"name":' .. cjson.encode(displayName) .. ',"data":' .. data ..
@@ -184,30 +191,40 @@ local function waited_record(w, result, now, eventId)
     ',"waitFor":' .. cjson.encode(w.waitFor) .. ',"result":' .. result .. '}'
 end
 
--- Hands an event to one waiting step: its journal entry becomes the event, and its run is woken (a
--- parked run becomes pending and is appended to `out` for publishing; a running one is marked, so
--- that its invocation does not park: finish.lua). False when the step no longer waits (the waiter is dropped).
-local function resolve_wait(runId, stepId, eventId, result, now, outboxAt, out)
+-- The journal entry of a wait its run's cancellation ended: no event, and no timeout either.
+local function cancelled_wait_record(w, now)
+  return '{"status":"cancelled","startedAt":' .. string.format('%d', w.startedAt) .. ',"endedAt":' .. now ..
+    ',"timeoutAt":' .. string.format('%d', w.timeoutAt) .. ',"waitFor":' .. cjson.encode(w.waitFor) .. '}'
+end
+
+-- Hands an event to one waiting step whose condition (its `if`, lib-condition.lua) the event meets:
+-- its journal entry becomes the event, and its run is woken (a parked run becomes pending and is
+-- appended to `out` for publishing, at the generation its next claim fences; a running one is
+-- marked, so that its invocation does not park: finish.lua). 'taken' when the step got it,
+-- 'unmet' when the condition does not hold (the step waits on), 'gone' when the step no longer waits.
+local function resolve_wait(runId, stepId, event, result, now, outboxAt, out)
   local run, steps = run_keys(runId)
-  local f = redis.call('HMGET', run, 'state', 'url', 'eventId')
+  local f = redis.call('HMGET', run, 'state', 'url', 'eventId', 'generation')
   local entry = redis.call('HGET', steps, stepId)
-  if not f[1] or is_final(f[1]) or not entry then return false end
+  if not f[1] or is_final(f[1]) or not entry then return 'gone' end
   local w = cjson.decode(entry)
-  if w.status ~= 'waiting' then return false end
-  redis.call('HSET', steps, stepId, waited_record(w, result, now, eventId))
+  if w.status ~= 'waiting' then return 'gone' end
+  if not condition_holds(w.condition, event) then return 'unmet' end
+  redis.call('HSET', steps, stepId, waited_record(w, result, now, event.eventId))
   if f[1] == 'sleeping' then
     redis.call('HSET', run, 'state', 'pending', 'nextAt', '', 'leaseUntil', '')
     redis.call('ZADD', k('outbox'), outboxAt, 'run:' .. runId)
     tally(f[3], 'sleeping', 'pending')
     out[#out + 1] = runId
     out[#out + 1] = f[2]
+    out[#out + 1] = f[4]
   elseif f[1] == 'processing' then
     redis.call('HSET', run, 'woken', 1)
   end
-  return true
+  return 'taken'
 end
 
--- Delivers a newly routed event to the steps waiting for it: at most one step per run.
+-- Delivers a newly routed event to the steps waiting for it whose condition it meets: at most one step per run.
 local function deliver_waits(eventId, now, outboxAt, out)
   local e = redis.call('HMGET', k('ev', eventId), 'name', 'data', 'createdAt', 'displayName')
   if not e[1] then return end
@@ -226,19 +243,42 @@ local function deliver_waits(eventId, now, outboxAt, out)
       for _, member in ipairs(redis.call('SMEMBERS', wait_key(e[1], path, value))) do
         local runId, stepId = string.match(member, '^([^\t]+)\t(.+)$')
         if not served[runId] then
-          if resolve_wait(runId, stepId, eventId, result, now, outboxAt, out) then served[runId] = true end
-          drop_waiter(e[1], path, value, runId, stepId)
+          local answer = resolve_wait(runId, stepId, event, result, now, outboxAt, out)
+          if answer == 'taken' then served[runId] = true end
+          if answer ~= 'unmet' then drop_waiter(e[1], path, value, runId, stepId) end
         end
       end
     end
   end
 end
 
+-- Closes a run as cancelled, keeping its steps and attempts: the cancellation ({ by, reason, at })
+-- goes into its history and its `cancellation` field. Cancelled runs are kept as long as completed ones.
+-- A step waiting for an event stops waiting: its waiter is dropped and its entry says the wait was cancelled.
+local function cancel_run(runId, eventId, from, cancellation, now, ttlCompleted, ttlDead)
+  local run, steps, attempts = run_keys(runId)
+  local c = cjson.decode(cancellation)
+  redis.call('RPUSH', attempts, cjson.encode({ outcome = 'cancelled', endedAt = tonumber(now), by = c.by, reason = c.reason }))
+  redis.call('HSET', run, 'cancellation', cancellation)
+  -- Out of any concurrency queue (slots-release.lua drops an entry whose spec is gone).
+  redis.call('HDEL', k('slots-waiting'), runId)
+  local entries = redis.call('HGETALL', steps)
+  for i = 1, #entries, 2 do
+    -- A cheap look first: only a wait's entry is decoded (a step's result may be large).
+    local w = string.find(entries[i + 1], '"status":"waiting"', 1, true) and cjson.decode(entries[i + 1])
+    if w and w.status == 'waiting' and w.waitFor then
+      drop_waiter(w.waitFor.event, w.waitFor.match or '', w.key or '', runId, entries[i])
+      redis.call('HSET', steps, entries[i], cancelled_wait_record(w, now))
+    end
+  end
+  terminate(runId, eventId, from, 'cancelled', now, ttlCompleted, ttlCompleted, ttlDead)
+end
+
 -- Routes an accepted event, once: one pending run per target (targets_item(i) answers a workload's
 -- name, URL and maxRetries), each with an outbox entry, and the event's own routing outbox entry
 -- removed. Shared by route.lua (the router) and enqueue.lua (routing at send, by the router's
 -- routing table). A repeat creates nothing and hands back the runs never claimed (pending at
--- generation 0), for republishing. Appends runId, url per run to publish to `out`.
+-- generation 0), for republishing. Appends runId, url, generation per run to publish to `out`.
 local function route_event(eventId, targets_count, targets_item, now, outboxAt, ttlCompleted, out)
   local ev = k('ev', eventId)
   redis.call('ZREM', k('outbox'), 'route:' .. eventId)
@@ -248,6 +288,7 @@ local function route_event(eventId, targets_count, targets_item, now, outboxAt, 
       if state[1] == 'pending' and state[2] == '0' then
         out[#out + 1] = runId
         out[#out + 1] = state[3]
+        out[#out + 1] = '0'
       end
     end
     return
@@ -265,6 +306,7 @@ local function route_event(eventId, targets_count, targets_item, now, outboxAt, 
     runIds[#runIds + 1] = runId
     out[#out + 1] = runId
     out[#out + 1] = url
+    out[#out + 1] = '0'
   end
   redis.call('HSET', ev, 'routedAt', now, 'runs', table.concat(runIds, ','))
   deliver_waits(eventId, now, outboxAt, out)

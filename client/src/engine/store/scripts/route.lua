@@ -7,7 +7,7 @@
 --   targets: the workloads the event matches
 --   tableDigest: '' to leave the routing table alone; tableEntries: JSON {lower-cased name: field value}
 --   manifest: JSON, or '' to leave the stored one alone
--- Reply: a flat list: runId, url for each run to publish; false when the event no longer exists
+-- Reply: a flat list: runId, url, generation for each run to publish (a new run, or one a waited-for event woke); false when the event no longer exists
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local eventId = ARGV[2]
 local now = ARGV[3]

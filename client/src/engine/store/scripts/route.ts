@@ -1,10 +1,10 @@
 /**
  * route.lua: creates one run per matching workload for an event, once; a repeated router delivery
- * only hands back the runs that have not started. Reply: the runs to publish, or null when the
- * event no longer exists.
+ * only hands back the runs that have not started. Reply: the runs to publish (with those the event
+ * woke from a wait), or null when the event no longer exists.
  */
 import { defineScript } from "./define.ts";
-import { asList, pairs } from "./reply.ts";
+import { asList, groups } from "./reply.ts";
 
 export interface PublishTarget {
   runId: string;
@@ -13,8 +13,16 @@ export interface PublishTarget {
   generation: number;
 }
 
-export const routeScript = defineScript("route", (reply): PublishTarget[] | null => {
-  if (!reply) return null;
-  // route.lua hands back only runs that were never claimed: still at generation 0.
-  return pairs(asList("route", reply)).map(([runId, url]) => ({ runId, url, generation: 0 }));
-});
+/** A flat list of runId, url, generation (route_event's `out` in lib.lua) as the runs to publish. */
+export function publishTargets(script: string, flat: unknown): PublishTarget[] {
+  // New runs are at generation 0; a run woken from a wait is at its last claim's, which its next claim fences.
+  return groups(asList(script, flat), 3).map(([runId, url, generation]) => ({
+    runId: runId as string,
+    url: url as string,
+    generation: Number(generation),
+  }));
+}
+
+export const routeScript = defineScript("route", (reply): PublishTarget[] | null =>
+  reply ? publishTargets("route", reply) : null,
+);

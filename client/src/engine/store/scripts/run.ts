@@ -1,7 +1,7 @@
 /**
- * Loads the engine's Lua scripts (each prefixed with lib.lua) and runs them by SHA, falling back to
- * EVAL when the server does not have the script cached yet (after a restart or a SCRIPT FLUSH). One
- * call of `runScript` is one Redis round trip in the common case.
+ * Loads the engine's Lua scripts (each prefixed with the library: lib-*.lua, then lib.lua) and runs
+ * them by SHA, falling back to EVAL when the server does not have the script cached yet (after a
+ * restart or a SCRIPT FLUSH). One call of `runScript` is one Redis round trip in the common case.
  *
  * Arguments go in as an object named by the script's header (see header.ts) and are laid out in the
  * header's order here, in one place: the script reads them back by the same names. The reply comes

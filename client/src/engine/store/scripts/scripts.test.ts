@@ -20,6 +20,8 @@ import { afterAll, describe, expect, test } from "vitest";
 import {
   GENERATED_MODULE,
   LUA_LIB,
+  isLibraryFile,
+  libraryText,
   renderLuaLib,
   renderLuaSources,
   renderScript,
@@ -41,7 +43,7 @@ import { encodeArgv, loadScript } from "./run.ts";
 const here = new URL("./", import.meta.url);
 const lua = (name: string) => readFileSync(new URL(`${name}.lua`, here), "utf8");
 const luaFiles = readdirSync(here)
-  .filter((file) => file.endsWith(".lua") && file !== "lib.lua")
+  .filter((file) => file.endsWith(".lua") && !isLibraryFile(file))
   .map((file) => file.slice(0, -".lua".length))
   .sort();
 const outDir = mkdtempSync(join(tmpdir(), "awl-bundled-scripts-"));
@@ -51,7 +53,7 @@ test("generated.ts is up to date with the .lua files (else: npm run generate:lua
   expect(readFileSync(GENERATED_MODULE, "utf8")).toBe(await renderLuaSources());
 });
 
-test("the script names are the .lua files' (lib.lua aside)", () => {
+test("the script names are the .lua files' (the library's, lib.lua and lib-*.lua, aside)", () => {
   expect([...SCRIPT_NAMES]).toEqual(luaFiles);
 });
 
@@ -85,7 +87,8 @@ test("lib.lua reads the routing table at keys.ts's key, with keys.ts's marker fo
 
 test("every script is the library followed by its own file", () => {
   expect(luaFiles.length).toBeGreaterThan(0);
-  for (const name of SCRIPT_NAMES) expect(loadScript(name).source).toBe(`${lua("lib")}\n${lua(name)}`);
+  expect(libraryText()).toContain(lua("lib"));
+  for (const name of SCRIPT_NAMES) expect(loadScript(name).source).toBe(`${libraryText()}\n${lua(name)}`);
 });
 
 describe.each(luaFiles)("%s.lua", (name) => {
@@ -221,8 +224,8 @@ test("an arguments object that disagrees with its header sends nothing", () => {
 test("every EngineStore call passes its script exactly the arguments its header names", async () => {
   const byName = new Map(SCRIPT_NAMES.map((name) => [loadScript(name).sha, name]));
   const replies: Record<ScriptName, unknown> = {
-    enqueue: ["e1", "accepted", "1", ["r1", "u1"]],
-    route: ["r1", "u1"],
+    enqueue: ["e1", "accepted", "1", ["r1", "u1", "0"]],
+    route: ["r1", "u1", "0"],
     "routing-table": 1,
     claim: ["busy"],
     checkpoint: 1,
@@ -270,7 +273,16 @@ test("every EngineStore call passes its script exactly the arguments its header 
   expect(await store.cancelRuns(["r1"], { by: "test", at: now }, now)).toEqual([
     { runId: "r1", status: "cancelled" },
   ]);
-  const wait = { stepId: "w", now, eventName: "Paid", path: "data.id", value: '"a"', timeoutAt: 5000 };
+  const wait = {
+    stepId: "w",
+    now,
+    eventName: "Paid",
+    path: "data.id",
+    value: '"a"',
+    timeoutAt: 5000,
+    expression: "",
+    condition: "",
+  };
   expect(await store.waitForEvent("r1", 1, wait)).toEqual({ status: "waiting", timeoutAt: 5000 });
   expect(await store.retryRuns(["r1"], now)).toEqual([{ runId: "r1", url: "u1", generation: 2 }]);
   const error = { name: "Error", message: "gone" };
@@ -317,6 +329,6 @@ test("a bundle of the engine, away from the .lua files, still loads every script
   });
   const bundled = (await import(pathToFileURL(outfile).href)) as typeof import("./run.ts");
   for (const name of SCRIPT_NAMES) {
-    expect(bundled.loadScript(name).source).toBe(`${lua("lib")}\n${lua(name)}`);
+    expect(bundled.loadScript(name).source).toBe(`${libraryText()}\n${lua(name)}`);
   }
 });
