@@ -16,7 +16,7 @@ import {
   ROTATED_API_KEY_VARIABLE,
 } from "../../client/src/api/auth.ts";
 import { EventsApiClient, isSiteUrl } from "../../client/src/client/events-api-client.ts";
-import { EVENT_ID_PATTERN, EVENT_ID_PREFIX } from "../../client/src/engine/ids.ts";
+import { EVENT_ID_PATTERN, EVENT_ID_PREFIX, newEventId } from "../../client/src/engine/ids.ts";
 import {
   INTERNAL_EVENTS,
   INTERNAL_EVENT_PREFIX,
@@ -30,7 +30,7 @@ import {
   runIdSchema,
 } from "../../client/src/engine/limits.ts";
 import { missingEnvironment } from "../../client/src/engine/runtime.ts";
-import { newEventId, prepareEvents } from "../../client/src/engine/send.ts";
+import { prepareEvents } from "../../client/src/engine/send.ts";
 import { eventIdFrom } from "../../dashboard/src/hash-route.ts";
 import { devEnvironment } from "@awl/dev/env";
 import { isForwarded } from "../../extension/src/endpoints/events-proxy.ts";

@@ -121,6 +121,7 @@ export async function startHost(
     maxRetries: fn.awlWorkload.definition.maxRetries,
     ...(fn.awlWorkload.definition.cancelOn ? { cancelOn: fn.awlWorkload.definition.cancelOn } : {}),
     ...(fn.awlWorkload.definition.schedule ? { schedule: fn.awlWorkload.definition.schedule } : {}),
+    ...(fn.awlWorkload.definition.onFailure ? { onFailure: true } : {}),
     url: `/workloads/${name}`,
   }));
   // Events sent through the host's runtime are routed at send once its router has published its

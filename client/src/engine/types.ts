@@ -72,6 +72,8 @@ export interface RunRecord {
   lastError?: ErrorRecord;
   /** Set once the run is cancelled (or, while its invocation finishes the running step, being cancelled). */
   cancellation?: Cancellation;
+  /** The `awl:run-failed` event its dead-lettering emitted (the latest, when retried and failed again). */
+  failureEventId?: string;
   steps: StepRecord[];
   attempts: AttemptRecord[];
 }

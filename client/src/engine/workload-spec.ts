@@ -27,6 +27,8 @@ export interface RegisteredWorkload {
   url: string;
   /** Events that cancel this workload's active runs (applied by the router: cancel-on.ts). */
   cancelOn?: readonly CancelRule[];
+  /** It has an onFailure handler: the router routes its runs' awl:run-failed events to it (router.ts). */
+  onFailure?: boolean;
 }
 
 /** One of a workload's cancelOn rules, as the router applies it (cancel-on.ts). */
