@@ -20,6 +20,8 @@ import { EVENT_ID_PATTERN, EVENT_ID_PREFIX, newEventId } from "../../client/src/
 import {
   INTERNAL_EVENTS,
   INTERNAL_EVENT_PREFIX,
+  OPERATION_EVENTS,
+  RUN_FAILED,
   isInternalEvent,
 } from "../../client/src/engine/internal-events.ts";
 import {
@@ -60,14 +62,17 @@ describe("event ids", () => {
 });
 
 describe("reserved event names", () => {
-  test("every internal event is reserved, lower-case, and the only `awl:` names a send accepts", () => {
+  test("every internal event is reserved and lower-case; the operations are the only `awl:` names a send accepts", () => {
     for (const name of INTERNAL_EVENTS) {
       expect(name).toBe(name.toLowerCase());
       expect(isInternalEvent(name)).toBe(true);
     }
+    expect(prepareEvents([{ name: OPERATION_EVENTS[0]!, data: {} }], Date.now())).toHaveLength(1);
     expect(() => prepareEvents([{ name: `${INTERNAL_EVENT_PREFIX}other` }], Date.now())).toThrow(
       `known: ${INTERNAL_EVENTS.join(", ")}`,
     );
+    // Only the engine emits it (the script that dead-letters a run).
+    expect(() => prepareEvents([{ name: RUN_FAILED }], Date.now())).toThrow("it cannot be sent");
   });
 });
 
