@@ -75,7 +75,8 @@ export {
   type RetryReport,
   type DeleteReport,
 } from "./engine/operations.ts";
-export { RETRY_FAILED_EVENTS, DELETE_EVENTS } from "./engine/internal-events.ts";
+export { RETRY_FAILED_EVENTS, DELETE_EVENTS, RUN_FAILED } from "./engine/internal-events.ts";
+export type { RunFailedData } from "./engine/run-failed.ts";
 export { workloadFromModule } from "./compat/netlify.ts";
 export {
   createNetlifyHttpApi,

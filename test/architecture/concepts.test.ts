@@ -16,10 +16,12 @@ import {
   ROTATED_API_KEY_VARIABLE,
 } from "../../client/src/api/auth.ts";
 import { EventsApiClient, isSiteUrl } from "../../client/src/client/events-api-client.ts";
-import { EVENT_ID_PATTERN, EVENT_ID_PREFIX } from "../../client/src/engine/ids.ts";
+import { EVENT_ID_PATTERN, EVENT_ID_PREFIX, newEventId } from "../../client/src/engine/ids.ts";
 import {
   INTERNAL_EVENTS,
   INTERNAL_EVENT_PREFIX,
+  OPERATION_EVENTS,
+  RUN_FAILED,
   isInternalEvent,
 } from "../../client/src/engine/internal-events.ts";
 import {
@@ -30,7 +32,7 @@ import {
   runIdSchema,
 } from "../../client/src/engine/limits.ts";
 import { missingEnvironment } from "../../client/src/engine/runtime.ts";
-import { newEventId, prepareEvents } from "../../client/src/engine/send.ts";
+import { prepareEvents } from "../../client/src/engine/send.ts";
 import { eventIdFrom } from "../../dashboard/src/hash-route.ts";
 import { devEnvironment } from "@awl/dev/env";
 import { isForwarded } from "../../extension/src/endpoints/events-proxy.ts";
@@ -60,14 +62,17 @@ describe("event ids", () => {
 });
 
 describe("reserved event names", () => {
-  test("every internal event is reserved, lower-case, and the only `awl:` names a send accepts", () => {
+  test("every internal event is reserved and lower-case; the operations are the only `awl:` names a send accepts", () => {
     for (const name of INTERNAL_EVENTS) {
       expect(name).toBe(name.toLowerCase());
       expect(isInternalEvent(name)).toBe(true);
     }
+    expect(prepareEvents([{ name: OPERATION_EVENTS[0]!, data: {} }], Date.now())).toHaveLength(1);
     expect(() => prepareEvents([{ name: `${INTERNAL_EVENT_PREFIX}other` }], Date.now())).toThrow(
       `known: ${INTERNAL_EVENTS.join(", ")}`,
     );
+    // Only the engine emits it (the script that dead-letters a run).
+    expect(() => prepareEvents([{ name: RUN_FAILED }], Date.now())).toThrow("it cannot be sent");
   });
 });
 

@@ -121,6 +121,7 @@ export async function startHost(
     maxRetries: fn.awlWorkload.definition.maxRetries,
     ...(fn.awlWorkload.definition.cancelOn ? { cancelOn: fn.awlWorkload.definition.cancelOn } : {}),
     ...(fn.awlWorkload.definition.schedule ? { schedule: fn.awlWorkload.definition.schedule } : {}),
+    ...(fn.awlWorkload.definition.onFailure ? { onFailure: true } : {}),
     url: `/workloads/${name}`,
     spec: fn.awlWorkload.definition,
   }));

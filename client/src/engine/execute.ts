@@ -18,6 +18,7 @@ import type { Runtime } from "./runtime.ts";
 import { sendEvents, type SendOptions, type SendResult } from "./send.ts";
 import type { Outcome } from "./store/index.ts";
 import type { AttemptRecord } from "./types.ts";
+import { newFailureEvent, publishRunFailed } from "./run-failed.ts";
 import { runDelivery } from "./undelivered.ts";
 import type { FilterableEvent, WorkloadSpec } from "./workload-spec.ts";
 
@@ -68,10 +69,18 @@ export async function executeRun(
   const { store } = runtime;
   const startedAt = runtime.now();
   const leaseMs = workload.timeBudgetMs + store.settings.leaseMarginMs;
-  const claim = await store.claim(runId, startedAt, startedAt + leaseMs);
+  const claim = await store.claim(
+    runId,
+    startedAt,
+    startedAt + leaseMs,
+    undefined,
+    newFailureEvent(startedAt),
+  );
   if (claim.status !== "claimed") {
-    const status = claim.status === "dead-lettered" ? "dead-lettered" : claim.status;
-    return { runId, status, ...(claim.status === "early" ? { nextAt: claim.nextAt } : {}) };
+    if (claim.status === "dead-lettered" && claim.failureEventId) {
+      await publishRunFailed(runtime, claim.failureEventId, runId);
+    }
+    return { runId, status: claim.status, ...(claim.status === "early" ? { nextAt: claim.nextAt } : {}) };
   }
   const slots = workload.concurrency?.length ? concurrencySlots(runtime, runId, workload, claim) : undefined;
   if (slots) {
@@ -315,7 +324,9 @@ export async function executeRun(
   // Sleeps first reached here are journaled with any outcome that lets the run go on (a retry, a
   // continuation, a park), so that a replay keeps their wake times instead of starting them again.
   if (outcome.kind !== "completed") outcome.steps = runner.newSleeps();
-  let finished = await store.finish(runId, claim.generation, outcome);
+  // A dead-lettered run emits awl:run-failed with its outcome, in the same script (run-failed.ts).
+  const failureEvent = outcome.kind === "dead-lettered" ? newFailureEvent(now) : undefined;
+  let finished = await store.finish(runId, claim.generation, outcome, failureEvent);
   // A waiting step got its event while this invocation ran: the run goes on now instead of parking.
   if (finished === "woken") {
     outcome.nextAt = now;
@@ -325,6 +336,7 @@ export async function executeRun(
   if (slots) await handOverSlots(runtime, runId, true, slots, leaseMs);
   // Cancelled while this invocation ran: finish.lua closed the run instead, and nothing is delivered.
   if (finished === "cancelled") return { runId, status: "cancelled", attempt: claim.attempt };
+  if (finished === "failure-recorded") await publishRunFailed(runtime, failureEvent!.id, runId);
   if (outcome.nextAt !== undefined) await publishNext(runtime, runId, claim, outcome.nextAt);
   return {
     runId,

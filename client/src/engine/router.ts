@@ -5,7 +5,9 @@
  * The registry of workloads is generated at build time by the extension (or given by a test host).
  * Each routing also publishes the registry as the routing table (routingTable below), by which
  * senders route events at send without the router's hop (docs/how-it-works.md, "Routing at send").
- * Internal events (names starting with `awl:`) go to the workload `Routes.internal` names instead.
+ * Internal events (names starting with `awl:`) go to the workload `Routes.internal` names instead,
+ * but for `awl:run-failed`, which goes to its subscribers and to the failed workload's onFailure
+ * handler (internal-events.ts).
  * QStash's failure callbacks for run deliveries it gave up on come here too, and each counts as a
  * failed attempt (see undelivered.ts). Runs delivered to the router's URL (those of the internal
  * workload) are not executed here: they go to the `runs` work its function is built with
@@ -14,8 +16,9 @@
 import { createHash } from "node:crypto";
 import { jsonResponse } from "../transport/inbound.ts";
 import { respond, type DeliveryWork } from "./delivery-endpoint.ts";
-import { isInternalEvent } from "./internal-events.ts";
+import { RUN_FAILED, failureHandlerName, isInternalEvent } from "./internal-events.ts";
 import { eventNameSchema, idSchema } from "./limits.ts";
+import type { RunFailedData } from "./run-failed.ts";
 import type { Runtime } from "./runtime.ts";
 import { ROUTING_TABLE_FILTERED } from "./keys.ts";
 import { scheduleEventName } from "./scheduled-events.ts";
@@ -50,14 +53,16 @@ export async function route(
   eventName: string,
 ): Promise<RouteReport> {
   const lowerName = eventName.toLowerCase();
-  const candidates = isInternalEvent(lowerName)
-    ? [routes.internal(runtime)]
-    : subscribers(routes.workloads, lowerName);
+  // awl:run-failed is the one internal event for the site's workloads (internal-events.ts).
+  const runFailed = lowerName === RUN_FAILED;
+  let candidates =
+    isInternalEvent(lowerName) && !runFailed
+      ? [routes.internal(runtime)]
+      : subscribers(routes.workloads, lowerName);
   const filterErrors: { workload: string; message: string }[] = [];
-  let matched = candidates;
   const cancels = !isInternalEvent(lowerName) && cancelsOn(routes.workloads, lowerName);
   let filterable: (FilterableEvent & { createdAt: number }) | undefined;
-  if (cancels || candidates.some((workload) => workload.eventFilter)) {
+  if (runFailed || cancels || candidates.some((workload) => workload.eventFilter)) {
     // Only filters and cancelOn rules need the event's data: plain routing costs one Redis round trip, not two.
     const event = await runtime.store.loadEvent(eventId);
     if (!event) return { eventId, status: "missing", runs: [] };
@@ -69,6 +74,8 @@ export async function route(
       createdAt: event.createdAt,
     };
   }
+  if (runFailed && filterable) candidates = [...candidates, ...failureHandlers(routes.workloads, filterable)];
+  let matched = candidates;
   if (filterable && candidates.some((workload) => workload.eventFilter)) {
     const event = filterable;
     matched = candidates.filter((workload) => {
@@ -116,6 +123,27 @@ function subscribedNames(workload: RegisteredWorkload): string[] {
 
 function subscribers(workloads: readonly RegisteredWorkload[], lowerName: string): RegisteredWorkload[] {
   return workloads.filter((workload) => subscribedNames(workload).includes(lowerName));
+}
+
+/**
+ * The onFailure handler of the workload whose run an awl:run-failed event reports, if it has one:
+ * run as the workload `<name>:on-failure` at the workload's own URL, with its retries.
+ */
+function failureHandlers(
+  workloads: readonly RegisteredWorkload[],
+  event: FilterableEvent,
+): RegisteredWorkload[] {
+  const failed = (event.data as Partial<RunFailedData> | null)?.workload;
+  const workload = workloads.find((candidate) => candidate.onFailure && candidate.name === failed);
+  if (!workload) return [];
+  return [
+    {
+      name: failureHandlerName(workload.name),
+      events: [],
+      maxRetries: workload.maxRetries,
+      url: workload.url,
+    },
+  ];
 }
 
 function routeTarget(runtime: Runtime, workload: RegisteredWorkload): RouteTarget {

@@ -7,9 +7,14 @@
  * one runtime share that round trip and that call (send-queue.ts). A failed publish is logged, not
  * thrown: events and runs are already persisted with outbox entries, and the reconciler republishes them.
  */
-import { randomBytes } from "node:crypto";
-import { EVENT_ID_PREFIX } from "./ids.ts";
-import { INTERNAL_EVENT_PREFIX, INTERNAL_EVENTS, isInternalEvent } from "./internal-events.ts";
+import { newEventId } from "./ids.ts";
+import {
+  INTERNAL_EVENT_PREFIX,
+  INTERNAL_EVENTS,
+  OPERATION_EVENTS,
+  RUN_FAILED,
+  isInternalEvent,
+} from "./internal-events.ts";
 import {
   MAX_EVENT_DATA_BYTES,
   MAX_EVENTS_PER_REQUEST,
@@ -53,10 +58,6 @@ export interface SendResult {
   status: "accepted" | "duplicate";
 }
 
-export function newEventId(now: number): string {
-  return `${EVENT_ID_PREFIX}${now.toString(36)}${randomBytes(8).toString("hex")}`;
-}
-
 /** Validates a batch of sends; throws InvalidInputError naming every bad field, or returns the events. */
 export function prepareEvents(
   inputs: readonly SendInput[],
@@ -78,7 +79,12 @@ export function prepareEvents(
     const before = issues.length;
     const name = eventNameSchema.safeParse(input.name);
     if (!name.success) issues.push(...issuesFromZod(name.error.issues, at("name")));
-    else if (isInternalEvent(name.data) && !INTERNAL_EVENTS.includes(name.data.toLowerCase())) {
+    else if (name.data.toLowerCase() === RUN_FAILED) {
+      issues.push({
+        path: at("name"),
+        message: `"${name.data}" is emitted by the engine when a run is dead-lettered; it cannot be sent`,
+      });
+    } else if (isInternalEvent(name.data) && !OPERATION_EVENTS.includes(name.data.toLowerCase())) {
       issues.push({
         path: at("name"),
         message:

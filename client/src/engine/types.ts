@@ -105,6 +105,8 @@ export interface RunRecord {
   cancellation?: Cancellation;
   /** While the run is pending because flow control holds it back: by what, under which key, until when. */
   held?: RunHold;
+  /** The `awl:run-failed` event its dead-lettering emitted (the latest, when retried and failed again). */
+  failureEventId?: string;
   steps: StepRecord[];
   attempts: AttemptRecord[];
 }

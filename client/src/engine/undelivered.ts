@@ -11,6 +11,7 @@
 import { z } from "zod";
 import type { OutboundMessage } from "../transport/publish.ts";
 import { defaultBackoff } from "./backoff.ts";
+import { newFailureEvent, publishRunFailed } from "./run-failed.ts";
 import type { Runtime } from "./runtime.ts";
 import type { FailedDelivery, PublishTarget } from "./store/index.ts";
 import type { ErrorRecord } from "./types.ts";
@@ -97,9 +98,17 @@ export async function recordUndelivered(
         : `HTTP ${status} from ${where}${tries}${excerpt ? `: ${excerpt}` : ""}`,
   };
   const now = runtime.now();
-  const result = await runtime.store.failDelivery(source.runId, source.generation, error, now, (attempt) =>
-    defaultBackoff(attempt),
+  const result = await runtime.store.failDelivery(
+    source.runId,
+    source.generation,
+    error,
+    now,
+    (attempt) => defaultBackoff(attempt),
+    newFailureEvent(now),
   );
+  if (result.status === "dead-lettered" && result.failureEventId) {
+    await publishRunFailed(runtime, result.failureEventId, source.runId);
+  }
   if (result.status === "delayed") {
     try {
       await runtime.publisher.publish([

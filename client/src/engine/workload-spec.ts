@@ -32,6 +32,8 @@ export interface RegisteredWorkload {
    * router publishes (workload-manifest.ts); routing reads the fields above.
    */
   spec?: WorkloadSpec;
+  /** It has an onFailure handler: the router routes its runs' awl:run-failed events to it (router.ts). */
+  onFailure?: boolean;
 }
 
 /** One of a workload's cancelOn rules, as the router applies it (cancel-on.ts). */

@@ -1,9 +1,11 @@
 /**
  * `asyncWorkload(handler, config)`: turns a handler into a Netlify Functions v2 handler that QStash
- * delivers runs to. The returned function carries its definition (`awlWorkload`), so the build step
- * and the router can discover the workload without calling it.
+ * delivers runs to (its onFailure handler's runs too, `<name>:on-failure`). The returned function
+ * carries its definition (`awlWorkload`), so the build step and the router can discover the workload
+ * without calling it.
  */
 import type { CatalogEvents, EventCatalog, EventData } from "../events/define-events.ts";
+import { isFailureHandlerRun } from "../engine/internal-events.ts";
 import { idSchema } from "../engine/limits.ts";
 import { executeRun, type WorkloadContext, type WorkloadHandler } from "../engine/execute.ts";
 import { handleDelivery, respond } from "../engine/delivery-endpoint.ts";
@@ -11,6 +13,7 @@ import type { Runtime } from "../engine/runtime.ts";
 import { jsonResponse } from "../transport/inbound.ts";
 import {
   defineWorkload,
+  failureHandlerOf,
   type WorkloadConfig,
   type WorkloadDefinition,
   type WorkloadOptions,
@@ -57,6 +60,10 @@ export async function handleWorkloadRequest(
   return handleDelivery(request, runtime, async (resolved, body) => {
     const runId = idSchema.safeParse(body.runId);
     if (!runId.success) return jsonResponse(400, { error: "runId: must be a run id" });
+    if (isFailureHandlerRun(runId.data)) {
+      const failure = failureHandlerOf(definition);
+      return executeDelivery(resolved, runId.data, failure.definition, failure.handler);
+    }
     return executeDelivery(resolved, runId.data, definition, handler);
   });
 }

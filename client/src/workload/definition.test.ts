@@ -10,6 +10,18 @@ describe("workload configuration", () => {
     expect(full).toMatchObject({ events: ["x"], maxRetries: 2, timeBudgetMs: 3000, name: "my-flow" });
   });
 
+  test("takes an onFailure handler, and of the internal events lets a site subscribe to awl:run-failed only", () => {
+    const onFailure = () => undefined;
+    expect(defineWorkload({ events: "x", onFailure }).onFailure).toBe(onFailure);
+    expect(defineWorkload({ events: ["AWL:Run-Failed"] }).events).toEqual(["awl:run-failed"]);
+    expect(() => defineWorkload({ events: "x", onFailure: "alert" as never })).toThrow(
+      "asyncWorkload config.onFailure: must be a function",
+    );
+    expect(() => defineWorkload({ events: ["x", "awl:delete-events"] })).toThrow(
+      'asyncWorkload config.events[1]: "awl:delete-events" is an internal event; of those, a workload may subscribe only to awl:run-failed',
+    );
+  });
+
   test("takes a cron schedule, with a time zone, instead of or beside events", () => {
     expect(defineWorkload({ schedule: "0 9 * * 1" })).toMatchObject({
       events: [],

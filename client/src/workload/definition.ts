@@ -17,7 +17,15 @@ import type {
   ThrottleSpec,
   WorkloadSpec,
 } from "../engine/workload-spec.ts";
-import { isInternalEvent } from "../engine/internal-events.ts";
+import { ErrorDoNotRetry } from "../engine/errors.ts";
+import type { WorkloadHandler } from "../engine/execute.ts";
+import {
+  INTERNAL_EVENTS,
+  OPERATIONS_WORKLOAD,
+  SUBSCRIBABLE_INTERNAL_EVENTS,
+  isInternalEvent,
+} from "../engine/internal-events.ts";
+import type { RunFailedData } from "../engine/run-failed.ts";
 import { ConditionError, conditionFunction } from "../engine/event-condition.ts";
 import type { EventCatalog } from "../events/define-events.ts";
 
@@ -63,6 +71,12 @@ export interface WorkloadOptions<D = unknown> {
   stepTimeout?: Duration;
   /** Typed events: validate `data` against the catalog's schema before the handler runs. */
   catalog?: EventCatalog;
+  /**
+   * Runs when a run of this workload is dead-lettered, as a run of its own (`<name>:on-failure`,
+   * with this workload's retries and the step API), for the `awl:run-failed` event: `data` holds
+   * the run's id, error, failed step, attempt and event. Its own failure starts no other handler.
+   */
+  onFailure?: WorkloadHandler<RunFailedData>;
 }
 
 export interface CancelOnRule<D = unknown> {
@@ -85,6 +99,7 @@ export interface WorkloadDefinition extends WorkloadSpec {
   /** Read by the router (engine/cancel-on.ts), with names lower-cased. */
   cancelOn?: CancelRule[];
   schedule?: CronSchedule;
+  onFailure?: WorkloadHandler;
 }
 
 export const WORKLOAD_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -110,7 +125,19 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
       throw new TypeError(
         `asyncWorkload config.events[${i}]: ${JSON.stringify(name)} ${parsed.error.issues[0]?.message}`,
       );
+    // The operations are the engine's own workload's (workload/operations.ts); the router gives a
+    // site's workloads no other internal event, so subscribing to one would never run.
+    const subscribable =
+      options.name === OPERATIONS_WORKLOAD ? INTERNAL_EVENTS : SUBSCRIBABLE_INTERNAL_EVENTS;
+    if (isInternalEvent(name) && !subscribable.includes(name.toLowerCase()))
+      throw new TypeError(
+        `asyncWorkload config.events[${i}]: "${name}" is an internal event; of those, a workload may subscribe ` +
+          `only to ${SUBSCRIBABLE_INTERNAL_EVENTS.join(", ")}`,
+      );
   });
+  if (options.onFailure !== undefined && typeof options.onFailure !== "function") {
+    throw new TypeError("asyncWorkload config.onFailure: must be a function ({ data, step }) => ...");
+  }
   const maxRetries = options.maxRetries ?? defaultMaxRetries();
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
     throw new RangeError(
@@ -159,6 +186,35 @@ export function defineWorkload<D>(config: WorkloadConfig<D>): WorkloadDefinition
     ...(throttle ? { throttle } : {}),
     ...(rateLimit ? { rateLimit } : {}),
     ...(debounce ? { debounce } : {}),
+    ...(options.onFailure ? { onFailure: options.onFailure as WorkloadHandler } : {}),
+  };
+}
+
+/**
+ * What runs a workload's onFailure runs (`<name>:on-failure`): its handler, with the workload's
+ * retries, backoff, time budget and step timeout, but none of its flow control (concurrency,
+ * throttle, debounce) or catalog, which are about its own events. A workload that lost its handler
+ * since the run was routed dead-letters the run, saying so.
+ */
+export function failureHandlerOf(definition: WorkloadDefinition): {
+  definition: WorkloadDefinition;
+  handler: WorkloadHandler;
+} {
+  const { maxRetries, backoffSchedule, name, timeBudgetMs, stepTimeoutMs } = definition;
+  return {
+    definition: {
+      events: [],
+      maxRetries,
+      timeBudgetMs,
+      ...(backoffSchedule ? { backoffSchedule } : {}),
+      ...(name ? { name } : {}),
+      ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+    },
+    handler:
+      definition.onFailure ??
+      (() => {
+        throw new ErrorDoNotRetry("this workload has no onFailure handler (any more)");
+      }),
   };
 }
 

@@ -28,7 +28,7 @@ import { deleteRunsScript, type RunsDeleted } from "./scripts/delete-runs.ts";
 import { deleteScript } from "./scripts/delete.ts";
 import { enqueueScript, type Enqueued } from "./scripts/enqueue.ts";
 import { failDeliveryScript } from "./scripts/fail-delivery.ts";
-import { finishScript } from "./scripts/finish.ts";
+import { finishScript, type Finished } from "./scripts/finish.ts";
 import { waitScript, type WaitAnswer } from "./scripts/wait.ts";
 import { pageScript } from "./scripts/page.ts";
 import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
@@ -112,9 +112,16 @@ export interface Outcome {
   steps?: { id: string; record: string }[];
 }
 
+/** The event a run that is dead-lettered emits (engine/run-failed.ts): its new id, and its name. */
+export interface NewFailureEvent {
+  id: string;
+  name: string;
+}
+
 export type FailedDelivery =
   | { status: "delayed"; generation: number; url: string; attempt: number; nextAt: number }
-  | { status: "dead-lettered" | "stale" };
+  | { status: "dead-lettered"; failureEventId?: string }
+  | { status: "stale" };
 
 export interface ListQuery {
   state?: EventState;
@@ -309,7 +316,14 @@ export class EngineStore {
     });
   }
 
-  claim(runId: string, now: number, leaseUntil: number, token: string = randomUUID()): Promise<ClaimResult> {
+  /** A run whose last attempt's invocation died is dead-lettered here, and emits `failureEvent` as finish does. */
+  claim(
+    runId: string,
+    now: number,
+    leaseUntil: number,
+    token: string = randomUUID(),
+    failureEvent?: NewFailureEvent,
+  ): Promise<ClaimResult> {
     return claimScript.run(this.redis, {
       prefix: this.prefix,
       runId,
@@ -319,6 +333,9 @@ export class EngineStore {
       earlyToleranceMs: this.settings.earlyToleranceMs,
       ...this.ttls,
       claimToken: token,
+      failureEventId: failureEvent?.id ?? "",
+      failureEventName: failureEvent?.name ?? "",
+      failureOutboxAt: now + this.settings.outboxGraceMs,
     });
   }
 
@@ -350,7 +367,16 @@ export class EngineStore {
     });
   }
 
-  finish(runId: string, generation: number, outcome: Outcome): Promise<boolean | "cancelled" | "woken"> {
+  /**
+   * Records an invocation's outcome. A dead-lettered run emits `failureEvent` (the run-failed event)
+   * in the same script, answering "failure-recorded", unless its own event has that name.
+   */
+  finish(
+    runId: string,
+    generation: number,
+    outcome: Outcome,
+    failureEvent?: NewFailureEvent,
+  ): Promise<Finished> {
     const nextAt = outcome.nextAt ?? outcome.now;
     return finishScript.run(this.redis, {
       prefix: this.prefix,
@@ -364,6 +390,8 @@ export class EngineStore {
       lastError: outcome.lastError ? JSON.stringify(outcome.lastError) : "",
       nextAttempt: outcome.nextAttempt ?? "",
       ...this.ttls,
+      failureEventId: outcome.kind === "dead-lettered" ? (failureEvent?.id ?? "") : "",
+      failureEventName: failureEvent?.name ?? "",
       journal: (outcome.steps ?? []).map((step) => ({ stepId: step.id, record: step.record })),
     });
   }
@@ -392,7 +420,8 @@ export class EngineStore {
 
   /**
    * Records a run's delivery that QStash gave up on as a failed attempt (scripts/fail-delivery.lua),
-   * fenced by the generation the delivery carried. `retryDelay` gives the backoff after an attempt.
+   * fenced by the generation the delivery carried. `retryDelay` gives the backoff after an attempt;
+   * a run it dead-letters emits `failureEvent`, as finish does.
    */
   async failDelivery(
     runId: string,
@@ -400,6 +429,7 @@ export class EngineStore {
     error: ErrorRecord,
     now: number,
     retryDelay: (attempt: number) => number,
+    failureEvent?: NewFailureEvent,
   ): Promise<FailedDelivery> {
     // The backoff depends on the attempt, so it is read first; the script checks it is unchanged.
     const attempt = await reads.runAttempt(this.redis, this.keys, runId);
@@ -415,6 +445,9 @@ export class EngineStore {
       retryAt: nextAt,
       outboxAt: nextAt + this.settings.outboxGraceMs,
       ...this.ttls,
+      failureEventId: failureEvent?.id ?? "",
+      failureEventName: failureEvent?.name ?? "",
+      failureOutboxAt: now + this.settings.outboxGraceMs,
     });
     return answer.status === "delayed" ? { ...answer, nextAt } : answer;
   }

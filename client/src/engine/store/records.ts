@@ -82,6 +82,7 @@ export function toRun(
     manualRetries: Number(run.manualRetries ?? 0),
     lastError: run.lastError ? (JSON.parse(run.lastError) as ErrorRecord) : undefined,
     ...(run.cancellation ? { cancellation: JSON.parse(run.cancellation) as Cancellation } : {}),
+    ...(run.failureEventId ? { failureEventId: run.failureEventId } : {}),
     steps: Object.entries(steps)
       .map(([id, text]) => stepRecord(id, text))
       .sort((a, b) => (a.startedAt ?? a.wakeAt ?? 0) - (b.startedAt ?? b.wakeAt ?? 0)),

@@ -2,8 +2,9 @@
 -- write of this invocation must present it), plus everything the invocation needs to replay, in
 -- one round trip: the event, and the journal of completed steps.
 -- KEYS: none (lib.lua builds every key from prefix)
--- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken
+-- ARGV: prefix, runId, now, leaseUntil, outboxAt, earlyToleranceMs, ttlCompleted, ttlDead, claimToken, failureEventId, failureEventName, failureOutboxAt
 --   claimToken is unique per call: a resend of the same call carries it, a concurrent duplicate delivery does not
+--   failureEventId, failureEventName, failureOutboxAt: the run-failed event a dead-lettered run emits (lib.lua record_run_failed)
 -- Reply: {status, ...}, one of:
 --   {'claimed', generation, attempt, eventId, workload, eventName, data, priority, createdAt, {stepId, record, ...}, url, maxRetries, dueAt, chain}
 --                       (dueAt: when the run was due; a delivery up to earlyToleranceMs early waits for it;
@@ -12,7 +13,8 @@
 --   {'early', nextAt}   a stale delivery for a run that is waiting until nextAt
 --   {'done', state}     the run already ended
 --   {'missing'}         no such run (deleted, or expired)
---   {'dead-lettered'}   the previous invocation died and that was the last attempt
+--   {'dead-lettered', failureEventId}   the previous invocation died and that was the last attempt
+--                       (failureEventId: the run-failed event emitted, to publish to the router; '' for none)
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local runId = ARGV[2]
 local now = ARGV[3]
@@ -22,6 +24,9 @@ local earlyToleranceMs = ARGV[6]
 local ttlCompleted = ARGV[7]
 local ttlDead = ARGV[8]
 local claimToken = ARGV[9]
+local failureEventId = ARGV[10]
+local failureEventName = ARGV[11]
+local failureOutboxAt = ARGV[12]
 -- end of generated ARGV
 local nowMs = tonumber(now)
 local run, steps, attempts = run_keys(runId)
@@ -58,7 +63,8 @@ if state == 'processing' then
   attempt = attempt + 1
   if attempt > tonumber(fields[5]) + 1 then
     terminate(runId, eventId, state, 'dead-lettered', nowMs, ttlDead, ttlCompleted, ttlDead)
-    return { 'dead-lettered' }
+    local emitted = record_run_failed(runId, failureEventId, failureEventName, nowMs, failureOutboxAt)
+    return { 'dead-lettered', emitted and failureEventId or '' }
   end
   redis.call('HSET', run, 'attempt', attempt)
 elseif (tonumber(fields[3]) or 0) > nowMs + tonumber(earlyToleranceMs) then

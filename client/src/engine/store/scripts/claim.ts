@@ -25,7 +25,9 @@ export type ClaimResult =
       /** How many events led to the run's event through workloads' sends (0: sent from outside). */
       chain: number;
     }
-  | { status: "busy" | "missing" | "dead-lettered" }
+  | { status: "busy" | "missing" }
+  /** failureEventId: the run-failed event the run emitted, to publish to the router. */
+  | { status: "dead-lettered"; failureEventId?: string }
   | { status: "early"; nextAt: number }
   | { status: "done"; state: RunState };
 
@@ -73,8 +75,9 @@ function decodeClaim(answer: unknown): ClaimResult {
       return { status, state: reply[1] as RunState };
     case "busy":
     case "missing":
-    case "dead-lettered":
       return { status };
+    case "dead-lettered":
+      return { status, ...(reply[1] ? { failureEventId: reply[1] as string } : {}) };
     default:
       throw new Error(`Unexpected claim reply: ${status}`);
   }

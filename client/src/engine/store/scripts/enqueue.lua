@@ -42,13 +42,7 @@ for i = 1, events_count do
     -- answer was lost): persisted, and routed if it was; route_event then answers its runs again.
     if redis.call('EXISTS', k('ev', id)) == 0 then
       local targets = atSend ~= '' and delayUntil == '' and routing_table_targets(name) or nil
-      redis.call('HSET', k('ev', id), 'id', id, 'name', name, 'displayName', displayName, 'data', data,
-        'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idempotencyKey)
-      if chain ~= '0' then redis.call('HSET', k('ev', id), 'chain', chain) end
-      redis.call('ZADD', k('idx', 'all'), createdAt, id)
-      redis.call('ZADD', k('idx', 'name', name), createdAt, id)
-      redis.call('SADD', k('idx', 'names'), name)
-      if delayUntil ~= '' then tally(id, nil, 'delayed') else tally(id, nil, 'pending') end
+      insert_event(id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, chain)
       if targets then
         redis.call('HSET', k('ev', id), 'routedAtSend', '1')
         local function target(j) return targets[j][1], targets[j][2], targets[j][3] end

@@ -4,9 +4,11 @@
 -- the same delivery, has raised it, and then this changes nothing. It raises the generation itself,
 -- as a claim does, so that each published delivery fails at most one attempt.
 -- KEYS: none (lib.lua builds every key from prefix)
--- ARGV: prefix, runId, generation, attempt, now, lastError, retryAt, outboxAt, ttlCompleted, ttlDead
+-- ARGV: prefix, runId, generation, attempt, now, lastError, retryAt, outboxAt, ttlCompleted, ttlDead, failureEventId, failureEventName, failureOutboxAt
 --   attempt: as the caller read it, to pick the backoff; lastError: the error record (JSON)
--- Reply: {'delayed', generation, url, attempt} (publish the retry), {'dead-lettered'} or {'stale'}
+--   failureEventId, failureEventName, failureOutboxAt: the run-failed event a dead-lettered run emits (lib.lua record_run_failed)
+-- Reply: {'delayed', generation, url, attempt} (publish the retry), {'dead-lettered', failureEventId}
+--   (failureEventId: '' when none was emitted; else publish it to the router) or {'stale'}
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local runId = ARGV[2]
 local generation = ARGV[3]
@@ -17,6 +19,9 @@ local retryAt = ARGV[7]
 local outboxAt = ARGV[8]
 local ttlCompleted = ARGV[9]
 local ttlDead = ARGV[10]
+local failureEventId = ARGV[11]
+local failureEventName = ARGV[12]
+local failureOutboxAt = ARGV[13]
 -- end of generated ARGV
 local nowMs = tonumber(now)
 local run, steps, attempts = run_keys(runId)
@@ -33,7 +38,8 @@ redis.call('HSET', run, 'lastError', lastError)
 if attemptNo >= tonumber(f[4]) + 1 then
   redis.call('RPUSH', attempts, cjson.encode({ attempt = attemptNo, outcome = 'dead-lettered', endedAt = nowMs, error = err }))
   terminate(runId, eventId, state, 'dead-lettered', nowMs, ttlDead, ttlCompleted, ttlDead)
-  return { 'dead-lettered' }
+  local emitted = record_run_failed(runId, failureEventId, failureEventName, nowMs, failureOutboxAt)
+  return { 'dead-lettered', emitted and failureEventId or '' }
 end
 local retryAtMs = tonumber(retryAt)
 redis.call('RPUSH', attempts,

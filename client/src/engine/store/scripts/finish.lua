@@ -1,13 +1,15 @@
 -- Records the one outcome of an invocation atomically, fenced by its generation (invariant 2).
 -- Sleeps' journal entries are written here, with the outcome, so a parked run always knows its wake times.
 -- KEYS: none (lib.lua builds every key from prefix)
--- ARGV: prefix, runId, generation, outcome, now, nextAt, outboxAt, attemptRecord, lastError, nextAttempt, ttlCompleted, ttlDead, ...journal{stepId, record}
+-- ARGV: prefix, runId, generation, outcome, now, nextAt, outboxAt, attemptRecord, lastError, nextAttempt, ttlCompleted, ttlDead, failureEventId, failureEventName, ...journal{stepId, record}
 --   outcome: 'completed' | 'skipped' | 'dead-lettered' (terminal) or 'delayed' (retry) | 'sleeping' | 'pending' (continue)
 --   attemptRecord, lastError: JSON or ''; nextAttempt: '' = unchanged; journal: entries to write with the outcome
+--   failureEventId, failureEventName: the run-failed event a dead-lettered run emits (lib.lua record_run_failed)
 --   a run cancelled while this invocation ran ends 'cancelled' unless the outcome is terminal; one whose
 --   waiting step got its event while this invocation ran does not park (reply 3)
 -- Reply: 1 when recorded (or already recorded by a repeat of this call), 2 when the run was closed as
---   cancelled instead (publish nothing), 3 when it is pending instead of sleeping (publish it now), 0 when fenced out
+--   cancelled instead (publish nothing), 3 when it is pending instead of sleeping (publish it now), 4 when
+--   dead-lettered with its run-failed event recorded (publish that event to the router), 0 when fenced out
 -- ARGV, bound by name (generated from the header: npm run generate:lua)
 local runId = ARGV[2]
 local generation = ARGV[3]
@@ -20,8 +22,10 @@ local lastError = ARGV[9]
 local nextAttempt = ARGV[10]
 local ttlCompleted = ARGV[11]
 local ttlDead = ARGV[12]
-local journal_count = math.floor((#ARGV - 13 + 1) / 2)
-local function journal_item(i) local b = 13 + (i - 1) * 2 return ARGV[b], ARGV[b + 1] end
+local failureEventId = ARGV[13]
+local failureEventName = ARGV[14]
+local journal_count = math.floor((#ARGV - 15 + 1) / 2)
+local function journal_item(i) local b = 15 + (i - 1) * 2 return ARGV[b], ARGV[b + 1] end
 -- end of generated ARGV
 local run, steps, attempts = run_keys(runId)
 local f = redis.call('HMGET', run, 'generation', 'state', 'eventId')
@@ -50,6 +54,7 @@ if outcome == 'completed' or outcome == 'skipped' then
   terminate(runId, eventId, 'processing', outcome, now, ttlCompleted, ttlCompleted, ttlDead)
 elseif outcome == 'dead-lettered' then
   terminate(runId, eventId, 'processing', outcome, now, ttlDead, ttlCompleted, ttlDead)
+  if record_run_failed(runId, failureEventId, failureEventName, now, outboxAt) then return 4 end
 else
   -- An event reached a step waiting in this invocation (deliver_waits in lib.lua): do not park, go on now.
   local woken = outcome == 'sleeping' and redis.call('HGET', run, 'woken')

@@ -350,3 +350,43 @@ local function routing_table_targets(name)
   if f[2] == ROUTES_FILTERED then return nil end
   return cjson.decode(f[2])
 end
+
+-- Persists an accepted event and indexes it (pending, or delayed until delayUntil); routing it (its
+-- outbox entry, or routing at send) is the caller's. Shared by enqueue.lua and record_run_failed.
+local function insert_event(id, name, displayName, data, priority, createdAt, delayUntil, idempotencyKey, chain)
+  local ev = k('ev', id)
+  redis.call('HSET', ev, 'id', id, 'name', name, 'displayName', displayName, 'data', data,
+    'priority', priority, 'createdAt', createdAt, 'delayUntil', delayUntil, 'idempotencyKey', idempotencyKey)
+  if chain ~= '0' then redis.call('HSET', ev, 'chain', chain) end
+  redis.call('ZADD', k('idx', 'all'), createdAt, id)
+  redis.call('ZADD', k('idx', 'name', name), createdAt, id)
+  redis.call('SADD', k('idx', 'names'), name)
+  if delayUntil ~= '' then tally(id, nil, 'delayed') else tally(id, nil, 'pending') end
+end
+
+-- Emits the run-failed event (internal-events.ts RUN_FAILED, given as `name`) for a run that was
+-- just dead-lettered, in the script that dead-letters it: persisted with its routing outbox entry as
+-- enqueue.lua persists a send, so the router routes it (to the workloads subscribed to it and to the
+-- failed workload's onFailure handler) when it is published, or when the reconciler republishes it.
+-- Its data is run-failed.ts RunFailedData; the run keeps its id as failureEventId. A run whose own
+-- event is a run-failed event emits nothing: a failing onFailure handler or subscriber does not start
+-- itself again. True when emitted.
+local function record_run_failed(runId, failureEventId, name, now, outboxAt)
+  if failureEventId == '' then return false end
+  local run = k('run', runId)
+  local r = redis.call('HMGET', run, 'eventId', 'workload', 'attempt', 'lastError')
+  local e = redis.call('HMGET', k('ev', r[1]), 'name', 'displayName', 'data', 'chain')
+  if e[1] == name then return false end
+  local lastError = r[4] or cjson.encode({ name = 'Error', message = 'no error was recorded' })
+  local step = cjson.decode(lastError).step
+  local data = '{"runId":' .. cjson.encode(runId) .. ',"workload":' .. cjson.encode(r[2]) ..
+    ',"attempt":' .. r[3] .. ',"error":' .. lastError ..
+    ',"failedStep":' .. (type(step) == 'string' and cjson.encode(step) or 'null') ..
+    ',"event":{"id":' .. cjson.encode(r[1]) .. ',"name":' .. cjson.encode(e[2] or '') ..
+    ',"data":' .. (e[3] or 'null') .. '}}'
+  -- It continues the failed run's chain of events (limits.ts), like an event the run sent.
+  insert_event(failureEventId, name, name, data, 0, now, '', '', tostring((tonumber(e[4]) or 0) + 1))
+  redis.call('ZADD', k('outbox'), outboxAt, 'route:' .. failureEventId)
+  redis.call('HSET', run, 'failureEventId', failureEventId)
+  return true
+end

@@ -187,8 +187,11 @@ test("an arguments object that disagrees with its header sends nothing", () => {
     ttlCompleted: 5,
     ttlDead: 6,
     claimToken: "t",
+    failureEventId: "",
+    failureEventName: "",
+    failureOutboxAt: 7,
   };
-  expect(encodeArgv("claim", claim)).toHaveLength(9);
+  expect(encodeArgv("claim", claim)).toHaveLength(12);
   const missing: Partial<typeof claim> = { ...claim };
   delete missing.claimToken;
   expect(() => encodeArgv("claim", missing as typeof claim)).toThrow(
@@ -312,9 +315,9 @@ test("every EngineStore call passes its script exactly the arguments its header 
   expect(await store.takeDebounce("w:k", "r1", now, now, 500, 0)).toEqual({ kind: "wait", dueAt: 3_000 });
   // Every script was called, each with as many values as its header lays out for these inputs.
   expect([...sent.keys()].sort()).toEqual([...SCRIPT_NAMES].sort());
-  expect(sent.get("finish")).toHaveLength(12 + 2);
+  expect(sent.get("finish")).toHaveLength(14 + 2);
   expect(sent.get("enqueue")).toHaveLength(4 + 11);
-  expect(sent.get("claim")!.at(-1)).toBe("token");
+  expect(sent.get("claim")![8]).toBe("token");
 });
 
 test("a bundle of the engine, away from the .lua files, still loads every script", async () => {
