@@ -5,11 +5,14 @@
 -- from its first wait) and parks. The best waiting runs are called ahead, for the slots of the next
 -- `callAheadMs` (at least one): each is given its slot's time, its run hash is due then, and it is
 -- delivered then (the reply names the runs for the caller to publish), so a publish and a delivery
--- never make a start late; better runs are called for earlier slots. When a called run comes and a
--- better run waits (come since), the better one takes the slot now and the called one waits again.
--- A run being invoked is not delivered (its delivery would find it busy): it is given its slot
--- `unsent`, and publishes itself once parked ('recheck'). Runs that ended (cancelled, deleted) are
--- dropped, and a call more than a minute overdue is forgotten (the reconciler brings its run back).
+-- never make a start late; better runs are called for earlier slots. When a due slot's run (or a run
+-- finding a free slot) comes and a better run waits (come since), the better one takes the slot now
+-- and the called one waits again. "Better" means ahead by more than callAheadMs: a priority, not the
+-- jitter of clocks and round trips between runs of one priority. A run being invoked is not called
+-- ahead (it is called once parked, by its 'recheck'); given a due slot, it is not delivered (its
+-- delivery would find it busy) but marked `unsent`, and publishes itself once parked. Runs that ended
+-- (cancelled, deleted) are dropped, and a call more than a minute overdue is forgotten (the reconciler
+-- brings its run back).
 -- KEYS: none (lib.lua builds every key from prefix)
 -- ARGV: prefix, throttleKey, runId, now, interval, order, callAheadMs, outboxGraceMs, mode
 --   mode: 'take' (the run wants to start) or 'recheck' (the run has parked after 'wait')
@@ -38,8 +41,9 @@ local unsent = k('throttle', throttleKey, 'unsent')
 local tat = tonumber(redis.call('GET', tatKey) or 0)
 local calls = {}
 
--- The best waiting run (skipping called ones when asked), and whether it is being invoked.
-local function best(skipCalled)
+-- The best waiting run (skipping called ones, and ones being invoked, when asked), and whether it is
+-- being invoked.
+local function best(skipCalled, skipBusy)
   local i = 0
   while true do
     local id = redis.call('ZRANGE', waiting, i, i)[1]
@@ -53,10 +57,10 @@ local function best(skipCalled)
       i = i + 1
     elseif id == runId or f[1] ~= 'processing' then
       return id, false
-    elseif tonumber(f[2] or 0) > now then
+    elseif tonumber(f[2] or 0) > now and not skipBusy then
       return id, true
     else
-      -- Its invocation died: passed over until it comes back.
+      -- Being invoked, or its invocation died: passed over until it parks or comes back.
       i = i + 1
     end
   end
@@ -111,14 +115,16 @@ local function assign(id, at, busy)
   if carried then redis.call('ZADD', calledKey, at, carried) else give(id, at, busy) end
 end
 
--- Calls the best waiting runs for the slots of the next callAheadMs, and at least the next one.
+-- Calls the best waiting runs for the slots of the next callAheadMs, and at least the next one. A run
+-- being invoked is left for its recheck once parked: a slot given to it now could come before it can
+-- be delivered, and start late.
 local function call_ahead()
   redis.call('ZREMRANGEBYSCORE', calledKey, '-inf', now - 60000)
   while redis.call('ZCARD', calledKey) == 0 or tat <= now + callAheadMs do
-    local id, busy = best(true)
+    local id = best(true, true)
     if not id then break end
     local at = math.max(tat, now)
-    assign(id, at, busy)
+    assign(id, at, false)
     tat = at + interval
   end
   redis.call('SET', tatKey, tat, 'PX', math.max(math.ceil(tat - now), 0) + 1000)
@@ -163,10 +169,10 @@ if mine and mine > now then return reply('park', mine) end
 if mine or (tat <= now and redis.call('ZCARD', calledKey) == 0) then
   -- A slot is due (this run's, or a free one): the best waiting run takes it.
   local slot = mine or now
-  local id, busy = best(false)
-  if id ~= runId and mine then
-    local mineOrder = tonumber(redis.call('ZSCORE', waiting, runId))
-    if not ahead(tonumber(redis.call('ZSCORE', waiting, id)), mineOrder) then id, busy = runId, false end
+  local id, busy = best(false, false)
+  if id ~= runId then
+    local own = tonumber(redis.call('ZSCORE', waiting, runId))
+    if not ahead(tonumber(redis.call('ZSCORE', waiting, id)), own) then id, busy = runId, false end
   end
   if id == runId then
     if not mine then tat = now + interval end
