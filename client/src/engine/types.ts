@@ -52,9 +52,14 @@ export interface AttemptRecord {
   steps?: string[];
   /** A problem the engine worked around in this attempt (a backoffSchedule that gave no duration). */
   warning?: string;
-  /** On the "cancelled" entry: who cancelled the run, and why. */
+  /** On the "cancelled" entry: who cancelled the run, and why; on a "rerun" entry: who re-ran it. */
   by?: string;
   reason?: string;
+  /** On a "rerun" entry (a new series of attempts starts): which re-run (1 for the first), the step it
+   * started from (absent: from the start) and the steps it runs again, in step order. */
+  series?: number;
+  fromStep?: string;
+  runAgain?: string[];
 }
 
 export interface RunRecord {
