@@ -11,6 +11,9 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import type { EventDetail, RunRecord } from "../../client/src/engine/types.ts";
 import { asyncWorkload } from "../../client/src/workload/async-workload.ts";
 import { runDelivery } from "../../client/src/engine/undelivered.ts";
+import { rerunRun } from "../../client/src/engine/operations.ts";
+import { reconcile } from "../../client/src/engine/reconciler.ts";
+import type { Runtime } from "../../client/src/engine/runtime.ts";
 import { eventInState, waitFor } from "../helpers/stack.ts";
 import { startApiSite, type ApiSite } from "../api/serve-api.ts";
 
@@ -47,29 +50,23 @@ const workloads = {
     },
     { events: "checkout", maxRetries: 1, backoffSchedule: () => "50ms" },
   ),
-  drip: asyncWorkload(
-    async ({ eventId, step }) => {
-      await step.run("first", () => count(eventId, "first"));
-      await step.sleep("pause", "300ms");
-      await step.run("second", () => count(eventId, "second"));
-    },
-    "drip",
-  ),
-  approval: asyncWorkload<{ orderId: string }>(
-    async ({ eventId, step }) => {
-      await step.run("prepare", () => count(eventId, "prepare"));
-      const approved = await step.waitForEvent("approved", {
-        event: "order.approved",
-        match: "data.orderId",
-        timeout: "1h",
-      });
-      await step.run("ship", () => {
-        count(eventId, "ship");
-        return approved?.eventId ?? null;
-      });
-    },
-    "order.placed",
-  ),
+  drip: asyncWorkload(async ({ eventId, step }) => {
+    await step.run("first", () => count(eventId, "first"));
+    await step.sleep("pause", "300ms");
+    await step.run("second", () => count(eventId, "second"));
+  }, "drip"),
+  approval: asyncWorkload<{ orderId: string }>(async ({ eventId, step }) => {
+    await step.run("prepare", () => count(eventId, "prepare"));
+    const approved = await step.waitForEvent("approved", {
+      event: "order.approved",
+      match: "data.orderId",
+      timeout: "1h",
+    });
+    await step.run("ship", () => {
+      count(eventId, "ship");
+      return approved?.eventId ?? null;
+    });
+  }, "order.placed"),
   napper: asyncWorkload(async ({ step }) => {
     await step.run("prepare", () => "ready");
     await step.sleep("nap", "1h");
@@ -219,7 +216,9 @@ test("a cancelled run re-run from the start waits for its event again and comple
   const waiting = await waitFor(
     async () => {
       const run = (await site.stack.runtime.store.getEvent(eventId))?.runs[0];
-      return run?.state === "sleeping" && run.steps.some((step) => step.status === "waiting") ? run : undefined;
+      return run?.state === "sleeping" && run.steps.some((step) => step.status === "waiting")
+        ? run
+        : undefined;
     },
     { what: "the re-run to wait again" },
   );
@@ -278,15 +277,35 @@ test("a run that has not ended, an unknown step, run or event are refused, and n
   expect(processing.runs[0]!.state).toBe("processing");
 });
 
-test("deliveries and failure callbacks of the old series change nothing in the new one", async () => {
+test("a re-run whose publish fails is published by the reconciler; nothing of the old series reaches the new one", async () => {
   const eventId = await send("checkout", { orderId: "o-5" });
   const first = runOf(await inState(eventId, "completed"));
   const runId = first.id;
   const oldGeneration = await generationOf(runId);
 
-  expect((await rerun({ runId, fromStep: "archive" })).status).toBe(200);
-  expect(await generationOf(runId)).toBeGreaterThan(oldGeneration);
-  // Before the new series is claimed (or after), the old series' failure callback and outcome are fenced out.
+  // QStash is down as the re-run is published: it is persisted as pending all the same.
+  const logged: string[] = [];
+  const qstashDown: Runtime = {
+    ...site.host.runtime,
+    publisher: {
+      publish: async () => {
+        throw new Error("QStash is down");
+      },
+    },
+    log: (line) => logged.push(line),
+  };
+  const report = await rerunRun(qstashDown, { runId, fromStep: "archive", by: "ops" });
+  expect(report).toEqual({
+    runId,
+    series: 1,
+    fromStep: "archive",
+    rerun: ["archive", "announce"],
+    kept: ["reserve", "charge", "send-receipt"],
+  });
+  expect(logged.join("\n")).toContain("the reconciler will publish it");
+  const pending = await inState(eventId, "pending");
+
+  // Nothing delivers it yet, so these are the old series' own: a late failure callback and a late outcome.
   const stale = await site.stack.runtime.store.failDelivery(
     runId,
     oldGeneration,
@@ -298,8 +317,16 @@ test("deliveries and failure callbacks of the old series change nothing in the n
   expect(
     await site.stack.runtime.store.finish(runId, oldGeneration, { kind: "dead-lettered", now: Date.now() }),
   ).toBe(false);
+  expect(await site.stack.runtime.store.getEvent(eventId)).toEqual(pending);
+
+  // Once its outbox entry is due, the reconciler publishes it.
+  const later: Runtime = { ...site.host.runtime, now: () => Date.now() + 61_000 };
+  expect((await reconcile(later)).runs).toBeGreaterThanOrEqual(1);
   const done = runOf(await inState(eventId, "completed"));
-  expect(times(eventId, "archive")).toBe(2);
+  expect(outcomes(done)).toEqual(["completed", "rerun", "completed"]);
+  expect(["reserve", "charge", "send-receipt", "archive"].map((step) => times(eventId, step))).toEqual([
+    1, 1, 1, 2,
+  ]);
 
   // A duplicate of the old series' delivery comes after the new series completed: it finds the run ended.
   // (Other tests leave wakes an hour away pending: count this delivery's answer, not an idle QStash.)
@@ -308,11 +335,11 @@ test("deliveries and failure callbacks of the old series change nothing in the n
   await site.host.runtime.publisher.publish([
     runDelivery(site.host.runtime, { runId, url, generation: oldGeneration }),
   ]);
-  await waitFor(async () => site.stack.qstash.stats().delivered > before, { what: "the stale delivery's answer" });
+  await waitFor(async () => site.stack.qstash.stats().delivered > before, {
+    what: "the stale delivery's answer",
+  });
   expect(runOf((await site.stack.runtime.store.getEvent(eventId))!)).toEqual(done);
-  expect(["reserve", "charge", "send-receipt", "archive"].map((step) => times(eventId, step))).toEqual([
-    1, 1, 1, 2,
-  ]);
+  expect(times(eventId, "archive")).toBe(2);
 });
 
 test("a sleep after the chosen step sleeps again; one before it is not slept again", async () => {
@@ -320,7 +347,11 @@ test("a sleep after the chosen step sleeps again; one before it is not slept aga
   const first = runOf(await inState(eventId, "completed"));
 
   const from = Date.now();
-  expect((await rerun({ runId: first.id, fromStep: "first" })).body.rerun).toEqual(["first", "pause", "second"]);
+  expect((await rerun({ runId: first.id, fromStep: "first" })).body.rerun).toEqual([
+    "first",
+    "pause",
+    "second",
+  ]);
   const again = runOf(await inState(eventId, "completed"));
   expect(outcomes(again)).toEqual(["sleeping", "completed", "rerun", "sleeping", "completed"]);
   const pause = again.steps.find((step) => step.id === "pause")!;
