@@ -365,7 +365,12 @@ export async function rerunRun(
   defaultBy = "events API",
 ): Promise<RerunReport> {
   const runId = request.runId ?? (await onlyRunOf(runtime, request.eventId!));
-  const answer = await runtime.store.rerunRun(runId, request.fromStep, request.by ?? defaultBy, runtime.now());
+  const answer = await runtime.store.rerunRun(
+    runId,
+    request.fromStep,
+    request.by ?? defaultBy,
+    runtime.now(),
+  );
   switch (answer.status) {
     case "missing":
       throw new RerunRefusedError("not-found", `run ${runId} not found`);
@@ -412,7 +417,10 @@ async function onlyRunOf(runtime: Runtime, eventId: string): Promise<string> {
   if (runIds.length === 0) {
     const event = await runtime.store.getEvent(eventId);
     throw event
-      ? new RerunRefusedError("not-rerunnable", `event ${eventId} has no runs to re-run (no workload subscribes to it, or it is not routed yet)`)
+      ? new RerunRefusedError(
+          "not-rerunnable",
+          `event ${eventId} has no runs to re-run (no workload subscribes to it, or it is not routed yet)`,
+        )
       : new RerunRefusedError("not-found", `event ${eventId} not found`);
   }
   throw new InvalidInputError([
