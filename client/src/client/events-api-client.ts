@@ -98,12 +98,7 @@ export interface CancelResult {
 
 /** "conflict": the API refused to act on what is stored now (re-running a run that has not ended). */
 export type EventsApiErrorReason =
-  | "unreachable"
-  | "unauthorized"
-  | "invalid"
-  | "not-found"
-  | "conflict"
-  | "failed";
+  "unreachable" | "unauthorized" | "invalid" | "not-found" | "conflict" | "failed";
 
 /** Every failure of a call: `reason` says what kind, `url` what was called, `issues` what a 400 named. */
 export class EventsApiError extends Error {
