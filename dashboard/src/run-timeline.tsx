@@ -2,15 +2,24 @@
  * One run of an event, as a timeline: its state and when it will next be delivered (a retry's
  * backoff, a sleep's wake time), the steps it stored (each with the attempt that ran it, its
  * duration and its result's size), and every attempt with its outcome and error (the stack folded
- * in a <details>), with the manual retries and the cancellation between them. Retry is offered while
- * it is dead-lettered, Cancel while it is active (pending, processing, delayed or sleeping);
- * Delete always (an event whose last run goes is deleted with it, and the page leaves for the list).
+ * in a <details>), with the manual retries, the cancellation and the re-runs between them. Retry is
+ * offered while it is dead-lettered, Cancel while it is active (pending, processing, delayed or
+ * sleeping), Re-run (from the start, or from a step's row) once it has ended; Delete always (an
+ * event whose last run goes is deleted with it, and the page leaves for the list).
  */
+import { FINAL_RUN_STATES } from "@awl/client/api-client";
 import type { ErrorRecord, EventsApiClient, RunRecord, StepRecord } from "@awl/client/api-client";
 import { useActions } from "./actions.tsx";
 import { formatBytes, formatDuration, formatJson, formatRelative, formatTime, plural } from "./format.ts";
 import { describeHold, describeParking } from "./holds.ts";
-import { nextDelivery, runHistory, stepAttempt, type HistoryEntry } from "./run-history.ts";
+import {
+  hasEnded,
+  nextDelivery,
+  runHistory,
+  stepAttempt,
+  stepsRunAgainFrom,
+  type HistoryEntry,
+} from "./run-history.ts";
 import { StateBadge } from "./state-badge.tsx";
 
 export function RunTimeline(props: {
@@ -26,6 +35,7 @@ export function RunTimeline(props: {
   const { run, eventName, client, now, runCount, backHref } = props;
   const { ask } = useActions();
   const history = runHistory(run);
+  const reruns = history.filter((entry) => entry.kind === "rerun").length;
   const next = nextDelivery(run);
   const headingId = `run-${run.id}`;
 
@@ -44,7 +54,42 @@ export function RunTimeline(props: {
       },
     });
 
-  const active = !["completed", "dead-lettered", "cancelled"].includes(run.state);
+  const ended = hasEnded(run);
+  // A skipped run has not ended in a way a re-run takes up, and has nothing left to cancel either.
+  const active = !(FINAL_RUN_STATES as readonly string[]).includes(run.state);
+
+  /** Re-runs the run from the start, or from step `stepId` (it and the steps after it run again). */
+  const rerun = (stepId?: string) => {
+    const all = run.steps.map((step) => step.id);
+    const again = stepId === undefined ? all : stepsRunAgainFrom(run, stepId);
+    const kept = all.filter((id) => !again.includes(id));
+    const list = (ids: string[]) => ids.join(", ");
+    ask({
+      title:
+        stepId === undefined
+          ? `Re-run the ${run.workload} run of this ${eventName} event from the start?`
+          : `Re-run the ${run.workload} run from step ${stepId}?`,
+      detail:
+        `Run ${run.id} starts a new series of attempts. ` +
+        (stepId === undefined
+          ? all.length
+            ? `Every step runs again (${list(all)}), side effects included. `
+            : ""
+          : `${kept.length ? `${list(kept)} keep${kept.length === 1 ? "s its" : " their"} stored result${kept.length === 1 ? "" : "s"}; ` : ""}` +
+            `${list(again)} run${again.length === 1 ? "s" : ""} again, sleeps and waits included. `) +
+        "Its earlier attempts stay in its history.",
+      confirmLabel: "Re-run",
+      perform: async () => {
+        const { series } = await client.rerun({
+          runId: run.id,
+          ...(stepId === undefined ? {} : { fromStep: stepId }),
+          by: "dashboard",
+        });
+        const from = stepId === undefined ? "from the start" : `from step ${stepId}`;
+        return `Re-running run ${run.id} ${from} (re-run ${series}).`;
+      },
+    });
+  };
 
   const cancel = () =>
     ask({
@@ -99,6 +144,11 @@ export function RunTimeline(props: {
             Retry run<span className="visually-hidden"> of {run.workload}</span>
           </button>
         )}
+        {ended && (
+          <button type="button" className="primary" onClick={() => rerun()}>
+            Re-run<span className="visually-hidden"> the {run.workload} run from the start</span>
+          </button>
+        )}
         {active && !run.cancellation && (
           <button type="button" className="danger" onClick={cancel}>
             Cancel run<span className="visually-hidden"> of {run.workload}</span>
@@ -125,6 +175,8 @@ export function RunTimeline(props: {
           {plural(run.maxRetries + 1, "attempt")} allowed before it dead-letters
           {run.manualRetries === 1 ? "; retried manually once" : ""}
           {run.manualRetries > 1 ? `; retried manually ${run.manualRetries} times` : ""}
+          {reruns === 1 ? "; re-run once" : ""}
+          {reruns > 1 ? `; re-run ${reruns} times` : ""}
         </dd>
         {next && (
           <>
@@ -161,18 +213,29 @@ export function RunTimeline(props: {
             <th scope="col">Started</th>
             <th scope="col">Duration</th>
             <th scope="col">Result</th>
+            {ended && (
+              <th scope="col">
+                <span className="visually-hidden">Re-run</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
           {run.steps.length === 0 && (
             <tr>
-              <td colSpan={6} className="empty">
+              <td colSpan={ended ? 7 : 6} className="empty">
                 No step has completed yet.
               </td>
             </tr>
           )}
           {run.steps.map((step) => (
-            <StepRow key={step.id} step={step} attempt={stepAttempt(step, history)} now={now} />
+            <StepRow
+              key={step.id}
+              step={step}
+              attempt={stepAttempt(step, history)}
+              now={now}
+              {...(ended ? { onRerun: () => rerun(step.id) } : {})}
+            />
           ))}
         </tbody>
       </table>
@@ -188,8 +251,29 @@ export function RunTimeline(props: {
   );
 }
 
-function StepRow({ step, attempt, now }: { step: StepRecord; attempt: number | undefined; now: number }) {
-  if (step.waitFor) return <WaitRow step={step} attempt={attempt} now={now} />;
+interface StepRowProps {
+  step: StepRecord;
+  attempt: number | undefined;
+  now: number;
+  /** Offered once the run has ended: re-run it from this step. */
+  onRerun?: () => void;
+}
+
+/** The last cell of a step's row on an ended run: re-run from this step. */
+function RerunCell({ step, onRerun }: { step: StepRecord; onRerun: (() => void) | undefined }) {
+  if (!onRerun) return null;
+  return (
+    <td>
+      {/* The visible words start the name (WCAG's label in name); the step completes it. */}
+      <button type="button" onClick={onRerun} aria-label={`Re-run from here: step ${step.id}`}>
+        Re-run from here
+      </button>
+    </td>
+  );
+}
+
+function StepRow({ step, attempt, now, onRerun }: StepRowProps) {
+  if (step.waitFor) return <WaitRow step={step} attempt={attempt} now={now} onRerun={onRerun} />;
   const isSleep = step.wakeAt !== undefined;
   return (
     <tr data-step={step.id}>
@@ -224,12 +308,13 @@ function StepRow({ step, attempt, now }: { step: StepRecord; attempt: number | u
           </details>
         )}
       </td>
+      <RerunCell step={step} onRerun={onRerun} />
     </tr>
   );
 }
 
 /** A step.waitForEvent: what it waits for and until when, then the event it got (or its timeout). */
-function WaitRow({ step, attempt, now }: { step: StepRecord; attempt: number | undefined; now: number }) {
+function WaitRow({ step, attempt, now, onRerun }: StepRowProps) {
   const waitFor = step.waitFor!;
   const until = step.timeoutAt ?? 0;
   return (
@@ -279,6 +364,7 @@ function WaitRow({ step, attempt, now }: { step: StepRecord; attempt: number | u
           </>
         )}
       </td>
+      <RerunCell step={step} onRerun={onRerun} />
     </tr>
   );
 }
@@ -305,6 +391,33 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
         <span>
           <strong>Cancelled</strong> by {entry.by} at {formatTime(entry.at)}
           {entry.reason ? `: ${entry.reason}` : ""}; completed steps kept
+        </span>
+      </li>
+    );
+  }
+  if (entry.kind === "rerun") {
+    return (
+      <li className="timeline-item rerun" data-rerun={entry.series}>
+        <span className="marker" aria-hidden="true">
+          ↺
+        </span>
+        <span>
+          <strong>
+            Re-run{" "}
+            {entry.fromStep === undefined ? (
+              "from the start"
+            ) : (
+              <>
+                from step <span className="mono">{entry.fromStep}</span>
+              </>
+            )}
+          </strong>{" "}
+          by {entry.by} at {formatTime(entry.at)}: a new series of attempts
+          {entry.runAgain.length > 0 && (
+            <>
+              ; runs again <span className="mono">{entry.runAgain.join(", ")}</span>
+            </>
+          )}
         </span>
       </li>
     );

@@ -12,6 +12,7 @@ const COMMANDS = [
   ["events", "list"],
   ["events", "show"],
   ["events", "retry"],
+  ["events", "rerun"],
   ["events", "delete"],
   ["events", "reconcile"],
 ];

@@ -2,6 +2,7 @@
  * Option parsers shared by the commands, so every command refuses bad values the same way: a
  * commander InvalidArgumentError, which the program turns into a usage error (exit 2).
  */
+import { userInfo } from "node:os";
 import { InvalidArgumentError } from "commander";
 import ms from "ms";
 import { EVENT_STATES, isSiteUrl } from "@awl/client/api-client";
@@ -12,6 +13,15 @@ import {
   type ModeledLatency,
   type TimerGranularity,
 } from "@awl/dev/env";
+
+/** Who a command acts as, recorded in a run's history (cancel, re-run) unless --by says otherwise. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return "cli:unknown";
+  }
+}
 
 export function parsePort(value: string): number {
   const port = Number(value);

@@ -107,6 +107,13 @@ function formatRun(run: RunRecord, options: TimelineOptions): string[] {
         );
       case "retried":
         return colors.bold("retried by hand: a fresh set of attempts, completed steps kept");
+      case "rerun":
+        return colors.bold(
+          `re-run ${attempt.series ?? ""} by ${attempt.by ?? "?"} ` +
+            (attempt.fromStep === undefined
+              ? "from the start: a new series of attempts, every step runs again"
+              : `from step ${attempt.fromStep}: a new series of attempts; the steps before it are kept`),
+        );
       default: {
         // An outcome this CLI does not know yet still shows what the engine said about it.
         const note = attempt.reason ?? attempt.warning;
@@ -133,14 +140,16 @@ export function assignSteps(run: RunRecord): {
   const byAttempt = new Map<number, StepRecord[]>();
   const unrecorded: StepRecord[] = [];
   for (const step of run.steps) {
-    const index = run.attempts.findIndex((attempt) =>
+    // The latest attempt that ran it: a re-run runs a step again.
+    const index = lastIndex(run.attempts, (attempt) =>
       step.status === "sleeping" || step.status === "waiting" || step.status === "cancelled"
         ? attempt.outcome === "sleeping" && attempt.nextAt === (step.wakeAt ?? step.timeoutAt)
         : (attempt.steps?.includes(step.id) ?? false),
     );
     const fallback =
       index === -1 && step.attempt !== undefined
-        ? run.attempts.findIndex(
+        ? lastIndex(
+            run.attempts,
             (attempt) => attempt.outcome === "lease-expired" && attempt.attempt === step.attempt,
           )
         : index;
@@ -148,6 +157,12 @@ export function assignSteps(run: RunRecord): {
     else byAttempt.set(fallback, [...(byAttempt.get(fallback) ?? []), step]);
   }
   return { byAttempt, unrecorded };
+}
+
+/** The index of the last item that matches; -1 when none does. */
+function lastIndex<T>(items: readonly T[], matches: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (matches(items[i]!)) return i;
+  return -1;
 }
 
 function formatStep(step: StepRecord, width: number, options: TimelineOptions): string[] {

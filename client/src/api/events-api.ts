@@ -1,8 +1,8 @@
 /**
  * The events API: an authenticated Fetch handler (`(Request) => Promise<Response>`) that the
  * extension serves inside a site and the CLI, the dashboard and `AsyncWorkloadsClient` call.
- * It sends events, lists and inspects them with their runs, retries dead-lettered runs, deletes
- * events and runs the reconciler on demand. Every request is checked for an API key before any
+ * It sends events, lists and inspects them with their runs, retries dead-lettered runs, cancels
+ * and re-runs runs, deletes events and runs the reconciler on demand. Every request is checked for an API key before any
  * state is read (a client that keeps sending wrong keys is slowed down: failure-limiter.ts); every
  * input is checked (size, JSON, strict schema) before any state is written.
  *
@@ -14,6 +14,8 @@
  *   POST   /events/retry    { runIds } | { eventIds } | { eventNames } | {} → 200 { retried, runIds }
  *   POST   /events/cancel   { runIds } | { eventIds } | { eventNames?, states? }, by?, reason?
  *                                                   → 200 { cancelled, cancelling, runIds, cancellingRunIds }
+ *   POST   /events/rerun    { runId } | { eventId }, fromStep?, by?   → 200 { runId, series, fromStep, rerun, kept }
+ *                                                   | 404 (no such run) | 409 (the run has not ended)
  *   DELETE /events          { runIds } | { eventIds } | { states, eventNames? } → 200 { deleted, deletedRuns? }
  *   POST   /reconcile                                                  → 200 { events, runs }
  */
@@ -28,6 +30,9 @@ import {
   cancelSelectorSchema,
   deleteEvents,
   deleteSelectorSchema,
+  RerunRefusedError,
+  rerunRequestSchema,
+  rerunRun,
   retryDeadLettered,
   retrySelectorSchema,
 } from "../engine/operations.ts";
@@ -184,6 +189,17 @@ export function createEventsApi(options: EventsApiOptions = {}): (request: Reque
     });
   });
   app.all("/events/cancel", methodNotAllowed("POST"));
+
+  app.post("/events/rerun", async (c) => {
+    const request = check(rerunRequestSchema, await readJson(c.req.raw));
+    try {
+      return jsonResponse(200, await rerunRun(runtime(), request));
+    } catch (error) {
+      if (!(error instanceof RerunRefusedError)) throw error;
+      throw new ApiError(error.reason === "not-found" ? 404 : 409, error.message);
+    }
+  });
+  app.all("/events/rerun", methodNotAllowed("POST"));
 
   app.get("/events/:id", async (c) => {
     const id = check(idSchema, c.req.param("id"), ["id"]);

@@ -1,6 +1,6 @@
 /**
  * `EventsApiClient`: a typed HTTP client for a site's whole events API (send, list, show, retry,
- * delete, reconcile), shared by the `awl` CLI and the dashboard. It owns the wire: the URLs, the
+ * cancel, re-run, delete, reconcile), shared by the `awl` CLI and the dashboard. It owns the wire: the URLs, the
  * Bearer key, the JSON bodies, and turning every failure into one `EventsApiError` whose `reason`
  * a caller can act on without parsing messages: the site is unreachable (the message names the
  * URL), the key was not accepted, the input was refused (with the API's issues, each naming its
@@ -25,12 +25,25 @@ export type {
 } from "../engine/types.ts";
 export type { RunState } from "../engine/keys.ts";
 export type { WorkloadDescription, WorkloadsListing } from "../engine/workload-manifest.ts";
-export type { CancelSelector, DeleteSelector, RetrySelector } from "../engine/operations.ts";
+export type {
+  CancelSelector,
+  DeleteSelector,
+  RerunReport,
+  RerunRequest,
+  RetrySelector,
+} from "../engine/operations.ts";
 
 /** The run states the API filters by, for clients that validate before they call; the states a run ends in. */
 export { EVENT_STATES, FINAL_RUN_STATES } from "../engine/keys.ts";
 export { EVENT_ID_PATTERN } from "../engine/ids.ts";
-import type { CancelSelector, DeleteReport, DeleteSelector, RetrySelector } from "../engine/operations.ts";
+import type {
+  CancelSelector,
+  DeleteReport,
+  DeleteSelector,
+  RerunReport,
+  RerunRequest,
+  RetrySelector,
+} from "../engine/operations.ts";
 import type { ReconcileReport } from "../engine/reconciler.ts";
 import type { SendResult } from "../engine/send.ts";
 import type { EventDetail, EventStats, EventSummary } from "../engine/types.ts";
@@ -89,7 +102,9 @@ export interface CancelResult {
   cancellingRunIds: string[];
 }
 
-export type EventsApiErrorReason = "unreachable" | "unauthorized" | "invalid" | "not-found" | "failed";
+/** "conflict": the API refused to act on what is stored now (re-running a run that has not ended). */
+export type EventsApiErrorReason =
+  "unreachable" | "unauthorized" | "invalid" | "not-found" | "conflict" | "failed";
 
 /** Every failure of a call: `reason` says what kind, `url` what was called, `issues` what a 400 named. */
 export class EventsApiError extends Error {
@@ -194,6 +209,16 @@ export class EventsApiClient {
   }
 
   /**
+   * Re-runs a completed, dead-lettered or cancelled run (`runId`, or `eventId` for an event with one
+   * run) as a new series of attempts: from the start, or from `fromStep` (it and every step after it
+   * run again; the steps before it keep their stored results). `by` is recorded in the run's history.
+   * A run that has not ended is refused ("conflict"), an unknown step too ("invalid", naming the steps).
+   */
+  rerun(request: RerunRequest): Promise<RerunReport> {
+    return this.call<RerunReport>("POST", "/events/rerun", request);
+  }
+
+  /**
    * Deletes events with all their runs (`eventIds`), or runs: by `runIds`, or every run in one of
    * the `states` (of events with one of the `eventNames`). An event goes with its last run.
    */
@@ -274,5 +299,6 @@ function failure(response: Response, url: string, parsed: unknown, text: string)
     return new EventsApiError(`the events API refused the input: ${reason}`, "invalid", url, status, issues);
   }
   if (status === 404) return new EventsApiError(reason, "not-found", url, status);
+  if (status === 409) return new EventsApiError(reason, "conflict", url, status);
   return new EventsApiError(`the events API at ${url} answered ${status}: ${reason}`, "failed", url, status);
 }

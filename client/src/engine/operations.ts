@@ -2,7 +2,8 @@
  * Operations on stored events, shared by the events API, the CLI and the internal events (whose
  * workload is workload/operations.ts): retrying dead-lettered runs (their completed steps are kept,
  * so a retry resumes after the last step that succeeded), cancelling active runs (their history is
- * kept) and deleting events with their runs, or single runs.
+ * kept), re-running an ended run from the start or from a chosen step, and deleting events with
+ * their runs, or single runs.
  */
 import { z } from "zod";
 import { EVENT_STATES, type EventState, type RunState } from "./keys.ts";
@@ -10,6 +11,7 @@ import { eventNameSchema, idSchema, runIdSchema } from "./limits.ts";
 import type { Runtime } from "./runtime.ts";
 import type { PublishTarget, RunsDeleted } from "./store/index.ts";
 import { runDelivery } from "./undelivered.ts";
+import { InvalidInputError } from "./validation-error.ts";
 
 /** How many ids one request may name; bulk operations without a list are not limited. */
 export const MAX_SELECTOR_IDS = 1000;
@@ -295,6 +297,138 @@ export async function cancelRuns(
     for (const run of await store.cancelRuns(chunk, cancellation, now)) report[run.status].push(run.runId);
   }
   return report;
+}
+
+/**
+ * `{ runId }` or `{ eventId }` (an event with one run), optionally `fromStep` (the step to run again
+ * from; the steps before it keep their results), with who asks (`by`).
+ */
+export const rerunRequestSchema = z
+  .strictObject({
+    runId: runIdSchema.optional(),
+    eventId: idSchema.optional(),
+    fromStep: z
+      .string({ error: "must be a step id" })
+      .min(1, "must not be empty")
+      .max(256, "must be at most 256 characters")
+      .optional(),
+    by: z.string().min(1, "must not be empty").max(200, "at most 200 characters").optional(),
+  })
+  .refine((request) => (request.runId === undefined) !== (request.eventId === undefined), {
+    message: "give runId, or eventId for an event with one run",
+  });
+export type RerunRequest = z.infer<typeof rerunRequestSchema>;
+
+export interface RerunReport {
+  runId: string;
+  /** Which re-run of the run this is: 1 for the first. */
+  series: number;
+  /** The step it was re-run from; null for the start. */
+  fromStep: string | null;
+  /** The steps that run again (their stored results cleared; the step that failed, if chosen), in step order. */
+  rerun: string[];
+  /** The steps whose stored results replay returns, in step order. */
+  kept: string[];
+}
+
+/** A re-run refused because of what is stored (not its input): no such run or event, or nothing ended to re-run. */
+export class RerunRefusedError extends Error {
+  constructor(
+    readonly reason: "not-found" | "not-rerunnable",
+    message: string,
+  ) {
+    super(message);
+    this.name = "RerunRefusedError";
+  }
+}
+
+/** A run state as a refusal names it, with what it means. */
+const ACTIVE_STATE_WORDS: Record<string, string> = {
+  pending: "pending (waiting for its delivery)",
+  processing: "processing (an invocation is running it)",
+  delayed: "delayed (waiting for its next retry)",
+  sleeping: "sleeping (step.sleep)",
+  waiting: "waiting for an event (step.waitForEvent)",
+};
+
+/**
+ * Re-runs a completed, dead-lettered or cancelled run as a new series of attempts: from the start,
+ * or from `fromStep` (it and every step started after it run again, sleeps and waits included;
+ * the steps before it keep their stored results). The run is persisted as pending with its outbox
+ * entry before it is published, so a failed publish is logged and left to the reconciler. Refused,
+ * changing nothing: an unknown run or event (RerunRefusedError "not-found"), a run that has not
+ * ended ("not-rerunnable", naming its state), an unknown step (InvalidInputError naming the run's steps).
+ */
+export async function rerunRun(
+  runtime: Runtime,
+  request: RerunRequest,
+  defaultBy = "events API",
+): Promise<RerunReport> {
+  const runId = request.runId ?? (await onlyRunOf(runtime, request.eventId!));
+  const answer = await runtime.store.rerunRun(
+    runId,
+    request.fromStep,
+    request.by ?? defaultBy,
+    runtime.now(),
+  );
+  switch (answer.status) {
+    case "missing":
+      throw new RerunRefusedError("not-found", `run ${runId} not found`);
+    case "active":
+      throw new RerunRefusedError(
+        "not-rerunnable",
+        `run ${runId} is ${ACTIVE_STATE_WORDS[answer.state] ?? answer.state}: only a completed, dead-lettered ` +
+          "or cancelled run can be re-run; cancel it first, or wait for it to end",
+      );
+    case "unknown-step":
+      throw new InvalidInputError([
+        {
+          path: ["fromStep"],
+          message:
+            `run ${runId} has no step ${JSON.stringify(request.fromStep)}; ` +
+            (answer.steps.length ? `its steps: ${answer.steps.join(", ")}` : "it has no stored steps") +
+            (answer.failed ? `; or ${answer.failed}, the step that failed` : ""),
+        },
+      ]);
+  }
+  try {
+    await runtime.publisher.publish([
+      runDelivery(runtime, { runId, url: answer.url, generation: answer.generation }),
+    ]);
+  } catch (error) {
+    runtime.log(
+      `awl: publishing the re-run of ${runId} failed (${(error as Error).message}); ` +
+        "it is saved as pending and the reconciler will publish it",
+    );
+  }
+  return {
+    runId,
+    series: answer.series,
+    fromStep: request.fromStep ?? null,
+    rerun: answer.runAgain,
+    kept: answer.kept,
+  };
+}
+
+/** The run of an event that has exactly one; refused naming the runs when it has several. */
+async function onlyRunOf(runtime: Runtime, eventId: string): Promise<string> {
+  const runIds = await runtime.store.runIdsOf([eventId]);
+  if (runIds.length === 1) return runIds[0]!;
+  if (runIds.length === 0) {
+    const event = await runtime.store.getEvent(eventId);
+    throw event
+      ? new RerunRefusedError(
+          "not-rerunnable",
+          `event ${eventId} has no runs to re-run (no workload subscribes to it, or it is not routed yet)`,
+        )
+      : new RerunRefusedError("not-found", `event ${eventId} not found`);
+  }
+  throw new InvalidInputError([
+    {
+      path: ["eventId"],
+      message: `event ${eventId} has ${runIds.length} runs (${runIds.join(", ")}): give the runId of the one to re-run`,
+    },
+  ]);
 }
 
 function chunks<T>(items: readonly T[]): T[][] {

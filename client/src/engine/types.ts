@@ -81,11 +81,16 @@ export interface AttemptRecord {
    * e.g. "rateLimit 10 per 1m for key tenant-a exceeded").
    */
   warning?: string;
-  /** On the "cancelled" entry: who cancelled the run, and why. */
+  /** On the "cancelled" entry: who cancelled the run, and why; on a "rerun" entry: who re-ran it. */
   by?: string;
   reason?: string;
   /** On an entry that parked the run for flow control: what held it back. */
   hold?: FlowHold;
+  /** On a "rerun" entry (a new series of attempts starts): which re-run (1 for the first), the step it
+   * started from (absent: from the start) and the steps it runs again, in step order. */
+  series?: number;
+  fromStep?: string;
+  runAgain?: string[];
 }
 
 export interface RunRecord {

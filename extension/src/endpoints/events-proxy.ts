@@ -1,6 +1,6 @@
 /**
  * `/api/events/*`: the configuration UI's way to the site's own events API. It forwards an
- * allow-listed path (`stats`, `events`, `events/retry`, `events/cancel`, `events/<id>`) to
+ * allow-listed path (`stats`, `events`, `events/retry`, `events/cancel`, `events/rerun`, `events/<id>`) to
  * `<site URL>/awl/api/…` with the key the site sends with (apiKeysFromEnv), the same method, query
  * string and JSON body, and answers with the
  * site's status and body. The key is read on the server and never reaches the browser.
@@ -13,7 +13,7 @@ import { readEnvironment, siteUrlOf, valueOf, type SiteScope } from "./netlify.t
 
 /** `events/<id>` takes an event id as the engine makes them (never a "." that could climb the path). */
 const EVENT_PATH = new RegExp(`^events/${EVENT_ID_PATTERN.source.slice(1)}`);
-const ALLOWED = [/^stats$/, /^events$/, /^events\/retry$/, /^events\/cancel$/, EVENT_PATH];
+const ALLOWED = [/^stats$/, /^events$/, /^events\/retry$/, /^events\/cancel$/, /^events\/rerun$/, EVENT_PATH];
 export const PROXY_TIMEOUT_MS = 20_000;
 
 export const isForwarded = (rest: string): boolean => ALLOWED.some((pattern) => pattern.test(rest));

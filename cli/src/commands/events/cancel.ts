@@ -3,14 +3,13 @@
  * cancelled and why). A run waiting for a delivery is closed at once; a running one finishes its
  * running step and starts nothing after it. A cancel without a selector is refused.
  */
-import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import type { CancelSelector } from "@awl/client";
 import { UsageError } from "../../errors.ts";
 import { colorsFor, withProgress } from "../../terminal.ts";
 import { addConnectionOptions, connect, printJson, type ConnectionOptions } from "../connection.ts";
-import { collect } from "../options.ts";
+import { cliActor, collect } from "../options.ts";
 
 type CancellableState = NonNullable<CancelSelector["states"]>[number];
 const CANCELLABLE: readonly CancellableState[] = ["pending", "processing", "delayed", "sleeping"];
@@ -100,7 +99,7 @@ function cancelSelector(ids: string[], options: CancelOptions): CancelSelector {
     );
   }
   const who = {
-    by: options.by ?? `cli:${userName()}`,
+    by: options.by ?? cliActor(),
     ...(options.reason ? { reason: options.reason } : {}),
   };
   if (ids.length > 0) return { eventIds: ids, ...who };
@@ -110,14 +109,6 @@ function cancelSelector(ids: string[], options: CancelOptions): CancelSelector {
     ...(options.state ? { states: options.state } : {}),
     ...who,
   };
-}
-
-function userName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return "unknown";
-  }
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;

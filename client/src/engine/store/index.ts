@@ -33,6 +33,7 @@ import { waitScript, type WaitAnswer } from "./scripts/wait.ts";
 import { pageScript } from "./scripts/page.ts";
 import { reconcileScript, type DueEntry } from "./scripts/reconcile.ts";
 import { retryScript } from "./scripts/retry.ts";
+import { rerunScript, type RerunAnswer } from "./scripts/rerun.ts";
 import { slotsAcquireScript } from "./scripts/slots-acquire.ts";
 import { throttleTakeScript, type ThrottleVerdict } from "./scripts/throttle-take.ts";
 import { rateLimitScript } from "./scripts/rate-limit.ts";
@@ -48,6 +49,7 @@ export type { DueEntry } from "./scripts/reconcile.ts";
 export type { PublishTarget } from "./scripts/route.ts";
 export type { RunsDeleted } from "./scripts/delete-runs.ts";
 export type { CancelledRun } from "./scripts/cancel.ts";
+export type { RerunAnswer } from "./scripts/rerun.ts";
 
 /**
  * Index entries one page script looks at, at most (see scripts/page.lua): a script holds Upstash's
@@ -403,6 +405,22 @@ export class EngineStore {
       now,
       outboxAt: now + this.settings.outboxGraceMs,
       runIds,
+    });
+  }
+
+  /**
+   * Re-runs an ended run as a new series of attempts (scripts/rerun.lua): from the start, or from
+   * `fromStep` (it and the steps started after it run again). Refused, changing nothing, when the
+   * run is missing, has not ended, or has no such step.
+   */
+  rerunRun(runId: string, fromStep: string | undefined, by: string, now: number): Promise<RerunAnswer> {
+    return rerunScript.run(this.redis, {
+      prefix: this.prefix,
+      runId,
+      now,
+      outboxAt: now + this.settings.outboxGraceMs,
+      fromStep: fromStep ?? "",
+      by,
     });
   }
 

@@ -236,6 +236,7 @@ test("every EngineStore call passes its script exactly the arguments its header 
     cancel: ["r1", "cancelled"],
     wait: ["waiting", "5000"],
     retry: ["r1", "u1", "2"],
+    rerun: ["rerun", "u1", "5", "1", ["b"], ["a"]],
     "fail-delivery": ["delayed", "3", "u1", "2"],
     delete: 1,
     "delete-runs": [1, 0],
@@ -288,6 +289,14 @@ test("every EngineStore call passes its script exactly the arguments its header 
   };
   expect(await store.waitForEvent("r1", 1, wait)).toEqual({ status: "waiting", timeoutAt: 5000 });
   expect(await store.retryRuns(["r1"], now)).toEqual([{ runId: "r1", url: "u1", generation: 2 }]);
+  expect(await store.rerunRun("r1", "b", "test", now)).toEqual({
+    status: "rerun",
+    url: "u1",
+    generation: 5,
+    series: 1,
+    runAgain: ["b"],
+    kept: ["a"],
+  });
   const error = { name: "Error", message: "gone" };
   expect(await store.failDelivery("r1", 1, error, now, () => 10)).toEqual({
     status: "delayed",
