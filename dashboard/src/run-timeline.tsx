@@ -201,6 +201,15 @@ export function RunTimeline(props: {
         </p>
       )}
       {run.lastError && run.state !== "completed" && <ErrorBox error={run.lastError} label="Last error" />}
+      {run.failureEventId && (
+        <p className="muted" data-failure-event>
+          Its dead-lettering emitted{" "}
+          <a href={`#/events/${encodeURIComponent(run.failureEventId)}`} className="mono">
+            awl:run-failed {run.failureEventId}
+          </a>
+          , which runs its onFailure handler and the workloads subscribed to it.
+        </p>
+      )}
 
       <h4>Steps</h4>
       <table className="steps">

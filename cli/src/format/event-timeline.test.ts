@@ -167,6 +167,13 @@ describe("a run's timeline", () => {
     );
   });
 
+  test("a dead-lettered run points to the awl:run-failed event that runs its onFailure handler", () => {
+    const failed = run({ state: "dead-lettered", finishedAt: at(2), attempts: [], failureEventId: "evt_f" });
+    expect(show(detail([failed])).at(-1)).toBe(
+      "  its awl:run-failed event (onFailure, subscribers): awl events show evt_f",
+    );
+  });
+
   test("steps checkpointed by the invocation running now are listed as such", () => {
     const lines = show(
       detail([

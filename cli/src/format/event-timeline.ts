@@ -76,6 +76,9 @@ function formatRun(run: RunRecord, options: TimelineOptions): string[] {
     for (const step of unrecorded) lines.push(...formatStep(step, width, options));
   }
   lines.push(`  ${formatStanding(run, maxAttempts, options)}`);
+  if (run.failureEventId && run.state === "dead-lettered") {
+    lines.push(`  its awl:run-failed event (onFailure, subscribers): awl events show ${run.failureEventId}`);
+  }
   return lines;
 
   function describeAttempt(attempt: AttemptRecord): string {
