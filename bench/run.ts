@@ -4,7 +4,7 @@
  * docs/benchmarks.md.
  *
  *   npm run bench [-- --quick] [--rounds N] [--systems awl,upstash-workflow,restate,bullmq] [--no-write]
- *                 [--only throughput,ten-step,timers,timers-1s,fan-out,growth,production,emulator-timers]
+ *                 [--only throughput,ten-step,timers,timers-1s,fan-out,growth,production,flow-control,emulator-timers]
  *                 [--max-wait SECONDS] [--no-profile] [--profile-dir DIR]
  *   npm run bench -- --report-only     (re-renders docs/benchmarks.md from bench/results/latest.json)
  *
@@ -29,6 +29,7 @@ import { checkTargets } from "./lib/targets.ts";
 import type { ScenarioDef } from "./scenarios/common.ts";
 import { measureQStashTimers } from "./scenarios/emulator-timers.ts";
 import { fanOut } from "./scenarios/fan-out.ts";
+import { flowControl } from "./scenarios/flow-control.ts";
 import { growth } from "./scenarios/growth.ts";
 import { production } from "./scenarios/production.ts";
 import { tenStep } from "./scenarios/ten-step.ts";
@@ -88,6 +89,7 @@ const SCENARIOS: ScenarioDef[] = [
   fanOut,
   growth,
   production,
+  flowControl,
 ];
 const ALL_SYSTEMS: System[] = [awl, upstashWorkflow, restateSystem, bullmq];
 

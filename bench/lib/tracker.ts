@@ -20,6 +20,25 @@ export class Tracker {
   readonly #invocations = new Map<string, [number, number][]>();
   #functionCount = 0;
   #functionMs = 0;
+  readonly #inStep = new Map<string, number>();
+  #peakInStep = 0;
+
+  /**
+   * A step of a run under flow-control key `key` began (`+1`) or ended (`-1`): the most steps of one
+   * key running at once, measured from inside the steps, shows whether a limit held.
+   */
+  inStep(key: string, change: 1 | -1): void {
+    const now = (this.#inStep.get(key) ?? 0) + change;
+    this.#inStep.set(key, now);
+    this.#peakInStep = Math.max(this.#peakInStep, now);
+  }
+
+  /** The most steps of one key that ran at once since the last call (and starts counting again). */
+  takePeakInStep(): number {
+    const peak = this.#peakInStep;
+    this.#peakInStep = 0;
+    return peak;
+  }
 
   /** Marks run `key` done now (performance.now()); repeats are ignored. */
   done(key: string): void {

@@ -22,7 +22,7 @@ import {
 } from "../../client/src/workload/async-workload.ts";
 import { inspect, startHost } from "../lib/host.ts";
 import { wallClock } from "../lib/tracker.ts";
-import { stepResult, eventData, type System } from "./types.ts";
+import { eventData, flowKey, stepResult, stepWork, type System } from "./types.ts";
 
 let deployments = 0;
 
@@ -48,17 +48,33 @@ export const awlSystem = (options: AwlOptions = {}, label = "awl (this project)"
     for (const spec of specs) {
       workloads.set(
         spec.name,
-        asyncWorkload(
-          async ({ step, runId }) => {
+        asyncWorkload<ReturnType<typeof eventData>>(
+          async ({ step, runId, data }) => {
             if (spec.sleepMs) {
               await step.run("before", () => stepResult(-1));
               tracker.sleepStarted(runId);
               await step.sleep("nap", spec.sleepMs);
               tracker.woke(runId);
             }
-            for (let i = 0; i < spec.steps; i++) await step.run(`step-${i}`, () => stepResult(i));
+            for (let i = 0; i < spec.steps; i++) {
+              await step.run(`step-${i}`, () =>
+                spec.stepMs || spec.flowControl ? stepWork(spec, tracker, data.seq, i) : stepResult(i),
+              );
+            }
           },
-          { events: spec.event, name: spec.name, timeBudget: "60s" },
+          {
+            events: spec.event,
+            name: spec.name,
+            timeBudget: "60s",
+            ...(spec.flowControl
+              ? {
+                  concurrency: {
+                    limit: spec.flowControl.parallelism,
+                    key: (event) => flowKey((event.data as { seq: number }).seq, spec.flowControl!.keys),
+                  },
+                }
+              : {}),
+          },
         ),
       );
     }

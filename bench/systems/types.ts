@@ -19,7 +19,17 @@ export interface WorkloadSpec {
   steps: number;
   /** A step "before", then a sleep of this long, then the steps. */
   sleepMs?: number;
+  /** Each step waits this long (an API call, say) before returning its result. */
+  stepMs?: number;
+  /**
+   * Flow control (awl and Upstash Workflow only): at most `parallelism` runs of one key executing at
+   * once, the events spread over `keys` keys by their number (flowKey).
+   */
+  flowControl?: { parallelism: number; keys: number };
 }
+
+/** The flow-control key of event number `seq`, among `keys` keys. */
+export const flowKey = (seq: number, keys: number) => `k${seq % keys}`;
 
 export interface BenchEnv {
   tracker: Tracker;
@@ -49,6 +59,21 @@ export interface System {
 
 /** The result every step returns, on every system. */
 export const stepResult = (index: number) => ({ index, note: "a small step result" });
+
+/**
+ * Step number `index` of event `seq`'s run: the step result, after `spec.stepMs` of waiting, counted
+ * in the tracker's steps-at-once under the run's flow-control key (all one key without flow control).
+ */
+export async function stepWork(spec: WorkloadSpec, tracker: Tracker, seq: number, index: number) {
+  const key = flowKey(seq, spec.flowControl?.keys ?? 1);
+  tracker.inStep(key, 1);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, spec.stepMs ?? 0));
+    return stepResult(index);
+  } finally {
+    tracker.inStep(key, -1);
+  }
+}
 
 /** The data every event carries. */
 export const eventData = (seq: number) => ({ seq, cartId: `cart_${seq}`, items: 3 });

@@ -11,7 +11,7 @@ import { Client as QStashClient } from "@upstash/qstash";
 import { Client as WorkflowClient, serve } from "@upstash/workflow";
 import { inspect, startHost, type FetchHandler } from "../lib/host.ts";
 import { wallClock } from "../lib/tracker.ts";
-import { stepResult, eventData, type System } from "./types.ts";
+import { eventData, flowKey, stepResult, stepWork, type System } from "./types.ts";
 
 export const upstashWorkflow: System = {
   id: "upstash-workflow",
@@ -37,7 +37,12 @@ export const upstashWorkflow: System = {
             await context.sleep("nap", spec.sleepMs / 1000);
             tracker.woke(runId);
           }
-          for (let i = 0; i < spec.steps; i++) await context.run(`step-${i}`, () => stepResult(i));
+          const { seq } = context.requestPayload;
+          for (let i = 0; i < spec.steps; i++) {
+            await context.run(`step-${i}`, () =>
+              spec.stepMs || spec.flowControl ? stepWork(spec, tracker, seq, i) : stepResult(i),
+            );
+          }
           finished.add(runId);
         },
         { qstashClient, env: workflowEnv, disableTelemetry: true },
@@ -65,6 +70,15 @@ export const upstashWorkflow: System = {
             body: eventData(seq),
             workflowRunId: ids[index],
             disableTelemetry: true,
+            // Upstash Workflow's flow control: one key per tenant, applied (by QStash) to every step of the run.
+            ...(spec.flowControl
+              ? {
+                  flowControl: {
+                    key: `${tag}-${spec.name}-${flowKey(seq, spec.flowControl.keys)}`,
+                    parallelism: spec.flowControl.parallelism,
+                  },
+                }
+              : {}),
           })),
         );
         return ids.map((id) => `wfr_${id}`);

@@ -6,8 +6,11 @@
  *    and their peaks, to show memory does not follow the number of completed runs.
  * 2. Faults: every fault scenario of test/reliability with 1,000 events in flight (--fault-events),
  *    one file at a time.
+ * 3. Cron (about 5 minutes): a `* * * * *` workload under the real `awl dev` over five minute
+ *    boundaries, with awl dev killed while a firing is delivered and down across a boundary: each
+ *    firing runs once, the on-time ones within the documented lateness (support/cron-soak.ts).
  * Every figures line is printed and collected in a JSON-lines file (printed at the end). Exits 1
- * if anything was lost or any scenario failed. --skip-load / --skip-faults run one half.
+ * if anything was lost or any scenario failed. --skip-load / --skip-faults / --skip-cron leave one out.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -15,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFaultStack } from "./support/fault-stack.ts";
+import { CRON_LATENESS_MS, runCronSoak } from "./support/cron-soak.ts";
 import { runLoad } from "./support/load.ts";
 import { report } from "./support/report.ts";
 
@@ -25,6 +29,7 @@ const { values } = parseArgs({
     "fault-events": { type: "string", default: "1000" },
     "skip-load": { type: "boolean", default: false },
     "skip-faults": { type: "boolean", default: false },
+    "skip-cron": { type: "boolean", default: false },
   },
 });
 // Interrupted (Ctrl-C, kill): exit normally, so every child process is killed (support/children.ts).
@@ -97,6 +102,38 @@ if (!values["skip-faults"]) {
     },
   );
   if (run.status !== 0) failed = true;
+}
+
+if (!values["skip-cron"]) {
+  try {
+    const cron = await runCronSoak((line) => console.log(`[soak] ${line}`));
+    for (const firing of cron.firings) {
+      console.log(
+        `[soak] cron ${firing.boundary} ${firing.kind}: ${firing.events} event, ${firing.runs} run, ` +
+          `${firing.deliveries} deliveries to the router, first ${firing.routerLatenessMs} ms after the minute, ` +
+          `run started ${firing.runLatenessMs} ms after it`,
+      );
+    }
+    const onTime = cron.firings.filter((firing) => firing.kind === "on time");
+    report("cron-awl-dev", {
+      firings: cron.firings.length,
+      onTimeRunLatenessMs: onTime.map((firing) => firing.runLatenessMs ?? "none").join(" "),
+      maxOnTimeRunLatenessMs: Math.max(...onTime.map((firing) => firing.runLatenessMs ?? Infinity)),
+      documentedLatenessMs: CRON_LATENESS_MS,
+      deliveredTwiceAcrossKillRuns:
+        cron.firings.find((f) => f.kind === "delivery in flight at a kill")?.runs ?? 0,
+      missedWhileStoppedRuns: cron.firings.find((f) => f.kind === "missed while stopped")?.runs ?? 0,
+      missedWhileStoppedLatenessMs:
+        cron.firings.find((f) => f.kind === "missed while stopped")?.runLatenessMs ?? "none",
+      unexpectedFirings: cron.unexpected.length,
+    });
+    for (const failure of cron.failures) console.error(`[soak] cron FAILED: ${failure}`);
+    console.log(cron.failures.length ? "[soak] cron: FAILED" : "[soak] cron: passed");
+    if (cron.failures.length) failed = true;
+  } catch (error) {
+    console.error(`[soak] cron failed: ${(error as Error).stack}`);
+    failed = true;
+  }
 }
 
 console.log(`\n[soak] figures (${results}):`);
