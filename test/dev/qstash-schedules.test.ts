@@ -76,51 +76,61 @@ describe("schedules API", () => {
 
 describe("firing", () => {
   it(
-    "fires on the minute, catches up once on a firing missed while stopped, and never fires one twice",
+    "catches up once on a firing missed while stopped, and never fires one twice",
     async () => {
+      // Firing on time, at the real minute boundaries, takes minutes: the soak's cron scenario
+      // (npm run soak) covers it under the real awl dev. Here the stored next firing is moved into
+      // the past while the server is down, which is what a missed boundary leaves behind.
+      await eventually(
+        "a moment well inside a minute",
+        () => MINUTE - (Date.now() % MINUTE) > 15_000,
+        MINUTE,
+      );
       const { scheduleId } = await h.client.schedules.create({
         destination: h.receiver.url("/tick"),
         cron: "* * * * *",
         body: "tick",
       });
-      const firstAt = (await h.client.schedules.get(scheduleId)).nextScheduleTime!;
-      expect(firstAt % MINUTE).toBe(0);
+      const nextAt = (await h.client.schedules.get(scheduleId)).nextScheduleTime!;
+      expect(nextAt % MINUTE).toBe(0);
+      const missedAt = nextAt - MINUTE;
+      const key = `${h.prefix}schedules`;
+      const setStoredNextAt = async (at: number) => {
+        const stored = JSON.parse((await h.connection.redis.hget(key, scheduleId))!) as Record<
+          string,
+          unknown
+        >;
+        await h.connection.redis.hset(key, scheduleId, JSON.stringify({ ...stored, nextAt: at }));
+      };
 
-      // Down across the first firing: it is delivered once, late, when the server is back.
+      // Down across a firing: it is delivered once, late, when the server is back.
       await h.server.close();
-      await eventually("the first firing's time to pass", () => Date.now() > firstAt + 500, 2 * MINUTE);
+      await setStoredNextAt(missedAt);
       await h.restart();
       const first = await eventually("the missed firing", () => h.receiver.to("/tick")[0]);
       expect(first.headers["upstash-schedule-id"]).toBe(scheduleId);
       expect(first.body).toBe("tick");
       const afterFirst = await eventually("the firing to be recorded", async () => {
         const s = await h.client.schedules.get(scheduleId);
-        return s.lastScheduleTime === firstAt ? s : undefined;
+        return s.lastScheduleTime === missedAt ? s : undefined;
       });
-      expect(afterFirst.nextScheduleTime).toBe(firstAt + MINUTE);
+      // It goes on from the next boundary; the outage does not replay anything else.
+      expect(afterFirst.nextScheduleTime).toBe(nextAt);
 
       // A server that stopped after publishing a firing but before recording it (the one moment a
       // crash could double it): the firing is published again at start and deduplicated.
       await h.server.close();
-      const key = `${h.prefix}schedules`;
-      const stored = JSON.parse((await h.connection.redis.hget(key, scheduleId))!) as Record<string, unknown>;
-      await h.connection.redis.hset(key, scheduleId, JSON.stringify({ ...stored, nextAt: firstAt }));
+      await setStoredNextAt(missedAt);
       await h.restart();
       await eventually("the repeated firing to be recorded again", async () => {
         const s = await h.client.schedules.get(scheduleId);
-        return s.nextScheduleTime === firstAt + MINUTE ? s : undefined;
+        return s.nextScheduleTime === nextAt ? s : undefined;
       });
       await h.settled("the repeated firing");
-      expect(h.receiver.to("/tick")).toHaveLength(1);
-
-      // The next minute boundary fires once, on time.
-      const second = await eventually("the next firing", () => h.receiver.to("/tick")[1], 2 * MINUTE);
-      expect(Date.now()).toBeGreaterThanOrEqual(firstAt + MINUTE);
-      expect(second.messageId).not.toBe(first.messageId);
       await h.client.schedules.delete(scheduleId);
-      await h.settled("the last firing");
-      expect(h.receiver.to("/tick")).toHaveLength(2);
+      await h.settled("the deletion");
+      expect(h.receiver.to("/tick")).toHaveLength(1);
     },
-    4 * MINUTE,
+    2 * MINUTE,
   );
 });

@@ -177,7 +177,7 @@ describe("netlify dev serving the demo site with the extension", () => {
     expect(timesLogged(`How is your order ${orderId}?`)).toBe(1);
   }, 90_000);
 
-  test("a payment outage dead-letters the run; awl events retry completes it without repeating finished steps", async () => {
+  test("a payment outage dead-letters the run and its onFailure tells the customer; awl events retry completes it without repeating finished steps; awl events rerun --from-step sends the receipt again without charging again", async () => {
     await setOutage("unauthorized");
     const eventId = (
       await awl("send", "checkout", "--data", JSON.stringify({ ...cart, cartId: "cart_e2e_2" }))
@@ -192,6 +192,11 @@ describe("netlify dev serving the demo site with the extension", () => {
       await awl("events", "list", "--state", "dead-lettered", "--json"),
     ) as EventSummary[];
     expect(listed.map((event) => event.id)).toEqual([eventId]);
+    // The dead-lettering emitted awl:run-failed, whose run is checkout's onFailure handler.
+    expect(dead.failureEventId).toBeDefined();
+    const handler = await waitForRunState(dead.failureEventId!, "completed", 30_000);
+    expect(handler.workload).toBe("checkout:on-failure");
+    expect(timesLogged("We could not complete your order for cart cart_e2e_2")).toBe(1);
 
     await setOutage("up");
     await awl("events", "retry", eventId);
@@ -208,7 +213,24 @@ describe("netlify dev serving the demo site with the extension", () => {
 
     expect(JSON.parse(await awl("events", "list", "--state", "dead-lettered", "--json"))).toEqual([]);
     expect((await runOf(eventId)).state).toBe("completed");
-  }, 120_000);
+
+    // The receipt template had a bug: re-run from send-receipt. The payment is replayed, not repeated.
+    await awl("events", "rerun", completed.id, "--from-step", "send-receipt");
+    const rerun = await waitFor(
+      async () => {
+        const run = await runOf(eventId);
+        const again = run.steps.find((step) => step.id === "send-follow-up");
+        return run.state === "completed" && again && again.startedAt! > completed.finishedAt!
+          ? run
+          : undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 150, what: `the re-run of ${eventId} to complete` },
+    );
+    expect(rerun.attempts.some((attempt) => attempt.outcome === "rerun")).toBe(true);
+    expect(timesLogged(`Your receipt for ${orderId}`)).toBe(2);
+    expect(timesLogged(`for order ${orderId} (pay_`)).toBe(1);
+    expect(timesLogged(`How is your order ${orderId}?`)).toBe(2);
+  }, 180_000);
 
   test("a refund waits for its approval: an approval that does not cover it leaves it waiting, one that does wakes it; a waiting refund is cancelled through the API", async () => {
     const refundId = `r_${randomBytes(4).toString("hex")}`;
@@ -320,6 +342,7 @@ describe("netlify build --offline", () => {
         events: ["checkout"],
         maxRetries: 4,
         url: "/.netlify/functions/checkout",
+        onFailure: true,
         spec: true,
       },
       {

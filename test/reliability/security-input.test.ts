@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MAX_DELIVERY_BYTES } from "../../client/src/transport/inbound.ts";
 import { MAX_BODY_BYTES } from "../../client/src/api/input.ts";
+import { EVENT_STATES } from "../../client/src/engine/keys.ts";
 import { EVENT_NAME_PATTERN } from "../../client/src/engine/limits.ts";
 import { LEDGER_PREFIX } from "./support/ledger.ts";
 import { readMemory } from "./support/memory.ts";
@@ -230,10 +231,10 @@ describe("names, ids and step ids cannot reach other keys", () => {
       cursor = next;
     } while (cursor !== "0");
     const P = stack.prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const STATES = "(pending|processing|delayed|sleeping|completed|dead-lettered|unmatched)";
+    const STATES = `(${EVENT_STATES.join("|")})`;
     const layout = new RegExp(
       `^${P}(ev:evt_[0-9a-z]+|run:evt_[0-9a-z]+\\.[a-z-]+(:steps|:attempts)?|idx:all|idx:names|idx:name:[a-z0-9._:/-]+|` +
-        `idx:state:${STATES}|idx:ns:${STATES}:[a-z0-9._:/-]+|outbox|routes|idem:[\\s\\S]+)$`,
+        `idx:state:${STATES}|idx:ns:${STATES}:[a-z0-9._:/-]+|outbox|routes|workloads|idem:[\\s\\S]+)$`,
     );
     const outside = keys.filter(
       (key) =>
