@@ -22,10 +22,13 @@ import { engineQStash } from "../../client/src/transport/qstash-requester.ts";
 import { engineRedis } from "../../client/src/transport/redis-requester.ts";
 import type { EngineSettings } from "../../client/src/engine/settings.ts";
 import type { EventDetail, EventState } from "../../client/src/engine/types.ts";
+import { waitFor } from "./wait.ts";
 import {
   handleWorkloadRequest,
   type AsyncWorkloadFunction,
 } from "../../client/src/workload/async-workload.ts";
+
+export { waitFor };
 
 export interface Stack {
   runtime: Runtime;
@@ -156,19 +159,6 @@ export async function startHost(
     registry,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  { timeoutMs = 15_000, intervalMs = 25, what = "condition" } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** Waits until an event's state (derived from its runs) is `state`, and returns its detail. */

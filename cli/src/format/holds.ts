@@ -5,43 +5,22 @@
  * superseded by …"). The engine records the hold (RunHold); this only words it.
  */
 import type { FlowHold, RunHold } from "@awl/client";
+import { keyWords, slotWaitWords } from "@awl/client/api-client";
 import { formatRelative, formatTime } from "./units.ts";
-
-/** "1st", "2nd", "3rd", "11th"... */
-export function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
-  return `${n}${suffix}`;
-}
-
-const keyed = (key: string | undefined) => (key === undefined ? "" : ` (key ${JSON.stringify(key)})`);
-
-/** The limits a waiting run is under: those known to be full, or all when nothing says which. */
-function slotWait(hold: FlowHold): string {
-  const limits = hold.limits ?? [];
-  const full = limits.filter((limit) => limit.running !== undefined && limit.running >= limit.limit);
-  const shown = full.length > 0 ? full : limits;
-  const parts = shown.map((limit) => {
-    const key = limit.key === undefined ? "" : `, key ${JSON.stringify(limit.key)}`;
-    const place = limit.place !== undefined ? `, ${ordinal(limit.place)} in line` : "";
-    return `limit ${limit.limit}${key}${place}`;
-  });
-  return `waiting for a slot (${parts.join("; ")})`;
-}
 
 /** One line: what holds the run, its key, until when (relative to `now` when `relative`). */
 export function describeHold(hold: RunHold, now: number, relative = true): string {
   const at = (time: number) => `${formatTime(time)}${relative ? ` (${formatRelative(time, now)})` : ""}`;
   switch (hold.by) {
     case "concurrency":
-      return slotWait(hold);
+      return slotWaitWords(hold);
     case "throttle":
-      return `throttled${keyed(hold.key)}: starts at ${hold.until !== undefined ? at(hold.until) : "?"}`;
+      return `throttled${keyWords(hold.key)}: starts at ${hold.until !== undefined ? at(hold.until) : "?"}`;
     case "debounce": {
       const due = hold.until !== undefined ? at(hold.until) : "?";
       return hold.supersededBy
-        ? `debounced${keyed(hold.key)}: superseded by ${hold.supersededBy}, ends without running at ${due}`
-        : `debounced${keyed(hold.key)}: runs at ${due} unless a later event with the same key comes`;
+        ? `debounced${keyWords(hold.key)}: superseded by ${hold.supersededBy}, ends without running at ${due}`
+        : `debounced${keyWords(hold.key)}: runs at ${due} unless a later event with the same key comes`;
     }
   }
 }
@@ -55,10 +34,10 @@ export function describeParking(
 ): string | undefined {
   const at = (time: number | undefined) =>
     time === undefined ? "?" : `${formatTime(time)} (${formatRelative(time, now)})`;
-  const key = keyed(hold?.key);
+  const key = keyWords(hold?.key);
   switch (outcome) {
     case "waiting":
-      return hold ? `parked ${slotWait(hold)}` : "parked waiting for a concurrency slot";
+      return hold ? `parked ${slotWaitWords(hold)}` : "parked waiting for a concurrency slot";
     case "throttled":
       return `throttled${key}: start reserved at ${at(nextAt)}`;
     case "debounced-wait":

@@ -36,6 +36,7 @@ export type {
 /** The run states the API filters by, for clients that validate before they call; the states a run ends in. */
 export { EVENT_STATES, FINAL_RUN_STATES } from "../engine/keys.ts";
 export { EVENT_ID_PATTERN } from "../engine/ids.ts";
+export { keyWords, ordinal, slotWaitWords } from "./hold-words.ts";
 import type {
   CancelSelector,
   DeleteReport,

@@ -26,7 +26,7 @@ import { createRouterHandler } from "../../../client/src/workload/router-functio
 import { asyncWorkload, handleWorkloadRequest } from "../../../client/src/workload/async-workload.ts";
 import { syncSchedules } from "../../../extension/src/build/schedules.ts";
 import { startAwlDev } from "./awl-dev.ts";
-import { waitFor } from "./wait.ts";
+import { waitFor } from "../../helpers/wait.ts";
 
 /** The lateness docs/workloads.md promises under awl dev: the run's first step within this of the minute. */
 export const CRON_LATENESS_MS = 5000;

@@ -19,7 +19,7 @@ import { Ledger, type LedgerSummary } from "./ledger.ts";
 import { freePort } from "./ports.ts";
 import { startReconcilerLoop, type ReconcilerLoop } from "./reconciler-loop.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
-import { waitFor } from "./wait.ts";
+import { waitFor } from "../../helpers/wait.ts";
 
 /** The reconciler's grace period in these tests (60 s in production). */
 export const TEST_OUTBOX_GRACE_MS = 3000;

@@ -1,7 +1,7 @@
 /**
- * `waitFor` for the reliability support code, which `npm run soak` also runs outside vitest:
- * test/helpers/stack.ts has the same function but imports vitest (its siteForFile), which throws
- * when imported by a plain script.
+ * Waiting for an observed outcome (never a fixed sleep): polls a probe until it answers, or fails
+ * naming what it waited for. Kept free of vitest, so that `npm run soak`'s plain scripts can use it
+ * too; test/helpers/stack.ts re-exports it for the tests.
  */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | null | false>,
