@@ -116,8 +116,14 @@ test("500 events for 5 tenants with a limit of 2 per tenant: never more than 2 i
     // The limit is reached (the tenants' runs did overlap) and never passed.
     expect(perTenant.peak.get(tenant)).toBe(2);
   }
-  const stats = await stack.runtime.store.stats();
-  expect(stats.states.completed).toBe(500);
+  // The count step ran; each run's outcome is recorded just after it.
+  const stats = await waitFor(
+    async () => {
+      const now = await stack.runtime.store.stats();
+      return now.states.completed === 500 ? now : undefined;
+    },
+    { what: "all 500 runs to be recorded completed" },
+  );
   expect(stats.states.pending).toBe(0);
 }, 180_000);
 
