@@ -60,14 +60,20 @@ const parked = (eventId: string) =>
     { what: `the run of ${eventId} to park for a slot` },
   );
 
-/** Reconciles until the outbox entries written at park time have come due at least twice. */
-async function reconcileFor(ms: number): Promise<{ runs: number; published: number }> {
+/**
+ * Reconciles each time the parked run's outbox entry comes due, until the reconciler has passed it
+ * over (pushed the entry forward) `times` times: an observed outcome, not a span of time.
+ */
+async function reconcilePast(runId: string, times: number): Promise<{ runs: number; published: number }> {
   const publishedBefore = stack.qstash.stats().published;
+  const dueAt = async () =>
+    Number(await stack.connection.redis.zscore(`${stack.prefix}outbox`, `run:${runId}`));
   let runs = 0;
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
+  for (let pass = 0; pass < times; pass++) {
+    const before = await dueAt();
+    await waitFor(async () => Date.now() >= before, { what: `the outbox entry of ${runId} to come due` });
     runs += (await reconcile(host.runtime)).runs;
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS / 4));
+    expect(await dueAt()).toBeGreaterThan(before);
   }
   return { runs, published: stack.qstash.stats().published - publishedBefore };
 }
@@ -78,7 +84,7 @@ test("a run parked for a taken slot is not republished by the reconciler; the ho
   const waiting = await send("b1");
   await parked(waiting);
 
-  const reconciled = await reconcileFor(GRACE_MS * 3);
+  const reconciled = await reconcilePast(`${waiting}.gated`, 2);
   expect(reconciled).toEqual({ runs: 0, published: 0 });
   expect(inside.has("b1")).toBe(false);
 
@@ -106,8 +112,11 @@ test("a parked run whose slot came free without a hand-over is republished and c
     (await stack.connection.redis.zrange(holders!, 0, 0))[0]!,
   );
 
-  const reconciled = await reconcileFor(GRACE_MS * 3);
-  expect(reconciled.runs).toBeGreaterThanOrEqual(1);
+  const republished = await waitFor(async () => (await reconcile(host.runtime)).runs, {
+    intervalMs: GRACE_MS / 4,
+    what: "the reconciler to republish the run whose slot came free",
+  });
+  expect(republished).toBeGreaterThanOrEqual(1);
   await waitFor(async () => done.has("b2"), { what: "b2 to start on the slot that came free, and complete" });
   gates.get("holder2")!();
   await waitFor(async () => done.has("holder2"), { what: "holder2 to complete" });
